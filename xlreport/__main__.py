@@ -1,0 +1,3 @@
+from xlreport.cli import main
+
+main()

@@ -1,0 +1,24 @@
+"""The typer application and the console every command prints to."""
+
+from __future__ import annotations
+
+import typer
+from rich.console import Console
+
+app = typer.Typer(
+    name="xlreport",
+    help="政府信息公开工作年度报告统计表：生成模板（template）、校验回收表（check）、汇总（merge）。",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console(highlight=False)
+err_console = Console(stderr=True, highlight=False)
+
+FORMAT_HELP = "布局编号（见 xlreport formats），默认 gov-2021"
+SPEC_HELP = "自定义布局文件（.toml），与 --format 二选一"
+
+
+@app.callback()
+def _root() -> None:
+    """政府信息公开工作年度报告统计表工具。"""

@@ -1,0 +1,35 @@
+"""Writing outputs safely: to a temporary file beside the target, then renamed into place."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+
+def atomic_write_bytes(path: str | Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so that a reader never sees a half-written file."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".~xlreport-", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+_WINDOWS_BAD = set('<>:"/\\|?*') | {chr(i) for i in range(32)}
+_WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL"} | {f"{p}{i}" for p in ("COM", "LPT") for i in range(1, 10)}
+
+
+def safe_filename(name: str, max_len: int = 120) -> str:
+    """A file name that Windows, macOS and Linux all accept, keeping Chinese characters."""
+    cleaned = "".join("_" if ch in _WINDOWS_BAD else ch for ch in name).strip().rstrip(". ")
+    if not cleaned or cleaned.split(".")[0].upper() in _WINDOWS_RESERVED:
+        cleaned = "_" + cleaned
+    return cleaned[:max_len]

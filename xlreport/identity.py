@@ -1,0 +1,106 @@
+"""What an xlreport workbook carries besides the statutory tables: identity and sign-off.
+
+Shared by the writer (which puts these cells and names in every workbook) and by the
+checks (which read them back). The identity is stored twice — as rows of the hidden
+``_xlreport`` sheet and as workbook-level defined names — because Excel, WPS and
+LibreOffice all keep both on a re-save (LibreOffice turns a very-hidden sheet into a plain
+hidden one); the reader cross-checks the two copies.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+META_SHEET = "_xlreport"
+GUIDE_SHEET = "填报说明"
+WORKBOOK_KIND_RETURN = "return"
+WORKBOOK_KIND_SUMMARY = "summary"
+
+# Rows of the _xlreport sheet: key in column A, value (always text) in column B.
+META_KEYS = (
+    "format",  # the literal "xlreport"
+    "layout_id",
+    "layout_version",
+    "layout_fingerprint",
+    "year",
+    "agency_code",
+    "agency_name",
+    "agency_type",
+    "kind",  # return | summary
+    "template_id",
+    "county",
+    "contributors",  # summary only: agency codes joined by ","
+    "generator",  # "xlreport 0.1.0"
+)
+META_FORMAT = "xlreport"
+#: Defined names that mirror the meta rows that identify a workbook.
+NAME_OF_KEY = {
+    "layout_id": "XLR_LAYOUT",
+    "layout_version": "XLR_LAYOUT_VERSION",
+    "layout_fingerprint": "XLR_FINGERPRINT",
+    "year": "XLR_YEAR",
+    "agency_code": "XLR_AGENCY_CODE",
+    "kind": "XLR_KIND",
+    "template_id": "XLR_TEMPLATE_ID",
+}
+
+# The 填报说明 sheet: instructions on top, then the identity and sign-off block.
+# Each field: key, label (column A), editable by the agency? Values in column B.
+SIGNOFF_FIRST_ROW = 12  # 0-based row of the first field
+SIGNOFF_FIELDS: tuple[tuple[str, str], ...] = (
+    ("agency_name", "填报单位"),
+    ("agency_code", "单位编码"),
+    ("year", "报告年度"),
+    ("filler", "填报人"),
+    ("phone", "联系电话"),
+    ("head", "单位负责人"),
+    ("date", "填报日期"),
+    ("seal", "盖章处"),
+)
+SIGNOFF_ROW = {key: SIGNOFF_FIRST_ROW + i for i, (key, _label) in enumerate(SIGNOFF_FIELDS)}
+SIGNOFF_LABEL_COL = 0
+SIGNOFF_VALUE_COL = 1
+#: Fields the agency fills in (the others are fixed by the template, except the agency
+#: name in a generic template, which the agency types).
+SIGNOFF_INPUTS = ("filler", "phone", "head", "date", "seal")
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who and what a workbook is for."""
+
+    layout_id: str
+    layout_version: int
+    layout_fingerprint: str
+    year: int
+    agency_code: str = ""
+    agency_name: str = ""
+    agency_type: str = ""
+    kind: Literal["return", "summary"] = "return"
+    template_id: str = ""
+    county: str = ""
+    contributors: tuple[str, ...] = ()
+
+    @property
+    def generic(self) -> bool:
+        """A template not made for one agency: the agency types its own name."""
+        return not self.agency_code and self.kind == "return"
+
+    def meta_rows(self, generator: str) -> list[tuple[str, str]]:
+        values = {
+            "format": META_FORMAT,
+            "layout_id": self.layout_id,
+            "layout_version": str(self.layout_version),
+            "layout_fingerprint": self.layout_fingerprint,
+            "year": str(self.year),
+            "agency_code": self.agency_code,
+            "agency_name": self.agency_name,
+            "agency_type": self.agency_type,
+            "kind": self.kind,
+            "template_id": self.template_id,
+            "county": self.county,
+            "contributors": ",".join(self.contributors),
+            "generator": generator,
+        }
+        return [(k, values[k]) for k in META_KEYS]
