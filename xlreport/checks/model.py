@@ -1,0 +1,48 @@
+"""What checking one file yields, for the terminal, JSON, annotate and merge."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from xlreport.findings import FileReport
+from xlreport.identity import Identity
+from xlreport.spec.model import Layout
+
+
+@dataclass
+class ReturnData:
+    """The trusted content of a return (or summary) after checking.
+
+    ``values`` holds every input cell that holds a valid number (blank cells are absent:
+    they count as 0); ``raw_inputs`` holds what was found in every non-blank input cell as
+    text, valid or not (for annotate); ``totals`` is inputs plus every total recomputed.
+    """
+
+    path: str
+    sha256: str
+    layout: Layout
+    identity: Identity
+    values: dict[str, Decimal]
+    totals: dict[str, Decimal]
+    raw_inputs: dict[str, str] = field(default_factory=dict)
+    signoff: dict[str, str] = field(default_factory=dict)
+    saved_at: str = ""  # the workbook's own saved time (docProps/core.xml modified), ISO text
+    file_mtime: float = 0.0
+
+
+@dataclass
+class CheckOptions:
+    """What `xlreport check` and `xlreport merge` were told."""
+
+    layout: Layout | None = None  # None: recognise any shipped layout from the workbook identity
+    year: int | None = None
+    roster_codes: Mapping[str, str] | None = None  # agency code → name, when --roster is given
+    prior: Mapping[str, ReturnData] = field(default_factory=dict)  # agency code → last year's
+
+
+@dataclass
+class CheckedFile:
+    report: FileReport
+    data: ReturnData | None  # None when the file could not be read as a return
