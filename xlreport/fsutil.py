@@ -24,7 +24,9 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> None:
 
 
 _WINDOWS_BAD = set('<>:"/\\|?*') | {chr(i) for i in range(32)}
-_WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL"} | {f"{p}{i}" for p in ("COM", "LPT") for i in range(1, 10)}
+_WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL"} | {
+    f"{p}{i}" for p in ("COM", "LPT") for i in range(1, 10)
+}
 
 
 def safe_filename(name: str, max_len: int = 120) -> str:

@@ -14,7 +14,7 @@ from xlreport.errors import XlreportError
 from xlreport.spec import LayoutError
 
 # sub-commands register themselves on import
-from xlreport.cli import cmd_formats  # noqa: E402,F401  isort: skip
+from xlreport.cli import cmd_formats  # noqa: F401  isort: skip
 
 __all__ = ["app", "main"]
 

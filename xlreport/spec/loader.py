@@ -61,12 +61,12 @@ class _Ctx:
             if k not in required and k not in optional:
                 known = "、".join(sorted([*required, *optional]))
                 raise self.fail(where, f"未知的键“{k}”（可用的键：{known}）")
-        for k, t in required.items():
+        for k in required:
             if k not in raw:
                 raise self.fail(where, f"缺少必填的键“{k}”")
         for k, v in raw.items():
             t = required.get(k) or optional[k]
-            if t is int and isinstance(v, bool) or not isinstance(v, t):
+            if (t is int and isinstance(v, bool)) or not isinstance(v, t):
                 raise self.fail(f"{where}.{k}", f"类型应为 {t.__name__}")
         return cast(dict[str, Any], raw)
 
@@ -223,8 +223,10 @@ def _groups(axes: tuple[Axis, ...], level: int) -> list[tuple[int, int, str, boo
             i += 1
             continue
         j = i
-        while j + 1 < len(axes) and len(axes[j + 1].path) > level and (
-            axes[j + 1].path[: level + 1] == p[: level + 1]
+        while (
+            j + 1 < len(axes)
+            and len(axes[j + 1].path) > level
+            and (axes[j + 1].path[: level + 1] == p[: level + 1])
         ):
             j += 1
         runs.append((i, j, p[level], len(p) == level + 1))
@@ -244,7 +246,13 @@ def _sheet(
     )
     key = ctx.key(s["key"], where + ".key")
     name = s["name"]
-    if not name or len(name) > 31 or set(name) & _BAD_SHEET_CHARS or name[0] == "'" or name[-1] == "'":
+    if (
+        not name
+        or len(name) > 31
+        or set(name) & _BAD_SHEET_CHARS
+        or name[0] == "'"
+        or name[-1] == "'"
+    ):
         raise ctx.fail(where + ".name", f"工作表名“{name}”不合规（1–31 个字符，不含 []:*?/\\）")
     labels: list[Label] = []
     tables: list[Table] = []
@@ -289,7 +297,9 @@ def _sheet(
             for i, j, text, leaf in _groups(cols, level):
                 r2 = r + header_rows - 1 if leaf else r + level
                 labels.append(
-                    Label(key, r + level, starts[i], r2, starts[j] + cols[j].span - 1, text, "column")
+                    Label(
+                        key, r + level, starts[i], r2, starts[j] + cols[j].span - 1, text, "column"
+                    )
                 )
         first_data = r + header_rows
         for level in range(label_cols):
@@ -301,7 +311,9 @@ def _sheet(
                 )
         missing = set(vgroups) - {lb.text for lb in labels if lb.vertical}
         if missing:
-            raise ctx.fail(tw + ".vertical_groups", f"没有这样的行分组：{'、'.join(sorted(missing))}")
+            raise ctx.fail(
+                tw + ".vertical_groups", f"没有这样的行分组：{'、'.join(sorted(missing))}"
+            )
         table = Table(
             key=tkey,
             caption=caption,
@@ -497,7 +509,9 @@ def _with_fingerprint(layout: Layout) -> Layout:
             [s.key, s.name, s.title, [[lb.r1, lb.c1, lb.r2, lb.c2, lb.text] for lb in s.labels]]
             for s in layout.sheets
         ],
-        "cells": [[c.id, c.sheet, c.r, c.c, c.c2, c.kind, c.type.key] for c in layout.cells.values()],
+        "cells": [
+            [c.id, c.sheet, c.r, c.c, c.c2, c.kind, c.type.key] for c in layout.cells.values()
+        ],
         "totals": [[t.cell, t.expr.source] for t in layout.totals],
         "rules": [[r.rule, r.severity, r.lhs.source, r.rhs.source] for r in layout.checks],
     }

@@ -44,5 +44,7 @@ def resolve_layout(format_id: str | None = None, spec: str | Path | None = None)
     layouts = builtin_layouts()
     fid = format_id or DEFAULT_FORMAT
     if fid not in layouts:
-        raise LayoutError(f"没有名为“{fid}”的布局；可用：{'、'.join(layouts)}（用 xlreport formats 查看）")
+        raise LayoutError(
+            f"没有名为“{fid}”的布局；可用：{'、'.join(layouts)}（用 xlreport formats 查看）"
+        )
     return layouts[fid]
