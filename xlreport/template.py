@@ -1,0 +1,146 @@
+"""``xlreport template``: the locked workbooks a county office sends to its agencies."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from xlreport.errors import UsageError
+from xlreport.fsutil import atomic_write_bytes, safe_filename
+from xlreport.identity import Identity
+from xlreport.roster import Agency, load_roster
+from xlreport.spec.model import Layout
+from xlreport.writer import build_workbook
+from xlreport.writer.personalise import Personaliser
+
+PASSWORD_FILE = "模板保护密码（请勿发给填报单位）.txt"
+GENERIC_SUFFIX = "填报模板"
+YEAR_MIN, YEAR_MAX = 2008, 2100  # the 条例 took effect in 2008
+
+
+@dataclass
+class TemplateResult:
+    layout: Layout
+    year: int
+    out_dir: Path
+    paths: list[Path] = field(default_factory=list)  # workbooks written, in roster order
+    password_file: Path | None = None  # None when the password was given
+    agencies: int = 0  # 0 for a generic template
+
+
+def template_id(layout: Layout, year: int, county: str, agency_code: str) -> str:
+    """Deterministic id of one template: the same inputs always give the same id."""
+    key = f"{layout.fingerprint}|{year}|{county}|{agency_code}"
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+
+
+def workbook_name(layout: Layout, year: int, who: str) -> str:
+    """``2024年度政府信息公开工作年度报告_某单位.xlsx``, safe on Windows."""
+    return safe_filename(f"{year}年度{layout.title}_{who}") + ".xlsx"
+
+
+def agency_identity(
+    layout: Layout, year: int, agency: Agency | None, *, county: str = ""
+) -> Identity:
+    """The identity of ``agency``'s workbook; ``None`` for the generic template."""
+    code = agency.code if agency else ""
+    return Identity(
+        layout_id=layout.id,
+        layout_version=layout.version,
+        layout_fingerprint=layout.fingerprint,
+        year=year,
+        agency_code=code,
+        agency_name=agency.name if agency else "",
+        agency_type=agency.type if agency else "",
+        template_id=template_id(layout, year, county, code),
+        county=county,
+    )
+
+
+def file_names(layout: Layout, year: int, agencies: list[Agency]) -> list[str]:
+    """One Windows-safe name per agency; agencies whose names clash get their code added.
+
+    Names are compared case-insensitively, as Windows does.
+    """
+    names = [workbook_name(layout, year, a.name) for a in agencies]
+    counts = Counter(n.lower() for n in names)
+    out: list[str] = []
+    taken: set[str] = set()
+    for a, n in zip(agencies, names, strict=True):
+        if counts[n.lower()] > 1:
+            n = workbook_name(layout, year, f"{a.name}_{a.code}")
+        base, i = n, 1
+        while n.lower() in taken:  # still equal after cleaning: number it
+            i += 1
+            n = base.removesuffix(".xlsx") + f"_{i}.xlsx"
+        taken.add(n.lower())
+        out.append(n)
+    return out
+
+
+def make_templates(
+    layout: Layout,
+    year: int,
+    out_dir: str | Path,
+    *,
+    roster: str | Path | Sequence[Agency] | None = None,
+    county: str = "",
+    password: str | None = None,
+) -> TemplateResult:
+    """Write one workbook per roster agency (or one generic workbook) into ``out_dir``.
+
+    ``roster``: a roster file (see :func:`xlreport.roster.load_roster`) or agencies already
+    loaded.
+    """
+    if not YEAR_MIN <= year <= YEAR_MAX:
+        raise UsageError(
+            f"报告年度 {year} 不合理", f"请填写 {YEAR_MIN} 到 {YEAR_MAX} 之间的年份，如 --year 2024"
+        )
+    if password is not None and not password.strip():
+        raise UsageError("--password 不能为空", "不指定 --password 时会自动生成密码")
+    out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"输出位置 {out} 已存在且不是文件夹", "请用 --out 指定一个文件夹")
+    county = county.strip()
+    result = TemplateResult(layout, year, out)
+    if password is None:
+        password = secrets.token_urlsafe(9)
+        result.password_file = out / PASSWORD_FILE
+    if roster is None:
+        agencies: list[Agency] = []
+    elif isinstance(roster, str | Path):
+        agencies = load_roster(roster)
+    else:
+        agencies = list(roster)
+    if agencies:
+        maker = Personaliser(layout, password=password)
+        for agency, fname in zip(agencies, file_names(layout, year, agencies), strict=True):
+            data = maker.build(agency_identity(layout, year, agency, county=county))
+            result.paths.append(_write(out / fname, data))
+        result.agencies = len(agencies)
+    else:
+        data = build_workbook(
+            layout, agency_identity(layout, year, None, county=county), password=password
+        )
+        result.paths.append(_write(out / workbook_name(layout, year, GENERIC_SUFFIX), data))
+    if result.password_file is not None:
+        note = (
+            f"{year}年度政府信息公开工作年度报告模板（{layout.id}）的工作表保护密码：\n"
+            f"{password}\n\n此密码用于撤销模板的工作表和工作簿保护，请妥善保管，不要发给填报单位。\n"
+        )
+        _write(result.password_file, note.encode("utf-8-sig"))
+    return result
+
+
+def _write(path: Path, data: bytes) -> Path:
+    try:
+        atomic_write_bytes(path, data)
+    except OSError as e:
+        raise UsageError(
+            f"无法写入 {path}：{e.strerror or e}", "请检查 --out 文件夹是否可写"
+        ) from e
+    return path

@@ -1,0 +1,187 @@
+"""``build_workbook``: the locked xlreport workbook for one agency (or a generic one).
+
+Everything on the sheets comes from the :class:`~xlreport.spec.model.Layout`; what
+differs between agencies comes from the :class:`~xlreport.identity.Identity` through
+:func:`agency_texts` only, which :mod:`xlreport.writer.personalise` relies on.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+import xlsxwriter
+
+from xlreport.identity import GUIDE_SHEET, SIGNOFF_ROW, SIGNOFF_VALUE_COL, Identity
+from xlreport.spec.model import Layout, col_letter
+from xlreport.writer.cells import CellNote
+from xlreport.writer.formulas import excel_string, quote_sheet
+from xlreport.writer.guide import GENERATOR, signoff_values, write_guide, write_meta
+from xlreport.writer.styles import Styles
+from xlreport.writer.table_sheet import SheetTexts, write_table_sheet
+from xlreport.writer.zippack import pack, unzip
+
+#: Longest agency name shown in the page header (Excel allows 255 characters in all).
+HEADER_NAME_MAX = 40
+FOOTER = "&C第 &P 页 共 &N 页"
+
+
+class _Workbook(xlsxwriter.Workbook):  # type: ignore[misc]
+    """xlsxwriter's workbook plus ``<workbookProtection lockStructure="1">``.
+
+    xlsxwriter (3.3) protects worksheets but has no API for workbook-structure
+    protection; the element goes right after ``<workbookPr>`` (ECMA-376 CT_Workbook order).
+    """
+
+    def __init__(self, fh: io.BytesIO, options: dict[str, Any], structure_password: str) -> None:
+        super().__init__(fh, options)
+        self._structure_hash = legacy_password_hash(structure_password)
+
+    def _write_workbook_pr(self) -> None:
+        super()._write_workbook_pr()
+        self._xml_empty_tag(
+            "workbookProtection",
+            [("workbookPassword", self._structure_hash), ("lockStructure", 1)],
+        )
+
+
+def legacy_password_hash(password: str) -> str:
+    """The 16-bit legacy password hash of sheet/workbook protection (ECMA-376 Part 4)."""
+    digest = 0
+    for ch in password[::-1]:
+        digest = ((digest >> 14) & 0x01) | ((digest << 1) & 0x7FFF)
+        digest ^= ord(ch)
+    digest = ((digest >> 14) & 0x01) | ((digest << 1) & 0x7FFF)
+    digest ^= len(password) ^ 0xCE4B
+    return f"{digest:X}"
+
+
+def header_text(identity: Identity) -> str:
+    """The page header: agency (``&`` doubled for Excel's header codes) and year."""
+    name = identity.agency_name[:HEADER_NAME_MAX].replace("&", "&&")
+    return f"&L填报单位：{name}&R报告年度：{identity.year}年度"
+
+
+def info_line(name: str, year: int) -> str:
+    return f"填报单位：{name}　报告年度：{year}年度"
+
+
+def _sheet_texts(identity: Identity, signoff: Mapping[str, str]) -> SheetTexts:
+    year = identity.year
+    if identity.generic:
+        # the agency types its name on the guide sheet; the info line follows it
+        row = SIGNOFF_ROW["agency_name"] + 1
+        absolute = f"{quote_sheet(GUIDE_SHEET)}!${col_letter(SIGNOFF_VALUE_COL)}${row}"
+        prefix, suffix = info_line("\0", year).split("\0")
+        formula = f"={excel_string(prefix)}&{absolute}&{excel_string(suffix)}"
+        typed = signoff_values(identity, signoff)["agency_name"]
+        return SheetTexts(info_line(typed, year), formula, header_text(identity), FOOTER)
+    return SheetTexts(info_line(identity.agency_name, year), "", header_text(identity), FOOTER)
+
+
+def _notes_by_sheet(
+    notes: Sequence[CellNote], known: set[str]
+) -> dict[str, dict[tuple[int, int], str]]:
+    out: dict[str, dict[tuple[int, int], str]] = {name: {} for name in known}
+    for n in notes:
+        if n.sheet_name not in out:
+            raise ValueError(f"批注指向不存在的工作表“{n.sheet_name}”")
+        cell = out[n.sheet_name]
+        key = (n.row, n.col)
+        cell[key] = f"{cell[key]}\n{n.text}" if key in cell else n.text
+    return out
+
+
+def build_workbook(
+    layout: Layout,
+    identity: Identity,
+    *,
+    password: str,
+    values: Mapping[str, Decimal | str] | None = None,
+    signoff: Mapping[str, str] | None = None,
+    notes: Sequence[CellNote] = (),
+    before_sheets: Callable[[Any], None] | None = None,
+    after_sheets: Callable[[Any], None] | None = None,
+) -> bytes:
+    """The xlsx bytes of one locked workbook; same arguments give the same bytes.
+
+    ``values``: input cell id → number (Decimal) or text (kept as text, e.g. an invalid
+    "12件" for annotate). ``signoff``: sign-off field key → text. ``notes``: cells to
+    highlight with a comment. ``before_sheets``/``after_sheets`` receive the xlsxwriter
+    workbook to add sheets before the guide sheet or after the tables.
+    """
+    return pack(
+        build_members(
+            layout,
+            identity,
+            password=password,
+            values=values,
+            signoff=signoff,
+            notes=notes,
+            before_sheets=before_sheets,
+            after_sheets=after_sheets,
+        )
+    )
+
+
+def build_members(
+    layout: Layout,
+    identity: Identity,
+    *,
+    password: str,
+    values: Mapping[str, Decimal | str] | None = None,
+    signoff: Mapping[str, str] | None = None,
+    notes: Sequence[CellNote] = (),
+    before_sheets: Callable[[Any], None] | None = None,
+    after_sheets: Callable[[Any], None] | None = None,
+) -> list[tuple[str, bytes]]:
+    """The package parts (name, XML bytes) that :func:`build_workbook` zips."""
+    values = values or {}
+    signoff = signoff or {}
+    unknown = [k for k in values if k not in layout.cells]
+    if unknown:
+        raise ValueError(f"布局 {layout.id} 中没有这些单元格：{'、'.join(unknown[:5])}")
+    numbers = {
+        k: v
+        for k, v in values.items()
+        if isinstance(v, Decimal) and layout.cells[k].kind == "input"
+    }
+    computed = layout.compute_totals(numbers)
+    by_sheet = _notes_by_sheet(notes, {GUIDE_SHEET, *(s.name for s in layout.sheets)})
+
+    buf = io.BytesIO()
+    options = {
+        "in_memory": True,
+        "strings_to_numbers": False,
+        "strings_to_formulas": False,
+        "strings_to_urls": False,
+    }
+    wb = _Workbook(buf, options, password)
+    when = datetime(identity.year + 1, 1, 1, tzinfo=UTC)
+    wb.set_properties(
+        {
+            "title": f"{identity.year}年度{layout.title}统计表",
+            "subject": layout.name,
+            "author": GENERATOR,
+            "created": when,
+        }
+    )
+    styles = Styles(wb)
+    if before_sheets is not None:
+        before_sheets(wb)
+    texts = _sheet_texts(identity, signoff)
+    write_guide(
+        wb, styles, layout, identity, signoff, by_sheet[GUIDE_SHEET], texts.header, FOOTER, password
+    )
+    for sheet in layout.sheets:
+        write_table_sheet(
+            wb, styles, layout, sheet, texts, values, computed, by_sheet[sheet.name], password
+        )
+    if after_sheets is not None:
+        after_sheets(wb)
+    write_meta(wb, identity, password)
+    wb.close()
+    return unzip(buf.getvalue())
