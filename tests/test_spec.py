@@ -130,10 +130,11 @@ def test_totals_and_formulas() -> None:
     assert same_formula("=sum( $D$8:D28 )", "SUM(D8:D28)")
     assert normalise_formula("_xlfn.SUM(A1)") == "SUM(A1)"
     h2 = next(c for c in layout.checks if c.rule == "H2" and c.key == "natural")
-    assert expr_formula(layout, h2.rhs) == "SUM(D29:D30)"
+    assert expr_formula(h2.rhs, layout, "s3") == "SUM(D29:D30)"
+    assert expr_formula(h2.rhs, layout, "s2", absolute=True) == "SUM('三、依申请公开'!$D$29:$D$30)"
     s2 = next(c for c in layout.checks if c.rule == "S2")
     with pytest.raises(ValueError):
-        expr_formula(layout, s2.rhs)
+        expr_formula(s2.rhs, layout, "s2")
 
 
 def test_fingerprint_ignores_comments_but_not_labels(tmp_path: Path) -> None:

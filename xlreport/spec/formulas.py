@@ -8,51 +8,65 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Sequence
 
 from xlreport.spec.model import Cell, Expr, Layout, a1, col_letter
 
 
-def _ref(cell: Cell, *, absolute: bool) -> str:
-    if absolute:
-        return f"${col_letter(cell.c)}${cell.r + 1}"
-    return cell.a1
+def quote_sheet(name: str) -> str:
+    """A sheet name as it stands before ``!`` in a reference."""
+    return "'" + name.replace("'", "''") + "'"
 
 
-def _contiguous(cells: list[Cell]) -> bool:
-    """One row or one column of adjacent cells on one sheet, in order."""
+def cell_ref(cell: Cell, layout: Layout, from_sheet: str, *, absolute: bool = False) -> str:
+    """The reference to ``cell`` as written on sheet ``from_sheet`` (a sheet key)."""
+    ref = f"${col_letter(cell.c)}${cell.r + 1}" if absolute else a1(cell.r, cell.c)
+    if cell.sheet == from_sheet:
+        return ref
+    return quote_sheet(layout.sheet(cell.sheet).name) + "!" + ref
+
+
+def _contiguous(cells: Sequence[Cell]) -> bool:
+    """Cells that form one row run (each starting right after the previous) or one column run."""
     if len(cells) < 2 or len({c.sheet for c in cells}) != 1:
         return False
-    same_row = all(c.r == cells[0].r for c in cells)
-    same_col = all(c.c == cells[0].c for c in cells)
-    if same_row:
-        return all(b.c == a.c2 + 1 for a, b in itertools.pairwise(cells))
-    if same_col:
-        return all(b.r == a.r + 1 for a, b in itertools.pairwise(cells))
-    return False
+    first = cells[0]
+    same_row = all(c.r == first.r for c in cells) and all(
+        b.c == a.c2 + 1 for a, b in itertools.pairwise(cells)
+    )
+    same_col = all(c.c == first.c and c.c2 == first.c2 for c in cells) and all(
+        b.r == a.r + 1 for a, b in itertools.pairwise(cells)
+    )
+    return same_row or same_col
 
 
-def expr_formula(layout: Layout, expr: Expr, *, absolute: bool = False) -> str:
-    """The expression as Excel formula text without "=": ``SUM(D8:D28)`` or ``D6+D7-D9``.
+def expr_formula(expr: Expr, layout: Layout, from_sheet: str, *, absolute: bool = False) -> str:
+    """Excel text for a signed sum of this year's cells (no leading ``=``).
 
-    Every cell must be on the sheet the formula is written on (the layouts' totals and
-    hard rules are); prior-year terms have no formula.
+    ``SUM(first:last)`` when every term is added and the cells are contiguous, else the
+    terms joined with ``+`` and ``-``. Prior-year terms have no formula (ValueError).
     """
     if expr.uses_prior:
-        raise ValueError(f"expression with prior-year terms has no formula: {expr.source}")
+        raise ValueError(f"表达式 {expr.source} 引用了上年数据，不能写成公式")
     cells = [layout.cells[t.cell] for t in expr.terms]
     if all(t.sign > 0 for t in expr.terms) and _contiguous(cells):
-        first, last = cells[0], cells[-1]
-        return f"SUM({_ref(first, absolute=absolute)}:{_ref(last, absolute=absolute)})"
+        start = cell_ref(cells[0], layout, from_sheet, absolute=absolute)
+        last = cells[-1]
+        end_ref = f"${col_letter(last.c2)}${last.r + 1}" if absolute else a1(last.r, last.c2)
+        return f"SUM({start}:{end_ref})"
     out = ""
-    for t, c in zip(expr.terms, cells, strict=True):
-        op = "+" if t.sign > 0 else "-"
-        out += ("" if not out and op == "+" else op) + _ref(c, absolute=absolute)
-    return out
+    for i, (t, c) in enumerate(zip(expr.terms, cells, strict=True)):
+        ref = cell_ref(c, layout, from_sheet, absolute=absolute)
+        if i == 0:
+            out = ref if t.sign > 0 else "-" + ref
+        else:
+            out += ("+" if t.sign > 0 else "-") + ref
+    return out or "0"
 
 
 def total_formulas(layout: Layout) -> dict[str, str]:
     """Cell id → the formula text of every total."""
-    return {t.cell: expr_formula(layout, t.expr) for t in layout.totals}
+    return {t.cell: expr_formula(t.expr, layout, layout.cells[t.cell].sheet) for t in layout.totals}
 
 
 _SPACES_DOLLARS = re.compile(r"[\s$]")
@@ -73,4 +87,12 @@ def same_formula(found: str, expected: str) -> bool:
     return normalise_formula(found) == normalise_formula(expected)
 
 
-__all__ = ["a1", "expr_formula", "normalise_formula", "same_formula", "total_formulas"]
+__all__ = [
+    "a1",
+    "cell_ref",
+    "expr_formula",
+    "normalise_formula",
+    "quote_sheet",
+    "same_formula",
+    "total_formulas",
+]

@@ -1,16 +1,17 @@
 """Layout expressions as Excel formulas, and the live-check formulas built from them.
 
-:func:`expr_formula` is the one translation from an :class:`~xlreport.spec.model.Expr`
-to Excel text; totals, the 勾稽检查 status cells and the conditional formatting all use it.
+The one translation from an :class:`~xlreport.spec.model.Expr` to Excel text is
+:func:`xlreport.spec.formulas.expr_formula` (shared with the checks); totals, the 勾稽检查
+status cells and the conditional formatting all use it.
 """
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
-from xlreport.spec.model import Cell, Expr, Layout, RuleCheck, a1, col_letter
+from xlreport.spec.formulas import cell_ref, expr_formula, quote_sheet
+from xlreport.spec.model import Layout, RuleCheck
 
 #: |lhs − rhs| below this counts as equal (what ROUND(x, 6) = 0 means in the sheet).
 _HALF_MICRO = Decimal("0.0000005")
@@ -18,60 +19,9 @@ _HALF_MICRO = Decimal("0.0000005")
 _MAX_FORMULA = 8000
 
 
-def quote_sheet(name: str) -> str:
-    """A sheet name as it stands before ``!`` in a reference."""
-    return "'" + name.replace("'", "''") + "'"
-
-
 def excel_string(text: str) -> str:
     """A string literal inside a formula."""
     return '"' + text.replace('"', '""') + '"'
-
-
-def cell_ref(cell: Cell, layout: Layout, from_sheet: str, *, absolute: bool = False) -> str:
-    """The reference to ``cell`` as written on sheet ``from_sheet`` (a sheet key)."""
-    ref = f"${col_letter(cell.c)}${cell.r + 1}" if absolute else a1(cell.r, cell.c)
-    if cell.sheet == from_sheet:
-        return ref
-    return quote_sheet(layout.sheet(cell.sheet).name) + "!" + ref
-
-
-def _contiguous(cells: Sequence[Cell]) -> bool:
-    """Cells that form one row run (each starting right after the previous) or one column run."""
-    if len(cells) < 2 or len({c.sheet for c in cells}) != 1:
-        return False
-    first = cells[0]
-    same_row = all(c.r == first.r for c in cells) and all(
-        b.c == a.c2 + 1 for a, b in itertools.pairwise(cells)
-    )
-    same_col = all(c.c == first.c and c.c2 == first.c2 for c in cells) and all(
-        b.r == a.r + 1 for a, b in itertools.pairwise(cells)
-    )
-    return same_row or same_col
-
-
-def expr_formula(expr: Expr, layout: Layout, from_sheet: str, *, absolute: bool = False) -> str:
-    """Excel text for a signed sum of this year's cells (no leading ``=``).
-
-    ``SUM(first:last)`` when every term is added and the cells are contiguous, else the
-    terms joined with ``+`` and ``-``.
-    """
-    if expr.uses_prior:
-        raise ValueError(f"表达式 {expr.source} 引用了上年数据，不能写成公式")
-    cells = [layout.cells[t.cell] for t in expr.terms]
-    if all(t.sign > 0 for t in expr.terms) and _contiguous(cells):
-        start = cell_ref(cells[0], layout, from_sheet, absolute=absolute)
-        last = cells[-1]
-        end_ref = f"${col_letter(last.c2)}${last.r + 1}" if absolute else a1(last.r, last.c2)
-        return f"SUM({start}:{end_ref})"
-    out = ""
-    for i, (t, c) in enumerate(zip(expr.terms, cells, strict=True)):
-        ref = cell_ref(c, layout, from_sheet, absolute=absolute)
-        if i == 0:
-            out = ref if t.sign > 0 else "-" + ref
-        else:
-            out += ("+" if t.sign > 0 else "-") + ref
-    return out or "0"
 
 
 def difference_formula(check: RuleCheck, layout: Layout, from_sheet: str, *, absolute: bool) -> str:
@@ -115,3 +65,6 @@ def status_cell(
         formula = f'=IF({cond},"✓",{excel_string("✗ " + name + "（有不符）")})'
         cached = "✓" if failed == 0 else f"✗ {name}（有不符）"
     return formula, cached
+
+
+__all__ = ["cell_ref", "excel_string", "expr_formula", "quote_sheet"]
