@@ -1,0 +1,230 @@
+"""One worksheet part: cells (values, formulas), merges, protection, validation count.
+
+This is the hot path of the reader (a return has ~530 ``<c>`` and ~1,500 other elements in
+its sheets), so the expat handlers are closures over local state, element names map to
+small ints by one dict lookup, addresses come from a shared cache, and a RawCell is built
+only for a cell that holds a value or a formula — once per distinct content, since it is
+immutable. Empty ``<c/>`` elements (styled blanks) are counted, not stored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from xlreport.reader import reasons
+from xlreport.reader.model import RawCell, RawSheet
+from xlreport.reader.refs import (
+    EXCEL_MAX_COL,
+    EXCEL_MAX_ROW,
+    REF_CACHE,
+    col_letters,
+    parse_range,
+    parse_ref,
+    shift_formula,
+)
+from xlreport.reader.strings import unescape
+from xlreport.reader.xmlsafe import MAIN_NS, X14_NS, Budget, names, new_parser, run, truthy
+
+# Element → small int, one dict lookup per event. Start tags: 1 c, 2 v, 3 f, 4 row, 5 is,
+# 6 t, 7 rPh, 8 mergeCell, 9 dataValidation, 10 sheetProtection. End tags: the first 7.
+_START_LOCAL = (
+    "c",
+    "v",
+    "f",
+    "row",
+    "is",
+    "t",
+    "rPh",
+    "mergeCell",
+    "dataValidation",
+    "sheetProtection",
+)
+_END_LOCAL = _START_LOCAL[:7]
+_START = {n: _START_LOCAL.index(local) + 1 for n, local in names(MAIN_NS, *_START_LOCAL).items()}
+_START[f"{X14_NS} dataValidation"] = _START_LOCAL.index("dataValidation") + 1
+_END = {n: _END_LOCAL.index(local) + 1 for n, local in names(MAIN_NS, *_END_LOCAL).items()}
+#: Types whose empty ``<v/>`` is an empty string rather than "no value".
+_TEXT_TYPES = frozenset(("str", "inlineStr"))
+
+
+def parse_sheet(
+    chunks: Iterable[bytes], part: str, sheet: RawSheet, sst: Sequence[str], budget: Budget
+) -> None:
+    """Fill ``sheet`` (cells, merges, protected, data_validations) from its part."""
+    limits = budget.limits
+    max_depth, max_elements = limits.max_depth, limits.max_elements
+    max_cells, max_rows = limits.max_cells, limits.max_rows
+    max_formula_chars = limits.max_shared_formula_chars
+    max_row, max_col = min(limits.max_row, EXCEL_MAX_ROW), min(limits.max_col, EXCEL_MAX_COL)
+    tight = max_row < EXCEL_MAX_ROW or max_col < EXCEL_MAX_COL
+    cells = sheet.cells
+    name = sheet.name
+    n_sst = len(sst)
+    start_tags = _START.get
+    end_tags = _END.get
+    ref_cache = REF_CACHE.get
+
+    depth = 0
+    elements, n_cells, n_rows = budget.elements, budget.cells, budget.rows
+    row, col = -1, -1
+    ctype = "n"
+    value: str | None = None
+    formula: str | None = None
+    fattrs: dict[str, str] = {}
+    text: list[str] = []
+    capturing = False
+    in_is = False
+    in_rph = 0
+    shared: dict[str, tuple[int, int, str]] = {}
+    made_cells: dict[tuple[str, str | None, str | None], RawCell] = {}
+    made = made_cells.get
+
+    def where() -> str:
+        return f"{col_letters(col)}{row + 1}"
+
+    def start(tag_name: str, attrs: dict[str, str]) -> None:
+        nonlocal depth, elements, n_cells, n_rows, row, col, ctype, value, formula
+        nonlocal fattrs, capturing, in_is, in_rph
+        depth += 1
+        elements += 1
+        if depth > max_depth or elements > max_elements:
+            too_much()
+        tag = start_tags(tag_name)
+        if tag is None:
+            return
+        if tag == 1:  # c
+            n_cells += 1
+            if n_cells > max_cells:
+                raise reasons.too_many_cells(max_cells)
+            r = attrs.get("r")
+            if r is None:
+                col += 1
+                if row < 0:
+                    row = 0
+                if col >= max_col:
+                    raise reasons.bad_cell_ref(name, f"第 {row + 1} 行第 {col + 1} 列")
+            else:
+                rc = ref_cache(r) or parse_ref(r)
+                if rc is None:
+                    raise reasons.bad_cell_ref(name, r)
+                row, col = rc
+                if tight and (row >= max_row or col >= max_col):
+                    raise reasons.bad_cell_ref(name, r)
+            ctype = attrs.get("t", "n")
+            value = None
+            formula = None
+        elif tag == 2:  # v
+            capturing = True
+            text.clear()
+        elif tag == 3:  # f
+            capturing = True
+            text.clear()
+            fattrs = attrs
+        elif tag == 4:  # row
+            n_rows += 1
+            if n_rows > max_rows:
+                raise reasons.too_many_rows(max_rows)
+            r = attrs.get("r")
+            if r is None:
+                row += 1
+            else:
+                try:
+                    row = int(r) - 1
+                except ValueError:
+                    raise reasons.bad_cell_ref(name, f"第 {r[:20]} 行") from None
+            if not 0 <= row < max_row:
+                raise reasons.bad_cell_ref(name, f"第 {row + 1} 行")
+            col = -1
+        elif tag == 5:  # is
+            in_is = True
+            text.clear()
+        elif tag == 6:  # t
+            capturing = in_is and not in_rph
+        elif tag == 7:  # rPh
+            in_rph += 1
+        elif tag == 8:  # mergeCell
+            rng = parse_range(attrs.get("ref", ""))
+            if rng is None:
+                raise reasons.bad_cell_ref(name, attrs.get("ref", ""))
+            sheet.merges.append(rng)
+        elif tag == 9:  # dataValidation
+            sheet.data_validations += 1
+        else:  # sheetProtection
+            sheet.protected = truthy(attrs.get("sheet"))
+
+    def end(tag_name: str) -> None:
+        nonlocal depth, value, formula, capturing, in_is, in_rph
+        depth -= 1
+        tag = end_tags(tag_name)
+        if tag is None:
+            return
+        if tag == 1:  # c
+            if value is None:
+                if formula is None:
+                    return
+            elif value == "" and ctype not in _TEXT_TYPES:
+                value = None
+            if ctype == "s" and value is not None:
+                try:
+                    index = int(value)
+                except ValueError:
+                    index = -1
+                if not 0 <= index < n_sst:
+                    raise reasons.bad_value(name, where(), "引用了不存在的共享字符串")
+                value = sst[index]
+            key = (ctype, value, formula)
+            rc = made(key)
+            if rc is None:
+                rc = made_cells[key] = RawCell(ctype, value, formula)
+            cells[(row, col)] = rc
+        elif tag == 2:  # v
+            capturing = False
+            value = "".join(text)
+        elif tag == 3:  # f
+            capturing = False
+            formula = _formula("".join(text), fattrs, row, col, shared)
+            if formula is not None and not text:  # expanded from a shared master
+                budget.formula_chars += len(formula)
+                if budget.formula_chars > max_formula_chars:
+                    raise reasons.too_much_formula_text(max_formula_chars)
+        elif tag == 6:  # t
+            if in_is:
+                capturing = False
+        elif tag == 5:  # is
+            in_is = False
+            value = unescape("".join(text))
+        elif tag == 7:  # rPh
+            in_rph -= 1
+
+    def too_much() -> None:
+        if depth > max_depth:
+            raise reasons.xml_too_deep(part, max_depth)
+        raise reasons.too_many_elements(max_elements)
+
+    def chars(data: str) -> None:
+        if capturing:
+            text.append(data)
+
+    p: Any = new_parser()
+    p.StartElementHandler = start
+    p.EndElementHandler = end
+    p.CharacterDataHandler = chars
+    run(p, chunks, part)
+    budget.elements, budget.cells, budget.rows = elements, n_cells, n_rows
+
+
+def _formula(
+    text: str, attrs: dict[str, str], row: int, col: int, shared: dict[str, tuple[int, int, str]]
+) -> str | None:
+    """The formula of one cell; a shared formula's dependents get the master's, shifted."""
+    if attrs.get("t") != "shared":
+        return text or None
+    si = attrs.get("si", "")
+    if text:
+        shared[si] = (row, col, text)
+        return text
+    master = shared.get(si)
+    if master is None:
+        return None
+    return shift_formula(master[2], row - master[0], col - master[1])
