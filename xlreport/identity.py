@@ -16,6 +16,9 @@ META_SHEET = "_xlreport"
 GUIDE_SHEET = "填报说明"
 WORKBOOK_KIND_RETURN = "return"
 WORKBOOK_KIND_SUMMARY = "summary"
+#: The sheets a summary (``xlreport merge``) has after the statutory tables, in order;
+#: checking a summary expects them (they are not "added" sheets there).
+SUMMARY_SHEETS = ("概览", "分单位明细", "报送情况", "校验结果")
 
 # Rows of the _xlreport sheet: key in column A, value (always text) in column B.
 META_KEYS = (

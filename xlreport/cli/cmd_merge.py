@@ -1,0 +1,173 @@
+"""``xlreport merge``: check the returns, merge those that count, write the summary."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from xlreport.checks.model import CheckOptions
+from xlreport.cli.app import SPEC_HELP, app, console, err_console
+from xlreport.errors import UsageError
+from xlreport.merge import MergeResult, merge_paths
+from xlreport.merge.model import STATUS_TEXT
+from xlreport.merge.report import next_steps, result_json
+from xlreport.merge.run import Progress as ProgressFn
+from xlreport.roster import load_roster
+from xlreport.spec import resolve_layout
+
+#: More merged files than this are summed up in one line instead of a table.
+TABLE_MAX = 60
+#: Agencies named in one line at most (the summary's 报送情况 lists them all).
+NAMES_MAX = 40
+FORMAT_HELP = "布局编号（见 xlreport formats）；不指定则取多数报表所用的布局"
+#: From this many files on, a progress bar is shown on stderr (never in --json mode).
+PROGRESS_FROM = 20
+
+
+def _say(text: str, style: str = "") -> None:
+    console.print(text, soft_wrap=True, markup=False, style=style or None)
+
+
+@contextmanager
+def _progress(show: bool) -> Iterator[ProgressFn | None]:
+    """A progress bar on stderr, shown only once there turn out to be many files."""
+    if not show:
+        yield None
+        return
+    bar = Progress(
+        TextColumn("正在校验报表"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+    )
+    task = bar.add_task("check", total=None)
+
+    def update(done: int, total: int) -> None:
+        if total < PROGRESS_FROM:
+            return
+        if not bar.live.is_started:
+            bar.start()
+        bar.update(task, completed=done, total=total)
+
+    try:
+        yield update
+    finally:
+        bar.stop()
+
+
+@app.command("merge")
+def merge(
+    paths: Annotated[list[Path], typer.Argument(help="回收的报表文件或文件夹（可多个）")],
+    out: Annotated[Path, typer.Option("--out", help="汇总表保存位置（.xlsx）")],
+    roster: Annotated[
+        Path | None, typer.Option("--roster", help="单位名单（.csv 或 .xlsx），用于列出未报送单位")
+    ] = None,
+    name: Annotated[str, typer.Option("--name", help="汇总单位名称，如 某某县")] = "",
+    code: Annotated[
+        str, typer.Option("--code", help="汇总表的单位编码；不指定则由名称生成固定编码")
+    ] = "",
+    format_id: Annotated[str | None, typer.Option("--format", help=FORMAT_HELP)] = None,
+    spec: Annotated[Path | None, typer.Option("--spec", help=SPEC_HELP)] = None,
+    year: Annotated[
+        int | None, typer.Option("--year", help="报告年度；不指定则取多数报表的年度")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出结果")] = False,
+    export: Annotated[
+        Path | None, typer.Option("--export", help="另存长表数据（.csv 或 .json）")
+    ] = None,
+) -> None:
+    """汇总回收的报表：有错误的不计入，同一单位只计最后保存的一份，生成可再次汇总的汇总表。"""
+    if year is not None and not 2008 <= year <= 2100:
+        raise UsageError(f"--year {year} 不是有效的报告年度", "例如 --year 2024")
+    layout = resolve_layout(format_id, spec) if (format_id or spec) else None
+    agencies = load_roster(roster) if roster is not None else None
+    options = CheckOptions(layout=layout, year=year)
+    with _progress(not as_json) as progress:
+        result = merge_paths(
+            paths,
+            out,
+            options,
+            roster=agencies,
+            name=name,
+            export=export,
+            code=code,
+            progress=progress,
+        )
+    if as_json:
+        print(json.dumps(result_json(result), ensure_ascii=False, indent=2))
+    else:
+        render(result)
+    # SystemExit, not typer.Exit: the entry point runs typer with standalone_mode=False,
+    # where an Exit's code would be returned rather than raised.
+    raise SystemExit(result.exit_code)
+
+
+def _names(agencies: list[tuple[str, str]]) -> str:
+    shown = "、".join(f"{n}（{c}）" for c, n in agencies[:NAMES_MAX])
+    more = f" 等 {len(agencies)} 个（全部见汇总表“报送情况”）" if len(agencies) > NAMES_MAX else ""
+    return shown + more
+
+
+def render(result: MergeResult) -> None:
+    ident = result.identity
+    if not result.summary_written:
+        _say(f"没有可以汇总的报表：{result.problem}。未生成汇总表。", "bold red")
+    elif ident is not None:
+        _say(
+            f"汇总完成：{ident.agency_name} {result.year} 年度（{ident.layout_id}），"
+            f"计入 {len(result.merged)} 份，覆盖 {len(ident.contributors)} 个单位。",
+            "bold green",
+        )
+    merged = sorted(result.merged, key=lambda f: (f.code, f.file_name))
+    if len(merged) > TABLE_MAX:
+        _say(f"已计入汇总 {len(merged)} 份（逐份明细见汇总表“报送情况”“分单位明细”）。")
+    elif merged:
+        table = Table(title=f"已计入汇总（{len(merged)}）", title_justify="left")
+        for col in ("单位编码", "单位名称", "文件", "警告"):
+            table.add_column(col)
+        for f in merged:
+            table.add_row(f.code, f.agency_name, f.file_name, str(f.checked.report.warnings or ""))
+        console.print(table)
+    left = result.left_out
+    if left:
+        _say(f"未计入汇总（{len(left)}）：", "bold red")
+        for f in left:
+            who = f"（{f.code} {f.agency_name}）" if f.code or f.agency_name else ""
+            _say(f"  ✗ {f.file_name}{who} {STATUS_TEXT[f.status]}：{f.reason}")
+    for f in result.with_status("superseded"):
+        _say(f"已被替换：{f.code} {f.agency_name}：{f.file_name} → 以“{f.instead}”为准。")
+        for d in f.differences[:10]:
+            _say(
+                f"    {d.sheet}!{d.cell}（{d.row_label} × {d.col_label}）："
+                f"旧 {d.replaced or '空'}，新 {d.kept or '空'}"
+            )
+        if len(f.differences) > 10:
+            _say(f"    ……共 {len(f.differences)} 个单元格不同，详见汇总表“报送情况”。")
+    for f in result.with_status("duplicate"):
+        _say(f"重复文件（只计一次）：{f.file_name} 与 {f.instead} 完全相同。")
+    for f in result.with_status("skipped"):
+        _say(f"已跳过：{f.file_name}（{f.reason}）")
+    if result.roster_size is not None:
+        if result.missing:
+            names = _names(result.missing)
+            _say(f"未报送（{len(result.missing)}/{result.roster_size}）：{names}", "yellow")
+        else:
+            _say(f"名单中的 {result.roster_size} 个单位都已报送。")
+    if result.not_in_roster:
+        names = _names(result.not_in_roster)
+        _say(f"不在名单中：{names}", "yellow")
+    if result.summary_written:
+        _say(f"汇总表：{result.out}")
+    if result.export is not None:
+        _say(f"长表数据：{result.export}")
+    for step in next_steps(result):
+        _say(f"下一步：{step}")

@@ -1,0 +1,176 @@
+"""What merging yields: the fate of every input file, the roster statuses and the summary."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path, PurePath
+from typing import Literal, Protocol
+
+from xlreport.checks.model import CheckedFile, ReturnData
+from xlreport.identity import Identity
+from xlreport.merge.naming import derived_code
+from xlreport.spec.model import Layout
+
+FileStatus = Literal[
+    "merged",  # counted in the summary
+    "duplicate",  # byte-identical to a file that counts
+    "superseded",  # an older return of an agency whose later return counts
+    "error",  # the check found errors
+    "mismatch",  # another layout or year than the summary's
+    "overlap",  # its agencies are already counted through another input
+    "unidentified",  # no agency code and no agency name inside the workbook
+    "unreadable",  # not a workbook xlreport can read
+    "skipped",  # not checked at all: an Excel lock file ~$…, a hidden file, not a spreadsheet
+]
+
+#: Statuses that mean "left out because something is wrong" (exit status 1).
+LEFT_OUT: frozenset[FileStatus] = frozenset(
+    {"error", "mismatch", "overlap", "unidentified", "unreadable"}
+)
+
+#: The status of a file as the 报送情况 sheet and the terminal say it.
+STATUS_TEXT: dict[FileStatus, str] = {
+    "merged": "已报送",
+    "duplicate": "重复文件（只计一次）",
+    "superseded": "已被替换",
+    "error": "有错误未汇总",
+    "mismatch": "有错误未汇总",
+    "overlap": "有错误未汇总",
+    "unidentified": "有错误未汇总",
+    "unreadable": "无法读取",
+    "skipped": "未校验（跳过）",
+}
+STATUS_MISSING = "未报送"
+
+
+class RosterAgency(Protocol):
+    """One line of the roster (``xlreport.roster.Agency`` fits)."""
+
+    @property
+    def code(self) -> str: ...
+
+    @property
+    def name(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class CellDiff:
+    """One input cell in which a superseded return differs from the one that counts."""
+
+    cell_id: str
+    sheet: str  # visible sheet name
+    cell: str  # A1
+    row_label: str
+    col_label: str
+    kept: str  # value in the return that counts ("" when blank)
+    replaced: str  # value in the superseded return
+
+
+@dataclass
+class FileOutcome:
+    """One input file and what merging did with it."""
+
+    checked: CheckedFile
+    status: FileStatus
+    reason: str = ""  # why it was left out / replaced, Chinese
+    instead: str = ""  # file name of the input that counts in its place
+    differences: tuple[CellDiff, ...] = ()
+
+    @property
+    def path(self) -> str:
+        return self.checked.report.path
+
+    @property
+    def file_name(self) -> str:
+        """The base name: what the sheets show, so that folders and order do not matter."""
+        return PurePath(self.path).name
+
+    @property
+    def data(self) -> ReturnData | None:
+        return self.checked.data
+
+    @property
+    def sha256(self) -> str:
+        return self.data.sha256 if self.data else ""
+
+    @property
+    def code(self) -> str:
+        return agency_key(self.data) if self.data else self.checked.report.agency_code
+
+    @property
+    def agency_name(self) -> str:
+        return agency_name(self.data) if self.data else self.checked.report.agency_name
+
+    @property
+    def left_out(self) -> bool:
+        return self.status in LEFT_OUT
+
+
+@dataclass(frozen=True)
+class AgencyRow:
+    """One line of the 报送情况 sheet: a file of an agency, or a roster agency without one."""
+
+    code: str
+    name: str
+    status: str  # 已报送 / 未报送 / 有错误未汇总 / 已被替换 / …
+    in_roster: str  # "是", "否（不在名单中）", or "" without a roster
+    file_name: str = ""
+    sha256: str = ""
+    saved_at: str = ""
+    errors: int | None = None
+    warnings: int | None = None
+    note: str = ""
+
+
+@dataclass
+class MergeResult:
+    """Everything ``merge_paths`` did; ``summary_written`` is False when nothing could be merged."""
+
+    out: Path
+    files: list[FileOutcome]  # every input file, in a fixed order
+    agencies: list[AgencyRow]  # the 报送情况 lines
+    layout: Layout | None = None
+    year: int | None = None
+    identity: Identity | None = None  # of the summary
+    values: dict[str, Decimal] = field(default_factory=dict)  # the summary's inputs and totals
+    counted: list[ReturnData] = field(default_factory=list)  # sorted by agency code
+    missing: list[tuple[str, str]] = field(default_factory=list)  # roster agencies not reported
+    not_in_roster: list[tuple[str, str]] = field(default_factory=list)  # counted, not on roster
+    roster_size: int | None = None
+    export: Path | None = None
+    summary_written: bool = False
+    problem: str = ""  # why nothing was written
+
+    def with_status(self, *statuses: FileStatus) -> list[FileOutcome]:
+        return [f for f in self.files if f.status in statuses]
+
+    @property
+    def merged(self) -> list[FileOutcome]:
+        return self.with_status("merged")
+
+    @property
+    def left_out(self) -> list[FileOutcome]:
+        return [f for f in self.files if f.left_out]
+
+    @property
+    def exit_code(self) -> int:
+        """0: every input counted (duplicates and replaced drafts are fine); 1: some left out;
+        2: nothing could be merged."""
+        if not self.summary_written:
+            return 2
+        return 1 if self.left_out else 0
+
+
+def agency_name(data: ReturnData) -> str:
+    """The agency's name as the workbook states it (identity, else the sign-off block)."""
+    return data.identity.agency_name or data.signoff.get("agency_name", "").strip()
+
+
+def agency_key(data: ReturnData) -> str:
+    """The agency's code as the workbook states it; a generic template's return (no code)
+    gets the stable code derived from the name it typed; "" when it has neither."""
+    if data.identity.agency_code:
+        return data.identity.agency_code
+    name = agency_name(data)
+    return derived_code(name) if name else ""

@@ -1,0 +1,127 @@
+"""The 概览 sheet: who is in the summary, the key figures, and two charts."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+
+from xlreport.checks.model import ReturnData
+from xlreport.identity import Identity
+from xlreport.merge.figures import applications_cell, key_figures, outcome_groups, value_of
+from xlreport.merge.model import FileOutcome, agency_key, agency_name
+from xlreport.merge.sheets import OVERVIEW_SHEET
+from xlreport.merge.status import RosterStatus
+from xlreport.spec.model import Layout
+from xlreport.writer.summary_sheets import Block, CellValue, ChartSpec, ExtraSheet
+
+#: Agencies shown in the applications chart (the block beside it lists them all).
+CHART_AGENCIES = 30
+
+
+def _count(files: Sequence[FileOutcome], *statuses: str) -> int:
+    return sum(1 for f in files if f.status in statuses)
+
+
+def reporting_rows(
+    identity: Identity,
+    layout: Layout,
+    files: Sequence[FileOutcome],
+    status: RosterStatus,
+    roster_size: int | None,
+) -> list[list[CellValue]]:
+    rows: list[list[CellValue]] = [
+        ["汇总单位", identity.agency_name],
+        ["汇总单位编码", identity.agency_code],
+        ["报告年度", identity.year],
+        ["报表布局", f"{layout.id}（{layout.name}）"],
+        ["收到文件数", len(files)],
+        ["计入汇总的文件数", _count(files, "merged")],
+        ["汇总覆盖的单位数", len(identity.contributors)],
+    ]
+    if roster_size is not None:
+        reported = roster_size - len(status.not_reported)
+        rows += [
+            ["名单单位数", roster_size],
+            ["已报送（已计入汇总）", reported],
+            ["未报送", len(status.missing)],
+            ["有报表但未计入汇总", len(status.not_reported) - len(status.missing)],
+            ["不在名单中但已计入", len(status.not_in_roster)],
+        ]
+    rows += [
+        ["已被替换的旧版本", _count(files, "superseded")],
+        ["重复文件（只计一次）", _count(files, "duplicate")],
+        ["有错误未汇总", _count(files, "error", "mismatch", "overlap", "unidentified")],
+        ["无法读取的文件", _count(files, "unreadable")],
+        ["未校验（跳过）的文件", _count(files, "skipped")],
+    ]
+    return rows
+
+
+def overview_sheet(
+    layout: Layout,
+    identity: Identity,
+    values: dict[str, Decimal],
+    counted: Sequence[ReturnData],
+    files: Sequence[FileOutcome],
+    status: RosterStatus,
+    roster_size: int | None,
+    title: str,
+) -> ExtraSheet:
+    blocks = [
+        Block(
+            title="报送与汇总情况",
+            rows=reporting_rows(identity, layout, files, status, roster_size),
+        ),
+        Block(
+            title="主要数据（全部计入单位合计）",
+            rows=[[f.label, values.get(f.cell_id, Decimal(0))] for f in key_figures(layout)],
+            number_formats={1: "General"},
+        ),
+    ]
+    charts: list[ChartSpec] = []
+    groups = outcome_groups(layout)
+    if groups:
+        rows: list[list[CellValue]] = [[g.label, value_of(values, g.cell_ids)] for g in groups]
+        blocks.append(
+            Block(
+                title="本年度办理结果分类", header=[("办理结果", "件数")], rows=rows, key="outcomes"
+            )
+        )
+        charts.append(ChartSpec("pie", "本年度办理结果分类", "outcomes", 0, 1, anchor_col=4))
+    new_cell = applications_cell(layout)
+    if new_cell is not None:
+        per_agency = sorted(
+            (
+                (-value_of(d.totals or layout.compute_totals(d.values), new_cell), agency_key(d), d)
+                for d in counted
+            ),
+            key=lambda t: (t[0], t[1]),
+        )
+        rows = [[agency_name(d) or code, code, -neg] for neg, code, d in per_agency]
+        blocks.append(
+            Block(
+                title="各单位本年新收申请数（从多到少）",
+                header=[("单位名称", "单位编码", "新收申请")],
+                rows=rows,
+                key="applications",
+            )
+        )
+        shown = min(len(rows), CHART_AGENCIES)
+        head = (
+            "各单位本年新收申请数"
+            if len(rows) <= CHART_AGENCIES
+            else f"新收申请最多的{shown}个单位"
+        )
+        charts.append(
+            ChartSpec(
+                "bar", head, "applications", 0, 2, count=shown, anchor_col=4, series_name="新收申请"
+            )
+        )
+    return ExtraSheet(
+        name=OVERVIEW_SHEET,
+        title=f"{title}汇总概览",
+        blocks=blocks,
+        charts=charts,
+        widths=[40, 28, 14],
+        active=True,
+    )

@@ -1,0 +1,194 @@
+"""``merge_paths``: check every input, choose what counts, add it up, write the summary."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
+from decimal import Decimal
+from pathlib import Path
+
+from xlreport.checks.files import check_paths, discover, skipped_file
+from xlreport.checks.model import CheckedFile, CheckOptions, ReturnData
+from xlreport.errors import UsageError
+from xlreport.fsutil import atomic_write_bytes
+from xlreport.identity import Identity
+from xlreport.merge.export import export_bytes, export_format, long_rows
+from xlreport.merge.model import MergeResult, RosterAgency
+from xlreport.merge.naming import derived_code, summary_identity
+from xlreport.merge.overview import overview_sheet
+from xlreport.merge.select import coverage, select_returns
+from xlreport.merge.sheets import detail_sheet, findings_sheet, status_sheet
+from xlreport.merge.status import RosterStatus, roster_status
+from xlreport.merge.sums import merge_values
+from xlreport.spec.model import Layout
+from xlreport.writer import build_workbook
+from xlreport.writer.summary_sheets import ExtraSheet, summary_sheets_hook
+
+Progress = Callable[[int, int], None]
+#: With a progress display, files are checked in about this many chunks of at least _CHUNK.
+_CHUNKS = 10
+_CHUNK = 200
+
+
+def roster_map(
+    roster: Sequence[RosterAgency] | None, options: CheckOptions
+) -> dict[str, str] | None:
+    """Agency code → name from --roster (or what the options already carry), in roster order."""
+    if roster is not None:
+        return {a.code: a.name for a in roster}
+    return dict(options.roster_codes) if options.roster_codes is not None else None
+
+
+def summary_password(identity: Identity) -> str:
+    """The summary's sheet password: derived from its identity, so the bytes are reproducible.
+
+    Protection only keeps the summary from being edited by accident; a summary is
+    regenerated (xlreport merge), never edited.
+    """
+    key = f"{identity.layout_fingerprint}|{identity.year}|{identity.agency_code}|"
+    key += ",".join(identity.contributors)
+    return "xlr-" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:12]
+
+
+def check_all(
+    paths: Sequence[str | Path],
+    options: CheckOptions,
+    workers: int | None,
+    progress: Progress | None,
+) -> list[CheckedFile]:
+    """``check_paths`` over everything under ``paths``; with ``progress``, in a few chunks
+    (each on every core) so that the caller can show how far it got."""
+    if progress is None:
+        return check_paths(list(paths), options, workers=workers)
+    found = discover(paths)
+    todo = [str(f.path) for f in found if not f.skip]
+    out = [skipped_file(f) for f in found if f.skip]
+    total = len(found)
+    progress(len(out), total)
+    step = max(_CHUNK, -(-len(todo) // _CHUNKS))
+    for start in range(0, len(todo), step):
+        out += check_paths(todo[start : start + step], options, workers=workers)
+        progress(len(out), total)
+    return out
+
+
+def _not_output(checked: Sequence[CheckedFile], *outputs: Path | None) -> list[CheckedFile]:
+    """The inputs without our own outputs (a re-run over the folder that holds them)."""
+    targets = {p.resolve() for p in outputs if p is not None}
+    return [c for c in checked if Path(c.report.path).resolve() not in targets]
+
+
+def merge_paths(
+    paths: Sequence[str | Path],
+    out: str | Path,
+    options: CheckOptions,
+    *,
+    roster: Sequence[RosterAgency] | None = None,
+    name: str = "",
+    export: str | Path | None = None,
+    workers: int | None = None,
+    code: str = "",
+    progress: Progress | None = None,
+) -> MergeResult:
+    """Merge the returns (and summaries) under ``paths`` into the summary workbook ``out``.
+
+    Every input is checked as ``xlreport check`` does; ``options.layout``/``options.year``
+    restrict the merge (None: the most common among valid inputs). ``name`` is the
+    summary's agency name (e.g. 某某县), ``code`` its code (default: derived from the name).
+    Nothing is written when nothing can be merged (``result.summary_written`` is False).
+    ``progress(done, total)`` is called as files are checked.
+    """
+    out_path = Path(out)
+    if out_path.suffix.lower() != ".xlsx":
+        raise UsageError(f"汇总表必须保存为 .xlsx 文件：{out_path.name}", "例如 --out 汇总表.xlsx")
+    export_path = Path(export) if export is not None else None
+    if export_path is not None:
+        export_format(export_path)
+    codes = roster_map(roster, options)
+    check_options = replace(options, roster_codes=codes)
+    checked = check_all(paths, check_options, workers, progress)
+    checked = _not_output(checked, out_path, export_path)
+    return merge_checked(
+        checked, out_path, options, roster=codes, name=name, export=export_path, code=code
+    )
+
+
+def merge_checked(
+    checked: Sequence[CheckedFile],
+    out: Path,
+    options: CheckOptions,
+    *,
+    roster: Mapping[str, str] | None = None,
+    name: str = "",
+    export: Path | None = None,
+    code: str = "",
+) -> MergeResult:
+    """The part of :func:`merge_paths` after checking (no file is read here)."""
+    own = code.strip() or (derived_code(name) if name.strip() else "")
+    sel = select_returns(checked, options.layout, options.year, own_code=own)
+    status = roster_status(sel.files, roster)
+    result = MergeResult(
+        out=out,
+        files=sel.files,
+        agencies=status.rows,
+        layout=sel.layout,
+        year=sel.year,
+        counted=sel.counted,
+        missing=status.missing,
+        not_in_roster=status.not_in_roster,
+        roster_size=len(roster) if roster is not None else None,
+    )
+    if not sel.counted or sel.layout is None or sel.year is None:
+        result.problem = _nothing_reason(checked)
+        return result
+    layout, year = sel.layout, sel.year
+    contributors: set[str] = set()
+    for d in sel.counted:
+        contributors |= coverage(d)
+    identity = summary_identity(layout, year, contributors, name=name, code=code)
+    values = merge_values(layout, (d.values for d in sel.counted))
+    result.identity, result.values = identity, values
+    data = summary_workbook(layout, identity, values, sel.counted, result, status)
+    atomic_write_bytes(out, data)
+    result.summary_written = True
+    if export is not None:
+        rows = long_rows(layout, sel.counted, identity, values)
+        atomic_write_bytes(export, export_bytes(export, rows))
+        result.export = export
+    return result
+
+
+def summary_workbook(
+    layout: Layout,
+    identity: Identity,
+    values: dict[str, Decimal],
+    counted: Sequence[ReturnData],
+    result: MergeResult,
+    status: RosterStatus,
+) -> bytes:
+    """The summary's bytes: the statutory tables holding the sums, then the extra sheets."""
+    title = f"{identity.agency_name}{identity.year}年度"
+    sheets: list[ExtraSheet] = [
+        overview_sheet(
+            layout, identity, values, counted, result.files, status, result.roster_size, title
+        ),
+        detail_sheet(layout, counted, values, title),
+        status_sheet(status.rows, title),
+        findings_sheet(result.files, title),
+    ]
+    password = summary_password(identity)
+    inputs: dict[str, Decimal | str] = {c.id: values[c.id] for c in layout.inputs()}
+    return build_workbook(
+        layout,
+        identity,
+        password=password,
+        values=inputs,
+        after_sheets=summary_sheets_hook(sheets, password),
+    )
+
+
+def _nothing_reason(checked: Sequence[CheckedFile]) -> str:
+    if not checked:
+        return "没有找到任何 .xlsx 文件"
+    return f"收到的{len(checked)}个文件都不能计入汇总（原因见下）"

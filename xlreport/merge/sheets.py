@@ -1,0 +1,153 @@
+"""What the extra sheets of the summary say: 分单位明细, 报送情况, 校验结果.
+
+Plain data for :mod:`xlreport.writer.summary_sheets`. Files are named by their base name
+plus SHA-256 (never their folder), so the summary does not depend on where or in which
+order the inputs were given.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+
+from xlreport.checks.model import ReturnData
+from xlreport.identity import SUMMARY_SHEETS
+from xlreport.merge.model import AgencyRow, FileOutcome, agency_key, agency_name
+from xlreport.merge.select import coverage, is_summary
+from xlreport.spec.model import Layout
+from xlreport.writer.summary_sheets import Block, CellValue, ExtraSheet, SumAbove
+
+OVERVIEW_SHEET, DETAIL_SHEET, STATUS_SHEET, FINDINGS_SHEET = SUMMARY_SHEETS
+
+SEVERITY_TEXT = {"error": "错误", "warning": "警告", "info": "提示"}
+STATUS_HEADER = (
+    "单位编码",
+    "单位名称",
+    "状态",
+    "在名单中",
+    "文件名",
+    "SHA-256",
+    "保存时间",
+    "错误数",
+    "警告数",
+    "说明",
+)
+FINDINGS_HEADER = (
+    "文件名",
+    "SHA-256",
+    "单位编码",
+    "单位名称",
+    "级别",
+    "代码",
+    "工作表",
+    "单元格",
+    "行标签",
+    "列标签",
+    "应为",
+    "实为",
+    "说明",
+    "处理建议",
+    "规则",
+)
+DETAIL_LEAD = ("单位编码", "单位名称", "类型")
+
+
+def number_format(layout: Layout, cell_id: str) -> str:
+    return "0" if layout.cells[cell_id].type.kind == "integer" else "General"
+
+
+def kind_text(data: ReturnData) -> str:
+    if is_summary(data):
+        return f"汇总表（{len(coverage(data))}个单位）"
+    return "报表"
+
+
+def detail_sheet(
+    layout: Layout, counted: Sequence[ReturnData], summary: dict[str, Decimal], title: str
+) -> ExtraSheet:
+    """One row per counted input (sorted by code), one column per input cell, a SUM row."""
+    inputs = list(layout.inputs())
+    lead = len(DETAIL_LEAD)
+    header = [
+        [""] * lead + [layout.sheet(c.sheet).title for c in inputs],
+        [""] * lead + [c.row_label for c in inputs],
+        [*DETAIL_LEAD, *(c.col_label for c in inputs)],
+    ]
+    rows: list[list[CellValue]] = []
+    for data in sorted(counted, key=agency_key):
+        row: list[CellValue] = [agency_key(data), agency_name(data), kind_text(data)]
+        row += [data.values.get(c.id) for c in inputs]
+        rows.append(row)
+    total: list[CellValue] = ["合计", f"{len(rows)}份", ""]
+    total += [SumAbove(summary[c.id]) for c in inputs]
+    rows.append(total)
+    formats = {lead + i: number_format(layout, c.id) for i, c in enumerate(inputs)}
+    block = Block(rows=rows, header=header, autofilter=True, number_formats=formats)
+    return ExtraSheet(
+        name=DETAIL_SHEET,
+        title=f"{title}分单位明细（合计行等于汇总表）",
+        blocks=[block],
+        widths=[14, 28, 16] + [12] * len(inputs),
+        freeze_cols=2,
+    )
+
+
+def status_sheet(rows: Sequence[AgencyRow], title: str) -> ExtraSheet:
+    body: list[list[CellValue]] = [
+        [
+            r.code,
+            r.name,
+            r.status,
+            r.in_roster,
+            r.file_name,
+            r.sha256,
+            r.saved_at,
+            r.errors,
+            r.warnings,
+            r.note,
+        ]
+        for r in rows
+    ]
+    block = Block(rows=body, header=[STATUS_HEADER], autofilter=True)
+    return ExtraSheet(
+        name=STATUS_SHEET,
+        title=f"{title}报送情况",
+        blocks=[block],
+        widths=[14, 28, 16, 16, 36, 20, 22, 8, 8, 60],
+        freeze_cols=2,
+    )
+
+
+def findings_sheet(files: Sequence[FileOutcome], title: str) -> ExtraSheet:
+    """Every finding of every input, as ``check --json`` has them (file by base name)."""
+    body: list[list[CellValue]] = []
+    for f in files:
+        for x in f.checked.report.findings:
+            body.append(
+                [
+                    f.file_name,
+                    f.sha256,
+                    f.code,
+                    f.agency_name,
+                    SEVERITY_TEXT.get(x.severity, x.severity),
+                    x.code,
+                    x.sheet,
+                    x.cell,
+                    x.row_label,
+                    x.col_label,
+                    x.expected,
+                    x.found,
+                    x.message,
+                    x.hint,
+                    x.rule,
+                ]
+            )
+    note = f"共{len(body)}条" if body else "所有文件均未发现问题"
+    block = Block(rows=body, header=[FINDINGS_HEADER], autofilter=True, title=note)
+    return ExtraSheet(
+        name=FINDINGS_SHEET,
+        title=f"{title}校验结果（每个文件的每条校验意见，可筛选）",
+        blocks=[block],
+        widths=[30, 20, 14, 24, 6, 22, 14, 8, 30, 24, 14, 14, 50, 40, 6],
+        freeze_cols=1,
+    )

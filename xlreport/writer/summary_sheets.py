@@ -1,0 +1,249 @@
+"""The extra sheets of a summary workbook (分单位明细, 报送情况, 校验结果, 概览).
+
+:mod:`xlreport.merge` decides what they say and describes each sheet as plain data
+(:class:`ExtraSheet` made of :class:`Block` tables and :class:`ChartSpec` charts); this
+module only lays them out. Text is always written with ``write_string`` — an agency name
+"=HYPERLINK(…)" stays text — and the only formulas are the :class:`SumAbove` totals, each
+with its exact cached value. Pass :func:`summary_sheets_hook` as ``after_sheets`` to
+:func:`~xlreport.writer.build_workbook`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Literal
+
+from xlreport.spec.model import col_letter
+from xlreport.writer.cells import excel_number
+from xlreport.writer.styles import FONT, display_width
+from xlreport.writer.summary_bulk import BulkWorksheet
+
+
+@dataclass(frozen=True)
+class SumAbove:
+    """``=SUM(…)`` over this column's data rows above, in the same block; ``value`` is cached."""
+
+    value: Decimal
+
+
+CellValue = str | int | Decimal | SumAbove | None
+
+
+@dataclass(frozen=True)
+class Block:
+    """A titled table: header rows, then data rows. ``key`` names it for charts."""
+
+    rows: Sequence[Sequence[CellValue]]
+    header: Sequence[Sequence[str]] = ()
+    title: str = ""
+    key: str = ""
+    autofilter: bool = False
+    #: column index → Excel number format (default "General" for numbers)
+    number_formats: Mapping[int, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ChartSpec:
+    """A chart of one value column of a block against its category column."""
+
+    kind: Literal["bar", "column", "pie"]
+    title: str
+    block: str
+    category_col: int
+    value_col: int
+    first: int = 0  # first data row of the block to chart
+    count: int | None = None  # how many rows (None: all)
+    anchor_col: int = 0  # column of the chart's left edge; charts stack down from the top
+    series_name: str = ""
+
+
+@dataclass(frozen=True)
+class ExtraSheet:
+    name: str
+    blocks: Sequence[Block]
+    title: str = ""
+    charts: Sequence[ChartSpec] = ()
+    widths: Sequence[float] = ()  # explicit column widths; else from the content
+    freeze_cols: int = 0  # columns kept in view (with the first block's header rows)
+    active: bool = False  # the sheet shown when the workbook opens
+
+
+_MAX_WIDTH = 48.0
+_CHART_ROWS = 20  # rows a chart of default size covers
+
+
+class _Formats:
+    def __init__(self, wb: Any) -> None:
+        base = {"font_name": FONT, "font_size": 11, "valign": "vcenter"}
+        cell = {**base, "border": 1}
+        self.title = wb.add_format({**base, "bold": True, "font_size": 14})
+        self.block_title = wb.add_format({**base, "bold": True, "font_size": 12})
+        self.header = wb.add_format(
+            {**cell, "bold": True, "align": "center", "text_wrap": True, "bg_color": "#DDEBF7"}
+        )
+        self.text = wb.add_format({**cell, "align": "left"})
+        self.total = wb.add_format({**cell, "bold": True, "bg_color": "#EDEDED"})
+        self._wb = wb
+        self._cell = cell
+        self._numbers: dict[tuple[str, bool], Any] = {}
+
+    def number(self, num_format: str, total: bool) -> Any:
+        key = (num_format, total)
+        if key not in self._numbers:
+            props = {**self._cell, "num_format": num_format, "align": "right"}
+            if total:
+                props.update({"bold": True, "bg_color": "#EDEDED"})
+            self._numbers[key] = self._wb.add_format(props)
+        return self._numbers[key]
+
+
+def summary_sheets_hook(sheets: Sequence[ExtraSheet], password: str) -> Callable[[Any], None]:
+    """The ``after_sheets`` callback that adds ``sheets`` (protected with ``password``)."""
+
+    def add(wb: Any) -> None:
+        fmts = _Formats(wb)
+        for sheet in sheets:
+            write_extra_sheet(wb, fmts, sheet, password)
+
+    return add
+
+
+def write_extra_sheet(wb: Any, fmts: _Formats, sheet: ExtraSheet, password: str) -> None:
+    ws = wb.add_worksheet(sheet.name, worksheet_class=BulkWorksheet)
+    widths: dict[int, float] = {}
+    r = 0
+    if sheet.title:
+        ws.write_string(0, 0, sheet.title, fmts.title)
+        r = 2
+    places: dict[str, int] = {}  # block key → sheet row of its first data row
+    freeze_row = 0
+    for n, block in enumerate(sheet.blocks):
+        if block.title:
+            ws.write_string(r, 0, block.title, fmts.block_title)
+            r += 1
+        header_top = r
+        r = _write_header(ws, fmts, block.header, r, widths)
+        if n == 0 and block.header:
+            freeze_row = r
+        if block.key:
+            places[block.key] = r
+        r = _write_rows(ws, fmts, block, r, widths, len(sheet.widths))
+        if block.autofilter and block.header:
+            last_col = max(len(h) for h in block.header) - 1
+            ws.autofilter(r - len(block.rows) - 1, 0, max(r - 1, header_top), last_col)
+        r += 1
+    for i, w in enumerate(sheet.widths):
+        widths[i] = w
+    for c in sorted(widths):
+        ws.set_column(c, c, widths[c])
+    _add_charts(wb, ws, sheet, places, 2 if sheet.title else 0)
+    if freeze_row and (freeze_row < 40):
+        ws.freeze_panes(freeze_row, sheet.freeze_cols)
+    if sheet.active:
+        ws.activate()
+    ws.protect(
+        password,
+        {"autofilter": True, "sort": False, "format_columns": True, "format_rows": True},
+    )
+
+
+def _fit(widths: dict[int, float], c: int, text: str) -> None:
+    w = min(_MAX_WIDTH, max(8.0, display_width(text) + 2.0))
+    widths[c] = max(widths.get(c, 0.0), w)
+
+
+def _write_header(
+    ws: Any, fmts: _Formats, header: Sequence[Sequence[str]], r: int, widths: dict[int, float]
+) -> int:
+    """Header rows; in every row but the last, runs of the same text merge across."""
+    for depth, row in enumerate(header):
+        last = depth == len(header) - 1
+        c = 0
+        while c < len(row):
+            end = c
+            if not last:
+                while end + 1 < len(row) and row[end + 1] == row[c] and row[c]:
+                    end += 1
+            if end > c:
+                ws.merge_range(r, c, r, end, None, fmts.header)
+            if row[c]:
+                ws.write_string(r, c, row[c], fmts.header)
+            else:
+                ws.write_blank(r, c, None, fmts.header)
+            if last or end == c:
+                _fit(widths, c, row[c] if len(row[c]) < 24 else row[c][:24])
+            c = end + 1
+        r += 1
+    return r
+
+
+def _write_rows(
+    ws: BulkWorksheet,
+    fmts: _Formats,
+    block: Block,
+    r: int,
+    widths: dict[int, float],
+    fixed: int,
+) -> int:
+    """Data rows in bulk (straight to XML); total rows, and the rows of a block a chart
+    reads (xlsxwriter caches chart data from its own cells), cell by cell. Columns from
+    ``fixed`` on are widened to fit their text."""
+    first = r
+    width = max((len(row) for row in block.rows), default=0)
+    plain = [fmts.number(block.number_formats.get(c, "General"), False) for c in range(width)]
+    for row in block.rows:
+        for c in range(fixed, len(row)):
+            v = row[c]
+            if isinstance(v, str) and v:
+                _fit(widths, c, v)
+        is_total = any(isinstance(v, SumAbove) for v in row)
+        if not is_total and not block.key:
+            ws.add_bulk_row(r, row, plain, fmts.text)
+            r += 1
+            continue
+        for c, v in enumerate(row):
+            num_format = block.number_formats.get(c, "General")
+            if isinstance(v, SumAbove):
+                ref = f"{col_letter(c)}{first + 1}:{col_letter(c)}{r}"
+                fmt = fmts.number(num_format, True)
+                ws.write_formula(r, c, f"=SUM({ref})", fmt, excel_number(v.value))
+            elif isinstance(v, Decimal | int) and not isinstance(v, bool):
+                number = excel_number(v) if isinstance(v, Decimal) else v
+                ws.write_number(r, c, number, fmts.number(num_format, is_total))
+            elif isinstance(v, str) and v:
+                ws.write_string(r, c, v, fmts.total if is_total else fmts.text)
+            else:
+                ws.write_blank(r, c, None, fmts.total if is_total else fmts.text)
+        r += 1
+    return r
+
+
+def _add_charts(wb: Any, ws: Any, sheet: ExtraSheet, places: Mapping[str, int], top: int) -> None:
+    for spec in sheet.charts:
+        block = next(b for b in sheet.blocks if b.key == spec.block)
+        count = len(block.rows) - spec.first if spec.count is None else spec.count
+        count = min(count, len(block.rows) - spec.first)
+        if count <= 0:
+            continue
+        start = places[spec.block] + spec.first
+        end = start + count - 1
+        chart = wb.add_chart({"type": spec.kind})
+        chart.add_series(
+            {
+                "name": spec.series_name or spec.title,
+                "categories": [sheet.name, start, spec.category_col, end, spec.category_col],
+                "values": [sheet.name, start, spec.value_col, end, spec.value_col],
+                "data_labels": {"value": True} if spec.kind != "pie" else {"percentage": True},
+            }
+        )
+        chart.set_title({"name": spec.title, "name_font": {"name": FONT, "size": 12}})
+        chart.set_legend({"none": True} if spec.kind != "pie" else {"position": "right"})
+        scale = 1.0
+        if spec.kind == "bar":
+            scale = max(1.0, count / 12)
+            chart.set_y_axis({"reverse": True, "num_font": {"name": FONT}})
+            chart.set_x_axis({"num_font": {"name": FONT}})
+        ws.insert_chart(top, spec.anchor_col, chart, {"x_scale": 1.6, "y_scale": scale})
+        top += int(_CHART_ROWS * scale) + 2
