@@ -1,0 +1,53 @@
+"""``xlreport demo``: the whole round trip on the bundled sample county."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from xlreport.cli.app import app, console
+from xlreport.demo import COUNTY, PASSWORD, YEAR, run_demo
+from xlreport.merge.model import STATUS_TEXT
+
+
+def _say(text: str, style: str = "") -> None:
+    console.print(text, soft_wrap=True, markup=False, style=style or None)
+
+
+@app.command("demo")
+def demo(
+    out: Annotated[Path, typer.Option("--out", help="演示输出文件夹")] = Path("xlreport-演示"),
+) -> None:
+    """用自带的示例数据（清河县）演示完整流程：生成模板 → 各单位填报 → 校验 → 汇总。"""
+    result = run_demo(out)
+    _say(f"演示：{COUNTY} {YEAR} 年度，输出在 {out}", "bold")
+    _say(f"1. 已按花名册生成 {len(result.templates)} 个单位的模板：{out / '1-下发模板'}")
+    _say(f"   模板保护密码：{PASSWORD}（已另存为密码文件，请勿发给填报单位）")
+    _say(
+        f"2. 模拟各单位填报并发回 {len(result.returns)} 个文件（有改名、有初稿和终稿、"
+        f"有一份填错、{len(result.missing)} 个单位未报送）：{out / '2-收到的报表'}"
+    )
+    run = result.check
+    assert run is not None
+    bad = [c for c in run.checked if c.report.errors]
+    _say(
+        f"3. 校验：{len(run.checked)} 个文件，{len(bad)} 个有错误；"
+        f"退回修改文件 {len(run.annotated)} 个：{out / '3-校验结果'}"
+    )
+    for c in bad:
+        _say(f"   {Path(c.report.path).name}（{c.report.agency_name}）：", "yellow")
+        for f in [f for f in c.report.findings if f.severity == "error"][:5]:
+            _say(f"     {f.cell} {f.message}")
+    merge = result.merge
+    assert merge is not None
+    _say(f"4. 汇总：{len(merge.merged)} 份报表计入汇总表 {merge.out}")
+    for f in merge.files:
+        if f.status != "merged":
+            _say(f"   {Path(f.path).name}：{STATUS_TEXT[f.status]}　{f.reason}")
+    for code, name in merge.missing:
+        _say(f"   未报送：{name}（{code}）", "yellow")
+    if merge.export:
+        _say(f"   长表数据：{merge.export}")
+    _say("用 Excel 或 WPS 打开汇总表，查看“概览”“报送情况”“校验结果”等工作表。", "green")
