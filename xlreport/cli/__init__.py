@@ -15,6 +15,10 @@ from xlreport.spec import LayoutError
 
 # sub-commands register themselves on import
 from xlreport.cli import cmd_formats  # noqa: F401  isort: skip
+from xlreport.cli import cmd_template  # noqa: F401  isort: skip
+from xlreport.cli import cmd_merge  # noqa: F401  isort: skip
+from xlreport.cli import cmd_check  # noqa: F401  isort: skip
+from xlreport.cli import cmd_demo  # noqa: F401  isort: skip
 
 __all__ = ["app", "main"]
 

@@ -38,14 +38,14 @@ def demo(
     )
     for c in bad:
         _say(f"   {Path(c.report.path).name}（{c.report.agency_name}）：", "yellow")
-        for f in [f for f in c.report.findings if f.severity == "error"][:5]:
-            _say(f"     {f.cell} {f.message}")
+        for finding in [f for f in c.report.findings if f.severity == "error"][:5]:
+            _say(f"     {finding.cell} {finding.message}")
     merge = result.merge
     assert merge is not None
     _say(f"4. 汇总：{len(merge.merged)} 份报表计入汇总表 {merge.out}")
-    for f in merge.files:
-        if f.status != "merged":
-            _say(f"   {Path(f.path).name}：{STATUS_TEXT[f.status]}　{f.reason}")
+    for outcome in merge.files:
+        if outcome.status != "merged":
+            _say(f"   {Path(outcome.path).name}：{STATUS_TEXT[outcome.status]}　{outcome.reason}")
     for code, name in merge.missing:
         _say(f"   未报送：{name}（{code}）", "yellow")
     if merge.export:
