@@ -6,11 +6,14 @@ Each sub-command lives in its own module and registers itself on :data:`app`.
 from __future__ import annotations
 
 import sys
+from typing import NoReturn
 
 import typer
+from rich.markup import escape
 
 from xlreport.cli.app import app, console
 from xlreport.errors import XlreportError
+from xlreport.safetext import printable
 from xlreport.spec import LayoutError
 
 # sub-commands register themselves on import
@@ -23,19 +26,24 @@ from xlreport.cli import cmd_demo  # noqa: F401  isort: skip
 __all__ = ["app", "main"]
 
 
+def _fail(prefix: str, text: str, code: int, hint: str = "") -> NoReturn:
+    console.print(f"[bold red]{prefix}[/]{escape(printable(text))}", highlight=False)
+    if hint:
+        console.print(hint, highlight=False, markup=False)
+    sys.exit(code)
+
+
 def main() -> None:
     """Entry point: every expected failure is one Chinese line and exit status 2."""
     try:
-        app(standalone_mode=False)
+        # without standalone mode, click returns the code of typer.Exit(code) instead of exiting
+        code = app(standalone_mode=False)
     except (XlreportError, LayoutError) as e:
-        console.print(f"[bold red]错误：[/]{e}", highlight=False)
-        sys.exit(2)
+        _fail("错误：", str(e), 2)
     except typer.Abort:
-        console.print("已取消。")
-        sys.exit(2)
+        _fail("", "已取消。", 2)
     except KeyboardInterrupt:
-        console.print("已中断。")
-        sys.exit(130)
+        _fail("", "已中断。", 130)
     except (typer.Exit, SystemExit) as e:
         code = e.exit_code if isinstance(e, typer.Exit) else e.code
         sys.exit(code if isinstance(code, int) else 0)
@@ -44,6 +52,5 @@ def main() -> None:
         fmt = getattr(e, "format_message", None)
         if fmt is None:
             raise
-        console.print(f"[bold red]用法错误：[/]{fmt()}", highlight=False)
-        console.print("运行 xlreport --help 查看用法。")
-        sys.exit(2)
+        _fail("用法错误：", fmt(), 2, "运行 xlreport --help 查看用法。")
+    sys.exit(code if isinstance(code, int) else 0)

@@ -1,0 +1,110 @@
+"""`check --annotate`: for each return with findings, a copy to send back to the agency.
+
+The copy is a fresh workbook of the same layout and identity, holding the agency's own
+values (an invalid entry kept as the text it was), its sign-off, every cell a finding
+points at highlighted with a comment carrying the message, and a first sheet listing
+every finding. The input files are never touched; copies are written atomically.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from decimal import Decimal
+from pathlib import Path
+
+from xlreport.checks.located import ANNOTATION_SHEET
+from xlreport.checks.model import CheckedFile
+from xlreport.findings import Finding
+from xlreport.fsutil import atomic_write_bytes, safe_filename
+from xlreport.writer import CellNote, build_workbook
+from xlreport.writer.findings_sheet import FindingRow, findings_sheet
+
+PREFIX = "退回修改_"
+SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
+
+
+def annotate_password(checked: CheckedFile) -> str:
+    """A protection password that depends only on the return (same input, same bytes)."""
+    seed = checked.data.sha256 if checked.data is not None else checked.report.path
+    return hashlib.sha256(f"xlreport-annotate|{seed}".encode()).hexdigest()[:12]
+
+
+def note_text(f: Finding) -> str:
+    hint = f"\n处理：{f.hint}" if f.hint else ""
+    return f"{SEVERITY_ZH[f.severity]}（{f.code}）：{f.message}{hint}"
+
+
+def annotated_bytes(checked: CheckedFile, *, password: str | None = None) -> bytes:
+    """The annotated copy of one checked return."""
+    data = checked.data
+    if data is None:
+        raise ValueError("无法读取的文件不能生成退回修改稿")
+    values: dict[str, Decimal | str] = dict(data.values)
+    for cid, text in data.raw_inputs.items():
+        values.setdefault(cid, text)
+    findings = checked.report.findings
+    positions = checked.positions or [None] * len(findings)
+    notes = [
+        CellNote(at[0], at[1], at[2], note_text(f))
+        for f, at in zip(findings, positions, strict=True)
+        if at is not None
+    ]
+    rows = [
+        FindingRow(
+            SEVERITY_ZH[f.severity],
+            f.sheet,
+            f.cell,
+            f.row_label,
+            f.col_label,
+            f.message,
+            f.expected,
+            f.found,
+            f.hint,
+        )
+        for f in findings
+    ]
+    who = data.identity.agency_name or data.identity.agency_code or "贵单位"
+    counts = f"错误 {checked.report.errors} 处、警告 {checked.report.warnings} 处"
+    intro = (
+        f"{who}报送的“{Path(data.path).name}”经校验发现以下问题（{counts}）。"
+        "相关单元格已标红并附批注。请在本文件中逐项改正后保存，重新报送。"
+    )
+    pwd = password or annotate_password(checked)
+    hook = findings_sheet(
+        ANNOTATION_SHEET, f"{data.identity.year}年度报表退回修改说明", intro, rows, pwd
+    )
+    return build_workbook(
+        data.layout,
+        data.identity,
+        password=pwd,
+        values=values,
+        signoff=data.signoff,
+        notes=notes,
+        before_sheets=hook,
+    )
+
+
+def annotate_files(
+    checked: Sequence[CheckedFile], out_dir: Path, *, password: str | None = None
+) -> list[Path]:
+    """Write a copy for every return with warnings or errors; the copies, in input order."""
+    inputs = {Path(c.report.path).resolve() for c in checked}
+    used: set[Path] = set()
+    written: list[Path] = []
+    for c in checked:
+        if c.data is None or not any(f.severity != "info" for f in c.report.findings):
+            continue
+        stem = safe_filename(PREFIX + Path(c.report.path).stem, max_len=150)
+        target = out_dir / f"{stem}.xlsx"
+        n = 2
+        while target.resolve() in used or target.resolve() in inputs:
+            target = out_dir / f"{stem}_{n}.xlsx"
+            n += 1
+        used.add(target.resolve())
+        atomic_write_bytes(target, annotated_bytes(c, password=password))
+        written.append(target)
+    return written
+
+
+__all__ = ["annotate_files", "annotated_bytes", "note_text"]

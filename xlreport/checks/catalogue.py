@@ -1,0 +1,259 @@
+"""Every finding code `xlreport check` can report: severity, Chinese title, what to do.
+
+The catalogue is the one place a code is defined; :func:`finding` refuses an unknown code,
+and ``docs/findings.md`` is generated from it::
+
+    python -m xlreport.checks.findings_doc > docs/findings.md
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from xlreport.findings import Finding, Severity
+
+
+@dataclass(frozen=True)
+class FindingKind:
+    code: str
+    severity: Severity
+    group: str
+    title: str
+    action: str
+
+
+_FILE = "文件"
+_IDENTITY = "标识与归属"
+_STRUCTURE = "表格结构"
+_FORMULA = "合计公式"
+_VALUE = "填报数值"
+_RULE = "勾稽关系"
+
+_KINDS = (
+    FindingKind(
+        "file-unreadable", "error", _FILE, "文件无法作为 Excel 工作簿打开",
+        "按提示处理（如用 Excel/WPS 另存为 .xlsx 格式、去掉打开密码），再重新报送。",
+    ),
+    FindingKind(
+        "file-skipped", "info", _FILE, "文件未校验（锁定文件、隐藏文件或非电子表格）",
+        "无需处理；如果这是应报送的报表，请改为 .xlsx 文件后重新校验。",
+    ),
+    FindingKind(
+        "not-xlreport-workbook", "error", _FILE, "不是本工具生成的报表模板",
+        "请单位使用下发的模板填写（不要复制到新建的表格中），再重新报送。",
+    ),
+    FindingKind(
+        "unknown-layout", "error", _FILE, "报表使用了不认识的布局",
+        "用 --format 或 --spec 指定该模板对应的布局，或请单位改用本年度下发的模板。",
+    ),
+    FindingKind(
+        "identity-damaged", "error", _FILE, "报表的标识信息已损坏",
+        "请单位改用下发的模板重新填写。",
+    ),
+    FindingKind(
+        "identity-copies-differ", "error", _IDENTITY, "报表标识的两份记录不一致",
+        "标识被改动过；请单位改用下发的模板重新填写。",
+    ),
+    FindingKind(
+        "identity-copy-missing", "warning", _IDENTITY, "报表标识缺少一份记录",
+        "一般是被其他软件另存导致；核对单位和年度无误即可。",
+    ),
+    FindingKind(
+        "layout-mismatch", "error", _IDENTITY, "报表布局与要求的布局不同",
+        "请单位改用本次下发的模板重新填写，或检查 --format/--spec 是否选对。",
+    ),
+    FindingKind(
+        "layout-version-mismatch", "error", _IDENTITY, "报表模板的版本与当前布局不同",
+        "请单位改用本次下发的模板重新填写（旧模板的表格可能与现行格式不同）。",
+    ),
+    FindingKind(
+        "year-mismatch", "error", _IDENTITY, "报告年度与要求的年度不同",
+        "请单位用本年度的模板重新填写，或检查 --year 是否正确。",
+    ),
+    FindingKind(
+        "agency-not-in-roster", "error", _IDENTITY, "填报单位不在单位名单中",
+        "核对单位名单（--roster）；如名单有误请更新名单，否则请单位使用自己的模板。",
+    ),
+    FindingKind(
+        "agency-name-differs", "warning", _IDENTITY, "单位名称与名单不一致",
+        "核对是否为同一单位；以名单中的名称为准。",
+    ),
+    FindingKind(
+        "agency-name-missing", "error", _IDENTITY, "通用模板未填写单位名称",
+        "请单位在“填报说明”工作表的“填报单位”一栏填写单位全称。",
+    ),
+    FindingKind(
+        "sheet-missing", "error", _STRUCTURE, "缺少工作表",
+        "请单位改用下发的模板重新填写，不要删除工作表。",
+    ),
+    FindingKind(
+        "sheet-renamed", "error", _STRUCTURE, "工作表被改名",
+        "请把工作表名改回原名（已按内容找到该表并照常校验）。",
+    ),
+    FindingKind(
+        "sheet-added", "warning", _STRUCTURE, "多出了工作表",
+        "多出的工作表不会被汇总；如有需要说明的内容请另行报送。",
+    ),
+    FindingKind(
+        "label-changed", "error", _STRUCTURE, "表格中的固定文字被改动",
+        "请把该单元格恢复为原文（法定格式的文字须逐字一致）。",
+    ),
+    FindingKind(
+        "rows-inserted", "error", _STRUCTURE, "插入了行",
+        "请删除插入的行，按原格式填写（法定表格不能增加行）。",
+    ),
+    FindingKind(
+        "rows-deleted", "error", _STRUCTURE, "删除了行",
+        "请单位改用下发的模板重新填写（法定表格不能删除行）。",
+    ),
+    FindingKind(
+        "columns-inserted", "error", _STRUCTURE, "插入了列",
+        "请删除插入的列，按原格式填写（法定表格不能增加列）。",
+    ),
+    FindingKind(
+        "columns-deleted", "error", _STRUCTURE, "删除了列",
+        "请单位改用下发的模板重新填写（法定表格不能删除列）。",
+    ),
+    FindingKind(
+        "sheet-unprotected", "warning", _STRUCTURE, "工作表保护被撤销",
+        "无需单独处理；其他被改动之处（如有）已逐项列出。",
+    ),
+    FindingKind(
+        "workbook-unprotected", "warning", _STRUCTURE, "工作簿结构保护被撤销",
+        "无需单独处理；工作表的增删、改名（如有）已逐项列出。",
+    ),
+    FindingKind(
+        "formula-overwritten", "error", _FORMULA, "合计公式被改成了固定数字",
+        "请单位改用下发的模板重新填写，合计单元格不要手工填写（即使数字正确也会在修改后失效）。",
+    ),
+    FindingKind(
+        "formula-changed", "error", _FORMULA, "合计公式被改动",
+        "请单位改用下发的模板重新填写，不要修改合计公式。",
+    ),
+    FindingKind(
+        "cache-stale", "error", _FORMULA, "合计单元格保存的结果未重新计算",
+        "用 Excel 或 WPS 打开该文件，按 Ctrl+Alt+F9 全部重新计算，确认数字无误后保存，再重新报送。",
+    ),
+    FindingKind(
+        "cache-forged", "error", _FORMULA, "合计单元格保存的结果与公式不符（疑似被改动）",
+        "请单位说明原因；用 Excel 或 WPS 打开，按 F9 重新计算后保存，再重新报送。",
+    ),
+    FindingKind(
+        "no-cached-values", "info", _FORMULA, "文件中没有保存公式结果",
+        "无需处理：合计已按填报数字重新计算（文件多由程序另存，而不是用 Excel/WPS 保存）。",
+    ),
+    FindingKind(
+        "value-blank", "warning", _VALUE, "单元格为空",
+        "没有数据请填 0；空白在汇总时按 0 计算。",
+    ),
+    FindingKind(
+        "value-text-number", "error", _VALUE, "数字被填成了文字",
+        "删除单元格内容后只输入数字（不带单位、空格或全角字符）。",
+    ),
+    FindingKind(
+        "value-zero-as-text", "error", _VALUE, "用“—”“无”等文字表示零",
+        "没有数据请填数字 0。",
+    ),
+    FindingKind(
+        "value-not-number", "error", _VALUE, "单元格中不是数字",
+        "请填写数字。",
+    ),
+    FindingKind(
+        "value-not-integer", "error", _VALUE, "件数/个数填了小数",
+        "请填写整数。",
+    ),
+    FindingKind(
+        "value-negative", "error", _VALUE, "填了负数",
+        "件数和金额不能为负数，请核实后填写。",
+    ),
+    FindingKind(
+        "value-out-of-range", "error", _VALUE, "数值超出允许范围",
+        "请核实后填写允许范围内的数字。",
+    ),
+    FindingKind(
+        "value-too-many-decimals", "error", _VALUE, "小数位数过多",
+        "按规定的小数位数填写（多余的位数请四舍五入）。",
+    ),
+    FindingKind(
+        "input-formula", "warning", _VALUE, "填报单元格中是公式",
+        "请直接填写数字，不要使用公式。",
+    ),
+    FindingKind(
+        "rule-broken", "error", _RULE, "不满足勾稽关系",
+        "请核对相关单元格的数字，使两边相等。严重程度取自布局中该规则的设定。",
+    ),
+    FindingKind(
+        "prior-rule-broken", "warning", _RULE, "与上年报表不衔接",
+        "请核实；如确有原因（如集中清理文件），请在报送时说明。",
+    ),
+    FindingKind(
+        "prior-year-mismatch", "warning", _RULE, "上年报表的年度不是上一年",
+        "检查 --prior 给出的文件是否为上一年度的报表。",
+    ),
+    FindingKind(
+        "prior-not-found", "info", _RULE, "没有该单位的上年报表",
+        "如需核对与上年的衔接，请用 --prior 给出该单位上一年度的报表。",
+    ),
+)  # fmt: skip
+
+CATALOGUE: dict[str, FindingKind] = {k.code: k for k in _KINDS}
+
+
+def finding(
+    code: str,
+    message: str,
+    *,
+    severity: Severity | None = None,
+    hint: str | None = None,
+    file: str = "",
+    sheet: str = "",
+    cell: str = "",
+    row_label: str = "",
+    col_label: str = "",
+    expected: str = "",
+    found: str = "",
+    rule: str = "",
+) -> Finding:
+    """A finding of a catalogued ``code``; severity and hint default to the catalogue's."""
+    kind = CATALOGUE[code]
+    return Finding(
+        code=code,
+        severity=severity or kind.severity,
+        message=message,
+        file=file,
+        sheet=sheet,
+        cell=cell,
+        row_label=row_label,
+        col_label=col_label,
+        expected=expected,
+        found=found,
+        hint=kind.action if hint is None else hint,
+        rule=rule,
+    )
+
+
+_SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
+
+
+def render_markdown() -> str:
+    """docs/findings.md: every code, grouped, in catalogue order."""
+    lines = [
+        "# `xlreport check` 的检查结果代码",
+        "",
+        "本文件由 `python -m xlreport.checks.findings_doc > docs/findings.md` 从代码生成，请勿手工编辑。",
+        "",
+        "每条检查结果都带有：代码（code，稳定不变）、严重程度（错误 error / 警告 warning /"
+        " 提示 info）、文件、工作表、单元格、行标签、列标签、应为（expected）、实为（found）、"
+        "说明（message）和处理办法（hint）。有错误时退出码为 1；有文件无法作为报表读取时为 2。",
+        "",
+    ]
+    groups: dict[str, list[FindingKind]] = {}
+    for k in _KINDS:
+        groups.setdefault(k.group, []).append(k)
+    for group, kinds in groups.items():
+        lines += [f"## {group}", "", "| 代码 | 严重程度 | 含义 | 处理办法 |", "|---|---|---|---|"]
+        for k in kinds:
+            sev = f"{_SEVERITY_ZH[k.severity]}（{k.severity}）"
+            lines.append(f"| `{k.code}` | {sev} | {k.title} | {k.action} |")
+        lines.append("")
+    return "\n".join(lines)

@@ -1,0 +1,238 @@
+"""Checking files: one path, or many (folders searched recursively) on every core.
+
+Every file under a folder is accounted for: checked, or skipped with the reason (an Excel
+lock file ``~$…``, a hidden file, a file that is not a spreadsheet at all).
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from xlreport.checks.catalogue import finding
+from xlreport.checks.compact import CompactValues, Packed
+from xlreport.checks.model import CheckedFile, CheckOptions
+from xlreport.checks.workbook_check import check_workbook, unreadable_file
+from xlreport.errors import UnreadableFileError, UsageError
+from xlreport.findings import FileReport
+from xlreport.identity import SUMMARY_SHEETS
+from xlreport.reader import read_xlsx
+from xlreport.safetext import printable
+from xlreport.spec import builtin_layouts
+
+#: Files under a folder with these suffixes are checked (the reader explains why an .xls,
+#: .et, .xlsm … cannot be used); anything else there is skipped as "not a spreadsheet".
+SPREADSHEET_SUFFIXES = frozenset(
+    {".xlsx", ".xlsm", ".xlsb", ".xltx", ".xltm", ".xls", ".xlt", ".et", ".ett", ".ods", ".csv"}
+)
+LOCK_PREFIX = "~$"
+#: From this many files on, files are read in a process pool.
+PARALLEL_FROM = 8
+_WIN_HIDDEN = 0x2
+
+
+@dataclass(frozen=True)
+class FoundFile:
+    path: Path
+    shown: str  # as the user will recognise it: the argument, or folder / relative path
+    skip: str = ""  # why it is not checked ("" when it is)
+
+
+def _hidden(path: Path, parts: Sequence[str]) -> bool:
+    if any(p.startswith(".") for p in parts):
+        return True
+    try:
+        attrs = getattr(path.stat(), "st_file_attributes", 0)
+    except OSError:
+        return False
+    return bool(attrs & _WIN_HIDDEN)
+
+
+def _skip_reason(path: Path, parts: Sequence[str], *, named: bool) -> str:
+    if path.name.startswith(LOCK_PREFIX):
+        return "Excel/WPS 打开文件时生成的临时锁定文件（~$ 开头），不是报表"
+    if named:
+        return ""
+    if _hidden(path, parts):
+        return "隐藏文件"
+    if path.suffix.lower() not in SPREADSHEET_SUFFIXES:
+        return "不是电子表格文件"
+    return ""
+
+
+def discover(paths: Iterable[str | Path]) -> list[FoundFile]:
+    """Every file named or under a named folder, once, sorted by the path shown."""
+    found: dict[Path, FoundFile] = {}
+    for arg in paths:
+        p = Path(arg)
+        if p.is_dir():
+            for f in p.rglob("*"):
+                try:
+                    regular = stat.S_ISREG(f.stat().st_mode)
+                except OSError:
+                    regular = False
+                if not regular:
+                    continue
+                rel = f.relative_to(p).parts
+                key = f.resolve()
+                found.setdefault(key, FoundFile(f, str(f), _skip_reason(f, rel, named=False)))
+        elif p.exists():
+            found.setdefault(p.resolve(), FoundFile(p, str(p), _skip_reason(p, (), named=True)))
+        else:
+            raise UsageError(f"找不到文件或文件夹：{printable(str(arg))}", "请检查路径是否正确")
+    return sorted(found.values(), key=lambda f: f.shown)
+
+
+def cells_checked(sheet_name: str) -> bool:
+    """Whether a sheet's cells are read: not those of a summary's own listings (概览,
+    分单位明细, …), which a city's or province's summary fills with thousands of rows."""
+    return sheet_name not in SUMMARY_SHEETS
+
+
+def check_file(path: str | Path, options: CheckOptions) -> CheckedFile:
+    """Read and check one file; an unreadable file is a report saying why, not an exception."""
+    shown = str(path)
+    try:
+        raw = read_xlsx(path, sheets=cells_checked)
+        mtime = os.stat(path).st_mtime
+    except UnreadableFileError as e:
+        return unreadable_file(
+            shown, finding("file-unreadable", e.message, hint=e.hint or None, found=Path(path).name)
+        )
+    except OSError as e:
+        return unreadable_file(
+            shown,
+            finding("file-unreadable", f"无法读取文件 {shown}（{e.strerror or e}）。"),
+        )
+    return check_workbook(raw, options, path=shown, file_mtime=mtime)
+
+
+def skipped_file(f: FoundFile) -> CheckedFile:
+    report = FileReport(
+        path=f.shown,
+        findings=[finding("file-skipped", f"未校验：{f.skip}。", file=f.shown, found=f.path.name)],
+    )
+    return CheckedFile(report, None, [None], skipped=f.skip)
+
+
+#: What a result keeps of a checked return: "all" (everything: last year's returns, whose
+#: totals the rules read), "check" (values packed, no recomputed totals; the text of the
+#: input cells only for a file with warnings or errors — what annotate marks), "merge"
+#: (values packed, nothing else of the cells). Packing keeps every number exact.
+Keep = Literal["all", "check", "merge"]
+#: Files per task sent to a worker: large enough to amortise the round trip, small enough
+#: that neither a worker nor the parent ever holds more than a few hundred results.
+MAX_CHUNK = 32
+
+_OPTIONS: CheckOptions | None = None
+_KEEP: Keep = "all"
+
+
+def _init_worker(options: CheckOptions, keep: Keep) -> None:
+    global _OPTIONS, _KEEP
+    _OPTIONS, _KEEP = options, keep
+
+
+@dataclass(frozen=True)
+class _LayoutRef:
+    id: str
+    fingerprint: str
+
+
+#: What travels back from a worker: the result without its Layout (pickling the layout for
+#: every file would cost more than checking it) and, when packed, its values as one tuple.
+_Sent = tuple[CheckedFile, Packed | None]
+
+
+def _slim(result: CheckedFile, keep: Keep) -> CheckedFile:
+    """Drop what ``keep`` does not need (in place) and pack the values."""
+    data = result.data
+    if data is None or keep == "all":
+        return result
+    data.totals = {}
+    if keep == "merge" or not any(f.severity != "info" for f in result.report.findings):
+        data.raw_inputs = {}
+    if not isinstance(data.values, CompactValues):
+        data.values = CompactValues.of(data.layout, data.values)
+    return result
+
+
+def _check_in_worker(path: str) -> _Sent:
+    assert _OPTIONS is not None
+    result = check_file(path, _OPTIONS)
+    data = result.data
+    if data is None:
+        return result, None
+    packed = None
+    if _KEEP != "all":
+        _slim(result, _KEEP)
+        assert isinstance(data.values, CompactValues)
+        packed, data.values = data.values.packed, {}
+    data.layout = _LayoutRef(data.layout.id, data.layout.fingerprint)  # type: ignore[assignment]
+    return result, packed
+
+
+def _relink(sent: _Sent, options: CheckOptions) -> CheckedFile:
+    """Put the Layout (and the packed values) back into a result that came from a worker."""
+    result, packed = sent
+    data = result.data
+    if data is not None and isinstance(data.layout, _LayoutRef):
+        ref = data.layout
+        wanted = options.layout
+        if wanted is not None and (wanted.id, wanted.fingerprint) == (ref.id, ref.fingerprint):
+            data.layout = wanted
+        else:
+            data.layout = builtin_layouts()[ref.id]
+        if packed is not None:
+            data.values = CompactValues(data.layout, packed)
+    return result
+
+
+def iter_checked(
+    paths: Sequence[str], options: CheckOptions, workers: int, keep: Keep = "all"
+) -> Iterator[CheckedFile]:
+    """Check ``paths`` (on ``workers`` processes from PARALLEL_FROM files on), yielding the
+    results in the order of ``paths`` as they arrive."""
+    done = 0
+    if workers > 1 and len(paths) >= PARALLEL_FROM:
+        chunk = max(1, min(MAX_CHUNK, len(paths) // (workers * 4)))
+        try:
+            with ProcessPoolExecutor(
+                max_workers=workers, initializer=_init_worker, initargs=(options, keep)
+            ) as pool:
+                for sent in pool.map(_check_in_worker, paths, chunksize=chunk):
+                    done += 1
+                    yield _relink(sent, options)
+        except BrokenProcessPool:
+            pass  # a worker died: finish the rest here, one by one
+    for p in paths[done:]:
+        yield _slim(check_file(p, options), keep)
+
+
+def check_paths(
+    paths: Iterable[str | Path],
+    options: CheckOptions,
+    *,
+    workers: int | None = None,
+    keep: Keep = "all",
+) -> list[CheckedFile]:
+    """Check files and folders; results in the order of :func:`discover` (sorted paths).
+
+    ``workers``: processes to read with (default: every core; 1 reads in this process).
+    ``keep``: what each result keeps of the return's cells (see :data:`Keep`).
+    """
+    found = discover(paths)
+    todo = [str(f.path) for f in found if not f.skip]
+    checked = iter_checked(todo, options, worker_count(workers), keep)
+    return [skipped_file(f) if f.skip else next(checked) for f in found]
+
+
+def worker_count(workers: int | None) -> int:
+    """Processes to check with: ``workers``, or every core."""
+    return max(1, workers if workers is not None else (os.cpu_count() or 1))

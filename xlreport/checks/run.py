@@ -1,0 +1,104 @@
+"""`xlreport check` as one library call: options in, every checked file (and copies) out."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from xlreport.checks.annotate import annotate_files
+from xlreport.checks.files import check_paths
+from xlreport.checks.model import CheckedFile, CheckOptions, ReturnData
+from xlreport.checks.workbook_check import prior_key
+from xlreport.errors import UsageError
+from xlreport.roster import load_roster
+from xlreport.safetext import printable
+from xlreport.spec import resolve_layout
+
+YEAR_MIN, YEAR_MAX = 2008, 2100
+
+
+@dataclass
+class CheckRequest:
+    paths: Sequence[str | Path]
+    format_id: str | None = None
+    spec: str | Path | None = None
+    year: int | None = None
+    roster: str | Path | None = None
+    prior: Sequence[str | Path] = ()
+    annotate: str | Path | None = None
+    password: str | None = None  # protection of the annotated copies (default: derived)
+    workers: int | None = None
+
+
+@dataclass
+class CheckRun:
+    files: list[CheckedFile]  # every file found, in path order (skipped ones included)
+    prior_files: list[CheckedFile] = field(default_factory=list)
+    annotated: list[Path] = field(default_factory=list)  # copies written by --annotate
+
+    @property
+    def checked(self) -> list[CheckedFile]:
+        return [f for f in self.files if not f.skipped]
+
+    @property
+    def exit_code(self) -> int:
+        return exit_code(self.files, self.prior_files)
+
+
+def exit_code(files: Sequence[CheckedFile], prior: Sequence[CheckedFile] = ()) -> int:
+    """2: an input cannot be read as a return; 1: some error finding; 0: clean
+    (warnings, skipped files and last year's findings do not count)."""
+    checked = [f for f in files if not f.skipped]
+    if any(f.report.unreadable for f in [*checked, *prior]):
+        return 2
+    return 1 if any(f.report.errors for f in checked) else 0
+
+
+def _priors(
+    paths: Sequence[str | Path], workers: int | None
+) -> tuple[dict[str, ReturnData], list[CheckedFile]]:
+    if not paths:
+        return {}, []
+    checked = [c for c in check_paths(paths, CheckOptions(), workers=workers) if not c.skipped]
+    index: dict[str, ReturnData] = {}
+    for c in checked:
+        if c.data is None:
+            continue
+        key = prior_key(c.data.identity)
+        if key in index:
+            raise UsageError(
+                f"--prior 给出的 {index[key].path} 和 {c.data.path} 属于同一单位（{key}）",
+                "每个单位只给一份上年报表",
+            )
+        index[key] = c.data
+    return index, checked
+
+
+def run_check(req: CheckRequest) -> CheckRun:
+    if not req.paths:
+        raise UsageError("没有指定要校验的文件或文件夹", "用法：xlreport check 文件或文件夹…")
+    if req.year is not None and not YEAR_MIN <= req.year <= YEAR_MAX:
+        raise UsageError(
+            f"--year {req.year} 不是有效的报告年度", f"应在 {YEAR_MIN}–{YEAR_MAX} 之间"
+        )
+    layout = resolve_layout(req.format_id, req.spec) if req.format_id or req.spec else None
+    roster = None
+    if req.roster is not None:
+        roster = {a.code: a.name for a in load_roster(req.roster)}
+    if req.annotate is not None and Path(req.annotate).exists() and not Path(req.annotate).is_dir():
+        raise UsageError(f"--annotate 应为文件夹，但 {req.annotate} 是文件", "请指定一个文件夹")
+    prior, prior_files = _priors(req.prior, req.workers)
+    options = CheckOptions(layout=layout, year=req.year, roster_codes=roster, prior=prior)
+    files = check_paths(req.paths, options, workers=req.workers)
+    if not any(not f.skipped for f in files):
+        skipped = "；".join(f"{printable(f.report.path)}：{f.skipped}" for f in files[:5])
+        more = f"等 {len(files)} 个" if len(files) > 5 else ""
+        raise UsageError(
+            "没有找到可以校验的电子表格文件" + (f"（跳过了{more}：{skipped}）" if files else ""),
+            "请指定 .xlsx 文件或包含 .xlsx 文件的文件夹",
+        )
+    run = CheckRun(files, prior_files)
+    if req.annotate is not None:
+        run.annotated = annotate_files(run.checked, Path(req.annotate), password=req.password)
+    return run

@@ -1,0 +1,145 @@
+"""Check one workbook already read into a :class:`RawWorkbook`: a pure function."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from xlreport.checks.catalogue import finding
+from xlreport.checks.identity_check import recognise
+from xlreport.checks.located import Located
+from xlreport.checks.model import CheckedFile, CheckOptions, ReturnData
+from xlreport.checks.rules import check_rules
+from xlreport.checks.structure import SheetView, match_sheets
+from xlreport.checks.totals import check_totals
+from xlreport.checks.values import Judged, judge
+from xlreport.findings import FileReport, Finding
+from xlreport.identity import SUMMARY_SHEETS, WORKBOOK_KIND_SUMMARY, Identity
+from xlreport.reader.model import RawWorkbook
+from xlreport.spec.model import Layout
+
+
+def prior_key(identity: Identity) -> str:
+    """How a return is matched with last year's: its agency code (a summary: its county)."""
+    if identity.kind == WORKBOOK_KIND_SUMMARY and not identity.agency_code:
+        return f"summary:{identity.county}"
+    return identity.agency_code
+
+
+def unreadable_file(path: str, f: Finding) -> CheckedFile:
+    report = FileReport(path=path, findings=[replace(f, file=path)], unreadable=True)
+    return CheckedFile(report, None, [None])
+
+
+def _judge_inputs(
+    layout: Layout, views: dict[str, SheetView]
+) -> tuple[dict[str, Judged], list[Located]]:
+    judged: dict[str, Judged] = {}
+    out: list[Located] = []
+    for cell in layout.inputs():
+        view = views[cell.sheet]
+        pos = view.where(cell.r, cell.c)
+        if pos is None or view.raw is None:
+            judged[cell.id] = Judged("invalid", None, "")  # sheet/row/column gone: reported
+            continue
+        j = judge(view.raw.cells.get(pos), cell.type)
+        judged[cell.id] = j
+        if j.code:
+            out.append(
+                Located(
+                    finding(
+                        j.code,
+                        j.message,
+                        hint=j.hint,
+                        sheet=view.name,
+                        cell=view.a1(cell.r, cell.c),
+                        row_label=cell.row_label,
+                        col_label=cell.col_label,
+                        expected=j.expected,
+                        found=j.found,
+                    ),
+                    (view.sheet.name, cell.r, cell.c),
+                )
+            )
+    return judged, out
+
+
+def _prior(
+    layout: Layout, identity: Identity, options: CheckOptions
+) -> tuple[ReturnData | None, list[Located]]:
+    if not options.prior or not any(r.uses_prior for r in layout.checks):
+        return None, []
+    prior = options.prior.get(prior_key(identity))
+    if prior is None:
+        who = identity.agency_name or identity.agency_code or "该单位"
+        return None, [
+            Located(
+                finding("prior-not-found", f"--prior 中没有{who}的上年报表，未核对与上年的衔接。")
+            )
+        ]
+    if prior.identity.year != identity.year - 1:
+        return None, [
+            Located(
+                finding(
+                    "prior-year-mismatch",
+                    f"作为上年报表给出的 {prior.path} 是 {prior.identity.year} 年度的，"
+                    f"本报表是 {identity.year} 年度；未核对与上年的衔接。",
+                    expected=str(identity.year - 1),
+                    found=str(prior.identity.year),
+                )
+            )
+        ]
+    return prior, []
+
+
+def check_workbook(
+    raw: RawWorkbook, options: CheckOptions, *, path: str, file_mtime: float = 0.0
+) -> CheckedFile:
+    """Every finding for one workbook, and its trusted content for merge."""
+    rec = recognise(raw, options)
+    if rec.unreadable is not None or rec.layout is None or rec.identity is None:
+        assert rec.unreadable is not None
+        return unreadable_file(path, rec.unreadable)
+    layout, identity = rec.layout, rec.identity
+    located = list(rec.findings)
+    summary = identity.kind == WORKBOOK_KIND_SUMMARY
+    views, structure = match_sheets(raw, layout, SUMMARY_SHEETS if summary else ())
+    located += structure
+    judged, value_findings = _judge_inputs(layout, views)
+    totals = check_totals(layout, views, judged, raw)
+    located += totals.findings + value_findings
+    prior, prior_findings = _prior(layout, identity, options)
+    located += prior_findings
+    located += check_rules(
+        layout,
+        views,
+        totals.effective,
+        totals.invalid,
+        prior.totals if prior is not None else None,
+        frozenset(prior.layout.cells) if prior is not None else frozenset(),
+    )
+    located.sort(key=lambda loc: loc.finding.severity == "info")  # stable: notes last
+    values = {cid: j.value for cid, j in judged.items() if j.value is not None}
+    data = ReturnData(
+        path=path,
+        sha256=raw.sha256,
+        layout=layout,
+        identity=identity,
+        values=values,
+        totals=layout.compute_totals(values),
+        raw_inputs={cid: j.found for cid, j in judged.items() if j.found},
+        signoff=rec.signoff,
+        saved_at=raw.modified,
+        file_mtime=file_mtime,
+    )
+    report = FileReport(
+        path=path,
+        findings=[replace(loc.finding, file=path) for loc in located],
+        agency_code=identity.agency_code,
+        agency_name=identity.agency_name,
+        layout=layout.id,
+        year=identity.year,
+    )
+    return CheckedFile(report, data, [loc.at for loc in located])
+
+
+__all__ = ["check_workbook", "prior_key", "unreadable_file"]
