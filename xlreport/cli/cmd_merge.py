@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -20,6 +21,7 @@ from xlreport.merge.model import STATUS_TEXT
 from xlreport.merge.report import next_steps, result_json
 from xlreport.merge.run import Progress as ProgressFn
 from xlreport.roster import load_roster
+from xlreport.safetext import printable
 from xlreport.spec import resolve_layout
 
 #: More merged files than this are summed up in one line instead of a table.
@@ -32,7 +34,8 @@ PROGRESS_FROM = 20
 
 
 def _say(text: str, style: str = "") -> None:
-    console.print(text, soft_wrap=True, markup=False, style=style or None)
+    safe = "\n".join(printable(line) for line in text.split("\n"))  # names come from files
+    console.print(safe, soft_wrap=True, markup=False, style=style or None)
 
 
 @contextmanager
@@ -135,7 +138,17 @@ def render(result: MergeResult) -> None:
         for col in ("单位编码", "单位名称", "文件", "警告"):
             table.add_column(col)
         for f in merged:
-            table.add_row(f.code, f.agency_name, f.file_name, str(f.checked.report.warnings or ""))
+            table.add_row(
+                *(
+                    escape(printable(x))
+                    for x in (
+                        f.code,
+                        f.agency_name,
+                        f.file_name,
+                        str(f.checked.report.warnings or ""),
+                    )
+                )
+            )
         console.print(table)
     left = result.left_out
     if left:
