@@ -255,7 +255,7 @@ def test_renamed_missing_and_added_sheets(tmp_path: Path) -> None:
     got = {(f.code, f.severity, f.expected, f.found) for f in checked.report.findings}
     assert ("sheet-renamed", "error", s2.name, "主动公开情况") in got
     assert ("sheet-missing", "error", s4.name, "（缺少）") in got
-    assert ("sheet-added", "warning", "（无）", "说明") in got
+    assert ("sheet-added", "error", "（无）", "说明") in got
     assert not [f for f in checked.report.findings if f.code == "label-changed"]
     assert checked.data is not None
     assert "a20_1.rules.issued" in checked.data.values  # read from the renamed sheet

@@ -44,7 +44,7 @@ def test_corpus_has_at_least_40_kinds(corpus: list[CorpusCase]) -> None:
     assert len(set(names)) == len(names)
     assert len(corpus) >= 40
     kinds = {c.expect for c in corpus}
-    assert kinds == {"unreadable", "findings", "warnings", "ok"}
+    assert kinds == {"unreadable", "findings", "ok"}
     for c in corpus:
         if c.name not in ("missing-path", "directory.xlsx"):
             assert c.path.is_file(), c.name

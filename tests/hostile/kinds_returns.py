@@ -42,7 +42,7 @@ TAMPERED = [
          codes=("sheet-renamed",)),
     Spec("sheet-deleted.xlsx", F, "a table sheet deleted", _edit(cr.deleted),
          codes=("sheet-missing",)),
-    Spec("sheet-added.xlsx", W, "structure protection removed and a sheet added: only warnings "
+    Spec("sheet-added.xlsx", F, "structure protection removed and a sheet added: an error "
          "(the statutory tables are intact)", _edit(cr.added), codes=("sheet-added",)),
     Spec("rows-inserted.xlsx", F, "protection removed, a row inserted inside the main table",
          _edit(cr.rows_inserted), codes=("rows-inserted",)),
@@ -54,10 +54,10 @@ TAMPERED = [
          _edit(cr.cache_forged), codes=("cache-forged",)),
     Spec("identity-copies-differ.xlsx", F, "the agency-code defined name names another agency",
          _edit(cr.identity_differs), codes=("identity-copies-differ",)),
-    Spec("meta-sheet-deleted.xlsx", W, "the hidden identity sheet deleted (the defined names "
+    Spec("meta-sheet-deleted.xlsx", F, "the hidden identity sheet deleted (the defined names "
          "remain)", _edit(cr.meta_deleted), codes=("identity-copy-missing",)),
-    Spec("far-value-in-return.xlsx", W, "the main sheet unprotected and a number typed at "
-         "XFD1048576", _edit(cr.far_value), codes=("sheet-unprotected",)),
+    Spec("far-value-in-return.xlsx", F, "the main sheet unprotected and a number typed at "
+         "XFD1048576", _edit(cr.far_value), codes=("sheet-unprotected", "content-outside-table")),
     Spec("same-agency-copy.xlsx", OK, "a byte-identical copy of the good return",
          lambda c: c.good, merge="duplicate"),
     Spec("same-agency-draft.xlsx", OK, "an earlier version of the good return (one free input "

@@ -56,7 +56,7 @@ _KINDS = (
     ),
     FindingKind(
         "identity-copy-missing", "warning", _IDENTITY, "报表标识缺少一份记录",
-        "一般是被其他软件另存导致；核对单位和年度无误即可。",
+        "缺少名称时一般是被其他软件另存导致，核对单位和年度无误即可（警告）；隐藏的标识工作表被删除则是人为改动（错误），请用原模板重新填报。",
     ),
     FindingKind(
         "layout-mismatch", "error", _IDENTITY, "报表布局与要求的布局不同",
@@ -91,8 +91,12 @@ _KINDS = (
         "请把工作表名改回原名（已按内容找到该表并照常校验）。",
     ),
     FindingKind(
-        "sheet-added", "warning", _STRUCTURE, "多出了工作表",
-        "多出的工作表不会被汇总；如有需要说明的内容请另行报送。",
+        "sheet-added", "error", _STRUCTURE, "多出了工作表",
+        "请删除多出的工作表后重新报送：多出的表不会被汇总，需要说明的内容请写在报告正文中。",
+    ),
+    FindingKind(
+        "content-outside-table", "error", _STRUCTURE, "表格以外的单元格有内容",
+        "请删除表格以外的内容，把数据填到表格中对应的黄色单元格：表格以外的内容不会被汇总。",
     ),
     FindingKind(
         "label-changed", "error", _STRUCTURE, "表格中的固定文字被改动",

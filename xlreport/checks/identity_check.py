@@ -145,8 +145,16 @@ def recognise(raw: RawWorkbook, options: CheckOptions) -> Recognised:
             )
     if meta is None or not names:
         missing = f"隐藏工作表 {META_SHEET}" if meta is None else "工作簿中的名称（XLR_…）"
+        # no spreadsheet application drops a hidden sheet by itself: a missing identity sheet
+        # was deleted on purpose (an error); missing names alone are only a warning
         rec.findings.append(
-            Located(finding("identity-copy-missing", f"报表标识缺少一份记录：{missing}。"))
+            Located(
+                finding(
+                    "identity-copy-missing",
+                    f"报表标识缺少一份记录：{missing}。",
+                    severity="error" if meta is None else "warning",
+                )
+            )
         )
     identity = _identity(fields)
     if identity is None:

@@ -90,7 +90,7 @@ def run_check(req: CheckRequest) -> CheckRun:
         raise UsageError(f"--annotate 应为文件夹，但 {req.annotate} 是文件", "请指定一个文件夹")
     prior, prior_files = _priors(req.prior, req.workers)
     options = CheckOptions(layout=layout, year=req.year, roster_codes=roster, prior=prior)
-    files = check_paths(req.paths, options, workers=req.workers)
+    files = check_paths(req.paths, options, workers=req.workers, keep="check")
     if not any(not f.skipped for f in files):
         skipped = "；".join(f"{printable(f.report.path)}：{f.skipped}" for f in files[:5])
         more = f"等 {len(files)} 个" if len(files) > 5 else ""
