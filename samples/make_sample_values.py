@@ -13,7 +13,6 @@ from decimal import Decimal
 from pathlib import Path
 
 from xlreport.roster import load_roster
-
 from xlreport.spec import resolve_layout
 
 HERE = Path(__file__).resolve().parent

@@ -142,6 +142,10 @@ def _print_group(console: Console, group: list[Finding]) -> None:
         console.print(f"      → {CATALOGUE[first.code].action}", style="cyan")
 
 
+#: From this many checked files on, files without findings are not listed one by one.
+CONDENSE_FROM = 50
+
+
 def print_file(console: Console, checked: CheckedFile) -> None:
     r = checked.report
     who = r.agency_name or r.agency_code
@@ -161,7 +165,11 @@ def print_file(console: Console, checked: CheckedFile) -> None:
 
 
 def render_terminal(console: Console, run: CheckRun) -> None:
-    for checked in run.checked:
+    # from CONDENSE_FROM files on (a city's or province's folder), files without any
+    # finding are counted, not listed one by one
+    condensed = len(run.checked) >= CONDENSE_FROM
+    listed = [c for c in run.checked if c.report.findings] if condensed else run.checked
+    for checked in listed:
         print_file(console, checked)
     if run.prior_files:
         console.rule("[bold]上年报表（--prior）[/]", align="left")
@@ -175,7 +183,7 @@ def render_terminal(console: Console, run: CheckRun) -> None:
     table = Table(title="校验汇总", title_justify="left")
     for col in ("文件", "单位", "状态", "错误数", "警告数"):
         table.add_column(col, justify="right" if col.endswith("数") else "left")
-    for checked in run.checked:
+    for checked in listed:
         r = checked.report
         table.add_row(
             t(r.path),
@@ -185,6 +193,9 @@ def render_terminal(console: Console, run: CheckRun) -> None:
             str(r.warnings),
         )
     console.print(table)
+    if len(listed) < len(run.checked):
+        clean = len(run.checked) - len(listed)
+        console.print(f"另有 {clean} 个文件未发现问题（文件较多，未逐个列出）。", style="green")
     skipped = [f for f in run.files if f.skipped]
     if skipped:
         console.print(f"已跳过 {len(skipped)} 个文件：")

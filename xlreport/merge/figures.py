@@ -120,3 +120,21 @@ def key_figures(layout: Layout) -> list[Figure]:
 def value_of(values: Mapping[str, Decimal], cell_ids: tuple[str, ...] | str) -> Decimal:
     ids = (cell_ids,) if isinstance(cell_ids, str) else cell_ids
     return sum((values.get(c, Decimal(0)) for c in ids), Decimal(0))
+
+
+def cell_value(layout: Layout, values: Mapping[str, Decimal], cell_id: str) -> Decimal:
+    """One cell of a return: an input as given (blank = 0), a total computed from the
+    inputs it depends on only (as ``Layout.compute_totals`` would, without the others)."""
+    by_cell = {t.cell: t for t in layout.totals}
+    done: dict[str, Decimal] = {}
+
+    def value(cid: str) -> Decimal:
+        total = by_cell.get(cid)
+        if total is None:
+            v = values.get(cid)
+            return v if v is not None else Decimal(0)
+        if cid not in done:
+            done[cid] = total.expr.evaluate({c: value(c) for c in total.expr.cells()})
+        return done[cid]
+
+    return value(cell_id)

@@ -7,7 +7,13 @@ from decimal import Decimal
 
 from xlreport.checks.model import ReturnData
 from xlreport.identity import Identity
-from xlreport.merge.figures import applications_cell, key_figures, outcome_groups, value_of
+from xlreport.merge.figures import (
+    applications_cell,
+    cell_value,
+    key_figures,
+    outcome_groups,
+    value_of,
+)
 from xlreport.merge.model import FileOutcome, agency_key, agency_name
 from xlreport.merge.sheets import OVERVIEW_SHEET
 from xlreport.merge.status import RosterStatus
@@ -91,10 +97,7 @@ def overview_sheet(
     new_cell = applications_cell(layout)
     if new_cell is not None:
         per_agency = sorted(
-            (
-                (-value_of(d.totals or layout.compute_totals(d.values), new_cell), agency_key(d), d)
-                for d in counted
-            ),
+            ((-cell_value(layout, d.values, new_cell), agency_key(d), d) for d in counted),
             key=lambda t: (t[0], t[1]),
         )
         rows = [[agency_name(d) or code, code, -neg] for neg, code, d in per_agency]

@@ -8,7 +8,7 @@ from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
-from xlreport.checks.files import check_paths, discover, skipped_file
+from xlreport.checks.files import discover, iter_checked, skipped_file, worker_count
 from xlreport.checks.model import CheckedFile, CheckOptions, ReturnData
 from xlreport.errors import UsageError
 from xlreport.fsutil import atomic_write_bytes
@@ -57,19 +57,26 @@ def check_all(
     workers: int | None,
     progress: Progress | None,
 ) -> list[CheckedFile]:
-    """``check_paths`` over everything under ``paths``; with ``progress``, in a few chunks
-    (each on every core) so that the caller can show how far it got."""
-    if progress is None:
-        return check_paths(list(paths), options, workers=workers)
+    """Every file under ``paths`` checked as ``check_paths`` does (results in its order),
+    keeping only what merging needs (values packed, see ``xlreport.checks.compact``); with
+    ``progress``, called about _CHUNKS times (at least every _CHUNK files) as results arrive."""
     found = discover(paths)
     todo = [str(f.path) for f in found if not f.skip]
-    out = [skipped_file(f) for f in found if f.skip]
     total = len(found)
-    progress(len(out), total)
+    done = len(found) - len(todo)
     step = max(_CHUNK, -(-len(todo) // _CHUNKS))
-    for start in range(0, len(todo), step):
-        out += check_paths(todo[start : start + step], options, workers=workers)
-        progress(len(out), total)
+    if progress is not None:
+        progress(done, total)
+    results = iter_checked(todo, options, worker_count(workers), keep="merge")
+    out: list[CheckedFile] = []
+    for f in found:
+        if f.skip:
+            out.append(skipped_file(f))
+            continue
+        out.append(next(results))
+        done += 1
+        if progress is not None and (done % step == 0 or done == total):
+            progress(done, total)
     return out
 
 

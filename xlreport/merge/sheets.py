@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
+from xlreport.checks.compact import CompactValues
 from xlreport.checks.model import ReturnData
 from xlreport.identity import SUMMARY_SHEETS
 from xlreport.merge.model import AgencyRow, FileOutcome, agency_key, agency_name
@@ -76,7 +77,11 @@ def detail_sheet(
     rows: list[list[CellValue]] = []
     for data in sorted(counted, key=agency_key):
         row: list[CellValue] = [agency_key(data), agency_name(data), kind_text(data)]
-        row += [data.values.get(c.id) for c in inputs]
+        values = data.values
+        if isinstance(values, CompactValues) and values.packed_for(layout):
+            row += values.packed  # ints and Decimals already, in layout input order
+        else:
+            row += [values.get(c.id) for c in inputs]
         rows.append(row)
     total: list[CellValue] = ["合计", f"{len(rows)}份", ""]
     total += [SumAbove(summary[c.id]) for c in inputs]

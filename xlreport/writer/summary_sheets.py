@@ -71,6 +71,8 @@ class ExtraSheet:
 
 
 _MAX_WIDTH = 48.0
+#: From this many rows in all, the sheets' XML is assembled on disk rather than in memory.
+ON_DISK_ROWS = 2_000
 _CHART_ROWS = 20  # rows a chart of default size covers
 
 
@@ -103,6 +105,11 @@ def summary_sheets_hook(sheets: Sequence[ExtraSheet], password: str) -> Callable
     """The ``after_sheets`` callback that adds ``sheets`` (protected with ``password``)."""
 
     def add(wb: Any) -> None:
+        if sum(len(b.rows) for s in sheets for b in s.blocks) > ON_DISK_ROWS:
+            # big listings (a province's 分单位明细): xlsxwriter writes each sheet's XML to a
+            # temporary file instead of one huge string; the parts, hence the bytes, are
+            # the same either way
+            wb.in_memory = False
         fmts = _Formats(wb)
         for sheet in sheets:
             write_extra_sheet(wb, fmts, sheet, password)

@@ -22,7 +22,7 @@ from xlreport.writer.formulas import excel_string, quote_sheet
 from xlreport.writer.guide import GENERATOR, signoff_values, write_guide, write_meta
 from xlreport.writer.styles import Styles
 from xlreport.writer.table_sheet import SheetTexts, write_table_sheet
-from xlreport.writer.zippack import pack, unzip
+from xlreport.writer.zippack import pack, repack, unzip
 
 #: Longest agency name shown in the page header (Excel allows 255 characters in all).
 HEADER_NAME_MAX = 40
@@ -113,8 +113,14 @@ def build_workbook(
     highlight with a comment. ``before_sheets``/``after_sheets`` receive the xlsxwriter
     workbook to add sheets before the guide sheet or after the tables.
     """
-    return pack(
-        build_members(
+    if after_sheets is None and before_sheets is None:
+        return pack(
+            build_members(
+                layout, identity, password=password, values=values, signoff=signoff, notes=notes
+            )
+        )
+    return repack(
+        _build_xlsx(
             layout,
             identity,
             password=password,
@@ -139,6 +145,32 @@ def build_members(
     after_sheets: Callable[[Any], None] | None = None,
 ) -> list[tuple[str, bytes]]:
     """The package parts (name, XML bytes) that :func:`build_workbook` zips."""
+    return unzip(
+        _build_xlsx(
+            layout,
+            identity,
+            password=password,
+            values=values,
+            signoff=signoff,
+            notes=notes,
+            before_sheets=before_sheets,
+            after_sheets=after_sheets,
+        )
+    )
+
+
+def _build_xlsx(
+    layout: Layout,
+    identity: Identity,
+    *,
+    password: str,
+    values: Mapping[str, Decimal | str] | None = None,
+    signoff: Mapping[str, str] | None = None,
+    notes: Sequence[CellNote] = (),
+    before_sheets: Callable[[Any], None] | None = None,
+    after_sheets: Callable[[Any], None] | None = None,
+) -> bytes:
+    """xlsxwriter's own xlsx of the workbook (not yet deterministic: see :func:`pack`)."""
     values = values or {}
     signoff = signoff or {}
     unknown = [k for k in values if k not in layout.cells]
@@ -184,4 +216,4 @@ def build_members(
         after_sheets(wb)
     write_meta(wb, identity, password)
     wb.close()
-    return unzip(buf.getvalue())
+    return buf.getvalue()

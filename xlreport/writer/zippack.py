@@ -25,6 +25,9 @@ _SPLIT_BEFORE = b"<headerFooter"
 _DOS_TIME = 0
 _DOS_DATE = (0 << 9) | (1 << 5) | 1  # 1980-01-01
 _MAX_MEMBER = 64 * 1024 * 1024
+#: Members larger than this are re-deflated piece by piece (see :func:`repack`).
+_STREAM_FROM = 4 * 1024 * 1024
+_PIECE = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -117,3 +120,42 @@ def unzip(data: bytes) -> list[tuple[str, bytes]]:
 def pack(members: Iterable[tuple[str, bytes]]) -> bytes:
     """The deterministic xlsx bytes of these members."""
     return write_zip(member(n, d) for n, d in members)
+
+
+def repack(data: bytes) -> bytes:
+    """``pack(unzip(data))``, member by member: a large member (a province summary's
+    分单位明细) is inflated and deflated in pieces, never held whole. Same bytes as
+    ``pack(unzip(data))``: deflate output does not depend on how its input is fed."""
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        return write_zip(_streamed(zf, info) for info in zf.infolist())
+
+
+def _streamed(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> Member:
+    if info.file_size > _MAX_MEMBER:
+        raise ValueError(f"zip member {info.filename} too large")
+    if info.file_size <= _STREAM_FROM:
+        return member(info.filename, zf.read(info))
+    split = _SPLIT_BEFORE if info.filename.startswith("xl/worksheets/sheet") else None
+    out: list[bytes] = []
+    co = zlib.compressobj(LEVEL, zlib.DEFLATED, -15)
+    crc = size = 0
+    tail = b""  # bytes held back while the split marker may straddle two pieces
+    with zf.open(info) as f:
+        while piece := f.read(_PIECE):
+            buf = tail + piece
+            i = buf.find(split) if split is not None else -1
+            if i >= 0:  # the first marker: split before it, unless it opens the member
+                if size + i > 0:
+                    head = buf[:i]
+                    out.append(co.compress(head) + co.flush(zlib.Z_SYNC_FLUSH))
+                    crc, size = zlib.crc32(head, crc), size + i
+                    co = zlib.compressobj(LEVEL, zlib.DEFLATED, -15)
+                    buf = buf[i:]
+                split = None
+            keep = len(split) - 1 if split is not None else 0
+            ready, tail = (buf[: len(buf) - keep], buf[len(buf) - keep :]) if keep else (buf, b"")
+            out.append(co.compress(ready))
+            crc, size = zlib.crc32(ready, crc), size + len(ready)
+    out.append(co.compress(tail) + co.flush(zlib.Z_FINISH))
+    crc, size = zlib.crc32(tail, crc), size + len(tail)
+    return Member(info.filename, b"".join(out), crc, size)
