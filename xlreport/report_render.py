@@ -186,7 +186,7 @@ def render_terminal(console: Console, run: CheckRun) -> None:
     for checked in listed:
         r = checked.report
         table.add_row(
-            t(r.path),
+            t(Path(r.path).name),  # the folder is in the per-file sections above
             t(r.agency_name or r.agency_code or "—"),
             f"[{STATUS_STYLE[r.status]}]{STATUS_ZH[r.status]}[/]",
             str(r.errors),
