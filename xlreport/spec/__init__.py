@@ -1,6 +1,7 @@
 """The statutory layouts as data: load, validate and look up."""
 
-from xlreport.spec.loader import LayoutError, load_layout
+from xlreport.spec.context import LayoutError
+from xlreport.spec.loader import load_layout
 from xlreport.spec.model import Cell, Layout, RuleCheck, Sheet, Table, ValueType
 from xlreport.spec.registry import builtin_layouts, resolve_layout, templates_dir
 

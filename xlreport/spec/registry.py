@@ -5,7 +5,8 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from xlreport.spec.loader import LayoutError, load_layout
+from xlreport.spec.context import LayoutError
+from xlreport.spec.loader import load_layout
 from xlreport.spec.model import Layout
 
 DEFAULT_FORMAT = "gov-2021"
