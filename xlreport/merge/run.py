@@ -19,6 +19,7 @@ from xlreport.merge.naming import derived_code, summary_identity
 from xlreport.merge.overview import overview_sheet
 from xlreport.merge.select import coverage, select_returns
 from xlreport.merge.sheets import detail_sheet, findings_sheet, status_sheet
+from xlreport.merge.spill import ValueSpill
 from xlreport.merge.status import RosterStatus, roster_status
 from xlreport.merge.sums import merge_values
 from xlreport.spec.model import Layout
@@ -58,8 +59,10 @@ def check_all(
     progress: Progress | None,
 ) -> list[CheckedFile]:
     """Every file under ``paths`` checked as ``check_paths`` does (results in its order),
-    keeping only what merging needs (values packed, see ``xlreport.checks.compact``); with
-    ``progress``, called about _CHUNKS times (at least every _CHUNK files) as results arrive."""
+    keeping only what merging needs: values packed (see ``xlreport.checks.compact``) and
+    moved to a temporary file (``xlreport.merge.spill``), of the sign-off block only the
+    agency name; with ``progress``, called about _CHUNKS times (at least every _CHUNK
+    files) as results arrive."""
     found = discover(paths)
     todo = [str(f.path) for f in found if not f.skip]
     total = len(found)
@@ -68,16 +71,26 @@ def check_all(
     if progress is not None:
         progress(done, total)
     results = iter_checked(todo, options, worker_count(workers), keep="merge")
+    spill = ValueSpill()
     out: list[CheckedFile] = []
     for f in found:
         if f.skip:
             out.append(skipped_file(f))
             continue
-        out.append(next(results))
+        out.append(_slim(spill.keep(next(results))))
         done += 1
         if progress is not None and (done % step == 0 or done == total):
             progress(done, total)
     return out
+
+
+def _slim(checked: CheckedFile) -> CheckedFile:
+    """Keep of the sign-off block only what merging reads: the agency name (in place)."""
+    data = checked.data
+    if data is not None and data.signoff:
+        name = data.signoff.get("agency_name")
+        data.signoff = {} if name is None else {"agency_name": name}
+    return checked
 
 
 def _not_output(checked: Sequence[CheckedFile], *outputs: Path | None) -> list[CheckedFile]:

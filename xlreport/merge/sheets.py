@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import overload
 
 from xlreport.checks.compact import CompactValues
 from xlreport.checks.model import ReturnData
@@ -63,6 +64,42 @@ def kind_text(data: ReturnData) -> str:
     return "报表"
 
 
+class _DetailRows(Sequence[list[CellValue]]):
+    """The rows of 分单位明细, each made when it is read (a province has ~10,000 of ~170
+    cells: made at once they would cost ~1.4 KB a return), then the total row."""
+
+    def __init__(
+        self, layout: Layout, counted: Sequence[ReturnData], total: list[CellValue]
+    ) -> None:
+        self._layout, self._inputs = layout, list(layout.inputs())
+        self._counted, self._total = counted, total
+
+    def __len__(self) -> int:
+        return len(self._counted) + 1
+
+    @overload
+    def __getitem__(self, i: int) -> list[CellValue]: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[list[CellValue]]: ...
+    def __getitem__(self, i: int | slice) -> list[CellValue] | list[list[CellValue]]:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError(i)
+        if i == len(self._counted):
+            return self._total
+        data = self._counted[i]
+        row: list[CellValue] = [agency_key(data), agency_name(data), kind_text(data)]
+        values = data.values
+        if isinstance(values, CompactValues) and values.packed_for(self._layout):
+            row += values.packed  # ints and Decimals already, in layout input order
+        else:
+            row += [values.get(c.id) for c in self._inputs]
+        return row
+
+
 def detail_sheet(
     layout: Layout, counted: Sequence[ReturnData], summary: dict[str, Decimal], title: str
 ) -> ExtraSheet:
@@ -74,18 +111,9 @@ def detail_sheet(
         [""] * lead + [c.row_label for c in inputs],
         [*DETAIL_LEAD, *(c.col_label for c in inputs)],
     ]
-    rows: list[list[CellValue]] = []
-    for data in sorted(counted, key=agency_key):
-        row: list[CellValue] = [agency_key(data), agency_name(data), kind_text(data)]
-        values = data.values
-        if isinstance(values, CompactValues) and values.packed_for(layout):
-            row += values.packed  # ints and Decimals already, in layout input order
-        else:
-            row += [values.get(c.id) for c in inputs]
-        rows.append(row)
-    total: list[CellValue] = ["合计", f"{len(rows)}份", ""]
+    total: list[CellValue] = ["合计", f"{len(counted)}份", ""]
     total += [SumAbove(summary[c.id]) for c in inputs]
-    rows.append(total)
+    rows = _DetailRows(layout, sorted(counted, key=agency_key), total)
     formats = {lead + i: number_format(layout, c.id) for i, c in enumerate(inputs)}
     block = Block(rows=rows, header=header, autofilter=True, number_formats=formats)
     return ExtraSheet(

@@ -4,7 +4,8 @@ xlsxwriter keeps one object per cell and spends ~15 µs on each; a province summ
 row per agency × ~170 columns in 分单位明细, i.e. millions of cells. :class:`BulkWorksheet`
 keeps each such row as the caller's own list of values and writes its ``<row>`` element
 when the sheet is assembled, between the rows xlsxwriter writes itself (titles, headers,
-total rows). Text is an inline string cell (escaped exactly as xlsxwriter escapes inline
+total rows). Each row is rendered as soon as it is added and spilled to a temporary file
+(kept in memory while small), so the memory a sheet holds does not grow with its rows. Text is an inline string cell (escaped exactly as xlsxwriter escapes inline
 strings), never a formula, and stays out of the shared-string table so that a summary
 listing thousands of agencies stays within the reader's bounds; numbers are written as
 their exact decimal text.
@@ -12,10 +13,11 @@ their exact decimal text.
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Sequence
 from decimal import Decimal
 from functools import cache
-from typing import Any
+from typing import IO, Any
 
 from xlsxwriter.utility import _preserve_whitespace, xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
@@ -41,6 +43,10 @@ def number_text(value: int | Decimal) -> str:
     return format(value.normalize(), "f")
 
 
+#: Rendered rows of one sheet kept in memory up to this size, then in a temporary file.
+_SPOOL_BYTES = 1 << 20
+
+
 @cache
 def _letters(width: int) -> tuple[str, ...]:
     return tuple(xl_col_to_name(c) for c in range(width))
@@ -51,8 +57,9 @@ class BulkWorksheet(Worksheet):  # type: ignore[misc]
 
     def __init__(self) -> None:
         super().__init__()
-        # row → (values, style index of each column's numbers, style of text/blank cells)
-        self._bulk: dict[int, tuple[list[object], tuple[int, ...], int]] = {}
+        # row → (offset, length) of its rendered ``<row>`` element in the spill file
+        self._bulk: dict[int, tuple[int, int]] = {}
+        self._spill: IO[bytes] | None = None
 
     def add_bulk_row(
         self, row: int, values: Sequence[object], number_formats: Sequence[Any], text_format: Any
@@ -69,7 +76,13 @@ class BulkWorksheet(Worksheet):  # type: ignore[misc]
             else:
                 cells.append(None)
         styles = tuple(f._get_xf_index() for f in number_formats[: len(cells)])
-        self._bulk[row] = (cells, styles, text_format._get_xf_index())
+        xml = self._row_xml(row, cells, styles, text_format._get_xf_index()).encode("utf-8")
+        if self._spill is None:
+            # closed once its last row is written into the sheet
+            self._spill = tempfile.SpooledTemporaryFile(max_size=_SPOOL_BYTES)  # noqa: SIM115
+        self._spill.seek(0, 2)
+        self._bulk[row] = (self._spill.tell(), len(xml))
+        self._spill.write(xml)
         self._check_dimensions(row, max(len(cells) - 1, 0))
 
     def _inline(self, text: str) -> _Inline:
@@ -98,7 +111,16 @@ class BulkWorksheet(Worksheet):  # type: ignore[misc]
         super()._write_rows()
 
     def _write_bulk_row(self, row: int) -> None:
-        cells, styles, text_style = self._bulk.pop(row)
+        offset, length = self._bulk.pop(row)
+        assert self._spill is not None
+        self._spill.seek(offset)
+        self.fh.write(self._spill.read(length).decode("utf-8"))
+        if not self._bulk:
+            self._spill.close()
+            self._spill = None
+
+    @staticmethod
+    def _row_xml(row: int, cells: list[object], styles: tuple[int, ...], text_style: int) -> str:
         n = row + 1
         parts = [f'<row r="{n}">']
         add = parts.append
@@ -110,4 +132,4 @@ class BulkWorksheet(Worksheet):  # type: ignore[misc]
             else:
                 add(f'<c r="{letters}{n}" s="{style}"><v>{number_text(v)}</v></c>')  # type: ignore[arg-type]
         add("</row>")
-        self.fh.write("".join(parts))
+        return "".join(parts)
