@@ -7,11 +7,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
+from xlreport.checks.alignment import raw_text
 from xlreport.checks.catalogue import finding
 from xlreport.checks.formula_refs import sum_terms
 from xlreport.checks.located import Located, TemplatePos
 from xlreport.checks.model import CheckOptions
-from xlreport.checks.structure import raw_text
 from xlreport.findings import Finding
 from xlreport.identity import (
     GUIDE_SHEET,

@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from decimal import Decimal
 
+from xlreport.checks.alignment import SheetView
 from xlreport.checks.catalogue import finding
 from xlreport.checks.located import Located
-from xlreport.checks.structure import SheetView
 from xlreport.checks.totals import TOLERANCE
 from xlreport.checks.values import fmt
 from xlreport.spec.model import Cell, Expr, Layout, RuleCheck

@@ -12,10 +12,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from xlreport.checks.alignment import SheetView
 from xlreport.checks.catalogue import finding
 from xlreport.checks.formula_refs import sum_terms
 from xlreport.checks.located import Located
-from xlreport.checks.structure import SheetView
 from xlreport.checks.values import Judged, excel_decimal, fmt, judge
 from xlreport.findings import Finding
 from xlreport.reader.model import RawCell, RawWorkbook

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from xlreport.checks.alignment import SheetView
 from xlreport.checks.catalogue import finding
 from xlreport.checks.identity_check import recognise
 from xlreport.checks.located import Located
 from xlreport.checks.model import CheckedFile, CheckOptions, ReturnData
 from xlreport.checks.rules import check_rules
-from xlreport.checks.structure import SheetView, match_sheets
+from xlreport.checks.structure import match_sheets
 from xlreport.checks.totals import check_totals
 from xlreport.checks.values import Judged, judge
 from xlreport.findings import FileReport, Finding

@@ -1,0 +1,297 @@
+"""Aligning a sheet of the file with its layout sheet by the labels its rows and columns carry.
+
+:mod:`difflib` on per-row and per-column label signatures maps every layout row and column
+onto the file's, so an inserted or deleted row is one clear finding — and the values below
+it are still read from where they now stand — instead of a hundred edited labels.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from xlreport.checks.catalogue import finding
+from xlreport.checks.located import Located
+from xlreport.reader.model import RawCell, RawSheet
+from xlreport.spec.model import Sheet, a1, col_letter
+
+_TEXT_TYPES = ("s", "inlineStr", "str")
+
+
+def raw_text(cell: RawCell | None) -> str:
+    """A cell's text as shown, stripped ("" when blank)."""
+    if cell is None or cell.text is None:
+        return ""
+    return cell.text.strip()
+
+
+@dataclass
+class SheetView:
+    """A layout sheet as found in the file: expected row/column → the file's row/column."""
+
+    sheet: Sheet
+    raw: RawSheet | None
+    rows: dict[int, int] = field(default_factory=dict)  # absent key: the row was deleted
+    cols: dict[int, int] = field(default_factory=dict)
+    inserted_rows: set[int] = field(default_factory=set)  # file rows
+    inserted_cols: set[int] = field(default_factory=set)
+
+    @property
+    def name(self) -> str:
+        return self.raw.name if self.raw is not None else self.sheet.name
+
+    @property
+    def shifted(self) -> bool:
+        return any(k != v for k, v in self.rows.items()) or any(
+            k != v for k, v in self.cols.items()
+        )
+
+    def where(self, r: int, c: int) -> tuple[int, int] | None:
+        """The file position of the layout's (r, c); None when its row or column is gone."""
+        if self.raw is None or r not in self.rows or c not in self.cols:
+            return None
+        return self.rows[r], self.cols[c]
+
+    def cell(self, r: int, c: int) -> RawCell | None:
+        pos = self.where(r, c)
+        if pos is None or self.raw is None:
+            return None
+        return self.raw.cells.get(pos)
+
+    def a1(self, r: int, c: int) -> str:
+        pos = self.where(r, c)
+        return a1(*pos) if pos is not None else a1(r, c)
+
+
+def _row_leaf(sheet: Sheet, r: int) -> str:
+    """The most specific label on layout row r (or the nearest row above)."""
+    for row in range(r, -1, -1):
+        here = [lb for lb in sheet.labels if lb.r1 <= row <= lb.r2 and lb.text]
+        if here:
+            return max(here, key=lambda lb: (lb.c1, -lb.r1)).text
+    return ""
+
+
+def _col_leaf(sheet: Sheet, c: int) -> str:
+    here = [lb for lb in sheet.labels if lb.c1 <= c <= lb.c2 and lb.text and lb.role != "title"]
+    if not here:
+        return ""
+    return max(here, key=lambda lb: (lb.r1, -lb.c2)).text
+
+
+def _row_anchor(sheet: Sheet, r: int) -> tuple[int, int]:
+    """The cell to mark for layout row r: its most specific label's top-left cell."""
+    here = [lb for lb in sheet.labels if lb.r1 == r and lb.text]
+    if not here:
+        return r, 0
+    leaf = max(here, key=lambda lb: lb.c1)
+    return leaf.r1, leaf.c1
+
+
+def _col_anchor(sheet: Sheet, c: int) -> tuple[int, int]:
+    """The cell to mark for layout column c: the top label starting in it."""
+    here = [lb for lb in sheet.labels if lb.c1 == c and lb.text and lb.role != "title"]
+    if not here:
+        return 0, c
+    top = min(here, key=lambda lb: lb.r1)
+    return top.r1, top.c1
+
+
+@dataclass(frozen=True)
+class _Change:
+    kind: str  # "insert" | "delete"
+    expected_at: int  # layout index before which rows were inserted / first deleted
+    file_at: int  # first inserted file index / file index where deleted ones would be
+    count: int
+
+
+def _align(
+    expected: Sequence[tuple[str, ...]], found: Sequence[tuple[str, ...]]
+) -> tuple[dict[int, int], list[_Change]]:
+    """Map layout indices onto file indices by their label signatures."""
+    mapping: dict[int, int] = {}
+    changes: list[_Change] = []
+    matcher = difflib.SequenceMatcher(None, list(expected), list(found), autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        n, m = i2 - i1, j2 - j1
+        paired = n if op == "equal" else min(n, m) if op == "replace" else 0
+        for k in range(paired):
+            mapping[i1 + k] = j1 + k
+        if m > paired and i2 < len(expected):  # rows past the layout's end do not matter
+            changes.append(_Change("insert", i2, j1 + paired, m - paired))
+        if n > paired:
+            changes.append(_Change("delete", i1 + paired, j1 + paired, n - paired))
+    return mapping, changes
+
+
+def _signatures(
+    sheet: Sheet, raw: RawSheet, texts: set[str]
+) -> tuple[
+    list[tuple[str, ...]], list[tuple[str, ...]], list[tuple[str, ...]], list[tuple[str, ...]]
+]:
+    exp_rows: list[list[str]] = [[] for _ in range(sheet.height)]
+    exp_cols: list[list[str]] = [[] for _ in range(sheet.width)]
+    for lb in sheet.labels:
+        if lb.text:
+            exp_rows[lb.r1].append(lb.text)
+            exp_cols[lb.c1].append(lb.text)
+    # only cells holding a label text shape the signatures: a stray value far away (say at
+    # XFD1048576) must not blow the lists up to a million entries
+    labelled: list[tuple[int, int, str]] = []
+    for (r, c), cell in raw.cells.items():
+        if cell.t in _TEXT_TYPES and cell.formula is None:
+            t = raw_text(cell)
+            if t in texts:
+                labelled.append((r, c, t))
+    height = max([sheet.height, *(r + 1 for r, _c, _t in labelled)])
+    width = max([sheet.width, *(c + 1 for _r, c, _t in labelled)])
+    file_rows: list[list[str]] = [[] for _ in range(height)]
+    file_cols: list[list[str]] = [[] for _ in range(width)]
+    for r, c, t in labelled:
+        file_rows[r].append(t)
+        file_cols[c].append(t)
+    return (
+        [tuple(sorted(x)) for x in exp_rows],
+        [tuple(sorted(x)) for x in file_rows],
+        [tuple(sorted(x)) for x in exp_cols],
+        [tuple(sorted(x)) for x in file_cols],
+    )
+
+
+def align_sheet(sheet: Sheet, raw: RawSheet) -> tuple[SheetView, list[Located]]:
+    """The view of one sheet and one finding per inserted/deleted run of rows or columns."""
+    texts = {lb.text for lb in sheet.labels if lb.text}
+    exp_r, file_r, exp_c, file_c = _signatures(sheet, raw, texts)
+    rows, row_changes = _align(exp_r, file_r)
+    cols, col_changes = _align(exp_c, file_c)
+    view = SheetView(sheet, raw, rows, cols)
+    out: list[Located] = []
+    for ch in row_changes:
+        out.append(_row_change(view, ch))
+        if ch.kind == "insert":
+            view.inserted_rows |= set(range(ch.file_at, ch.file_at + ch.count))
+    for ch in col_changes:
+        out.append(_col_change(view, ch))
+        if ch.kind == "insert":
+            view.inserted_cols |= set(range(ch.file_at, ch.file_at + ch.count))
+    out.extend(_outside(view))
+    return view, out
+
+
+#: Columns right of the table that the writer uses (a gap and the 勾稽检查 block).
+_BESIDE_COLS = 3
+
+
+def _outside(view: SheetView) -> list[Located]:
+    """Content in cells beyond the table and its check block: never read, never merged."""
+    raw = view.raw
+    if raw is None:
+        return []
+    max_row = view.sheet.height + len(view.inserted_rows)
+    max_col = view.sheet.width + _BESIDE_COLS + len(view.inserted_cols)
+    stray = sorted(
+        (r, c)
+        for (r, c), cell in raw.cells.items()
+        if (r >= max_row or c >= max_col) and (cell.text not in (None, "") or cell.formula)
+    )
+    if not stray:
+        return []
+    r, c = stray[0]
+    first = raw.cells[(r, c)]
+    shown = first.text if first.text is not None else "=" + (first.formula or "")
+    more = f"等 {len(stray)} 个单元格" if len(stray) > 1 else ""
+    return [
+        Located(
+            finding(
+                "content-outside-table",
+                f"工作表“{view.name}”表格以外的单元格 {a1(r, c)}{more}有内容（“{shown[:40]}”），"
+                "这些内容不会被读取或汇总。",
+                sheet=view.name,
+                cell=a1(r, c),
+                expected="空白",
+                found=shown[:200],
+            ),
+            None,
+        )
+    ]
+
+
+def _span(first: int, count: int, unit: str) -> str:
+    return f"第 {first} {unit}" if count == 1 else f"第 {first}–{first + count - 1} {unit}"
+
+
+def _row_change(view: SheetView, ch: _Change) -> Located:
+    sheet = view.sheet
+    below = _row_leaf(sheet, ch.expected_at) if ch.kind == "insert" else ""
+    at = (sheet.name, *_row_anchor(sheet, min(ch.expected_at, sheet.height - 1)))
+    if ch.kind == "insert":
+        above = _row_leaf(sheet, ch.expected_at - 1) if ch.expected_at else "表格开头"
+        where = _span(ch.file_at + 1, ch.count, "行")
+        return Located(
+            finding(
+                "rows-inserted",
+                f"工作表“{view.name}”插入了 {ch.count} 行（文件中的{where}），"
+                f"位于“{above}”与“{below}”之间。其余数值已按原位置对应读取。",
+                sheet=view.name,
+                cell=f"A{ch.file_at + 1}",
+                expected="不插入行",
+                found=f"插入 {ch.count} 行",
+            ),
+            at,
+        )
+    gone = [_row_leaf(sheet, r) for r in range(ch.expected_at, ch.expected_at + ch.count)]
+    names = "、".join(f"“{g}”" for g in dict.fromkeys(g for g in gone if g))
+    return Located(
+        finding(
+            "rows-deleted",
+            f"工作表“{view.name}”删除了 {ch.count} 行（模板中的"
+            f"{_span(ch.expected_at + 1, ch.count, '行')}{'：' + names if names else ''}）。"
+            "这些行中的数值无法读取。",
+            sheet=view.name,
+            cell=f"A{ch.file_at + 1}",
+            expected=names or f"{ch.count} 行",
+            found="（已删除）",
+        ),
+        at,
+    )
+
+
+def _col_change(view: SheetView, ch: _Change) -> Located:
+    sheet = view.sheet
+    letters = col_letter(ch.file_at)
+    if ch.count > 1:
+        letters += f"–{col_letter(ch.file_at + ch.count - 1)}"
+    at = (sheet.name, *_col_anchor(sheet, min(ch.expected_at, sheet.width - 1)))
+    if ch.kind == "insert":
+        left = _col_leaf(sheet, ch.expected_at - 1) if ch.expected_at else "表格左端"
+        right = _col_leaf(sheet, ch.expected_at)
+        return Located(
+            finding(
+                "columns-inserted",
+                f"工作表“{view.name}”插入了 {ch.count} 列（文件中的 {letters} 列），"
+                f"位于“{left}”与“{right}”之间。其余数值已按原位置对应读取。",
+                sheet=view.name,
+                cell=f"{col_letter(ch.file_at)}1",
+                expected="不插入列",
+                found=f"插入 {ch.count} 列",
+            ),
+            at,
+        )
+    gone = [_col_leaf(sheet, c) for c in range(ch.expected_at, ch.expected_at + ch.count)]
+    names = "、".join(f"“{g}”" for g in dict.fromkeys(g for g in gone if g))
+    first = col_letter(ch.expected_at)
+    last = col_letter(ch.expected_at + ch.count - 1)
+    span = first if ch.count == 1 else f"{first}–{last}"
+    return Located(
+        finding(
+            "columns-deleted",
+            f"工作表“{view.name}”删除了 {ch.count} 列（模板中的 {span} 列"
+            f"{'：' + names if names else ''}）。这些列中的数值无法读取。",
+            sheet=view.name,
+            cell=f"{col_letter(ch.file_at)}1",
+            expected=names or f"{ch.count} 列",
+            found="（已删除）",
+        ),
+        at,
+    )
