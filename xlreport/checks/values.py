@@ -10,6 +10,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
+from functools import lru_cache
 from typing import Literal
 
 from xlreport.reader.model import RawCell
@@ -52,8 +53,13 @@ def fmt(d: Decimal) -> str:
     return "0" if s in ("-0", "") else s
 
 
+@lru_cache(maxsize=8192)
 def excel_decimal(text: str) -> Decimal | None:
-    """A stored number exactly as Excel means it (15 significant digits), or None."""
+    """A stored number exactly as Excel means it (15 significant digits), or None.
+
+    Cached: a folder of returns repeats the same few hundred stored numbers, and the
+    result (an immutable Decimal) depends on nothing but the text.
+    """
     try:
         d = Decimal(text.strip())
     except InvalidOperation:
