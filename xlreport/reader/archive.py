@@ -88,6 +88,11 @@ class Archive:
     def names(self) -> list[str]:
         return list(self.infos)
 
+    def declared_size(self, name: str) -> int:
+        """The inflated size the zip declares for a part (enforced as it is read)."""
+        info = self.infos.get(part_key(name))
+        return info.file_size if info is not None else 0
+
     def read_small(self, name: str, cap: int) -> bytes:
         """A whole (small) part, at most ``cap`` bytes of it."""
         out = bytearray()

@@ -13,8 +13,9 @@ from xlreport.reader.archive import Archive, part_key
 from xlreport.reader.limits import DEFAULT_LIMITS, ReadLimits
 from xlreport.reader.model import RawSheet, RawWorkbook
 from xlreport.reader.sheet import parse_sheet
+from xlreport.reader.sheet_fast import FAST_MAX_BYTES, parse_sheet_fast
 from xlreport.reader.sniff import ZIP_MAGIC, refuse_non_zip, refuse_zip_kind
-from xlreport.reader.strings import parse_shared_strings
+from xlreport.reader.strings import parse_shared_strings, read_shared_strings
 from xlreport.reader.workbook import (
     BINARY_TYPES,
     DEFAULT_WORKBOOK,
@@ -38,12 +39,15 @@ def read_xlsx(
     *,
     sheets: Callable[[str], bool] | None = None,
     limits: ReadLimits = DEFAULT_LIMITS,
+    fast: bool = True,
 ) -> RawWorkbook:
     """Read an xlsx safely: every sheet listed (name, state) in workbook order; the parts of
     the sheets that ``sheets`` selects (all when None) parsed for cells, merges, protection
     and validations. A sheet not selected has ``read=False`` and nothing else parsed (its
     ``protected`` stays False). Raises UnreadableFileError (a Chinese message and hint) for
-    anything that is not a readable xlsx, or that exceeds ``limits``."""
+    anything that is not a readable xlsx, or that exceeds ``limits``. ``fast`` lets plain
+    worksheet parts take the fast path (``sheet_fast.py``); the result is the same either
+    way, False streams every part (the tests compare the two)."""
     data = _load(Path(path), limits)
     sha256 = hashlib.sha256(data).hexdigest()
     if not data.startswith(ZIP_MAGIC):
@@ -65,7 +69,7 @@ def read_xlsx(
         (r.target for r in rels.values() if r.type == "sharedStrings"), "xl/sharedStrings.xml"
     )
     if archive.has(sst_part):
-        sst = parse_shared_strings(archive.chunks(sst_part), sst_part, budget)
+        sst = _read_strings(archive, sst_part, budget, fast)
     raw_sheets: list[RawSheet] = []
     for entry in workbook.sheets:
         sheet = RawSheet(name=entry.name, state=entry.state)
@@ -77,7 +81,7 @@ def read_xlsx(
         if rel is None or rel.type not in _SHEET_TYPES or not archive.has(rel.target):
             target = rel.target if rel is not None else entry.rel_id
             raise reasons.missing_part(f"工作表“{reasons.shown(entry.name)}”的内容", target)
-        parse_sheet(archive.chunks(rel.target), rel.target, sheet, sst, budget)
+        _read_sheet(archive, rel.target, sheet, sst, budget, fast)
     created = modified = application = ""
     if archive.has("docProps/core.xml"):
         created, modified = parse_core(archive.chunks("docProps/core.xml"), budget)
@@ -95,6 +99,26 @@ def read_xlsx(
         modified=modified,
         full_calc_on_load=workbook.full_calc_on_load,
     )
+
+
+def _read_strings(archive: Archive, part: str, budget: Budget, fast: bool) -> list[str]:
+    """The shared strings: whole and by the fast path when small enough, else streamed."""
+    if not fast or archive.declared_size(part) > FAST_MAX_BYTES:
+        return parse_shared_strings(archive.chunks(part), part, budget)
+    return read_shared_strings(b"".join(archive.chunks(part)), part, budget)
+
+
+def _read_sheet(
+    archive: Archive, part: str, sheet: RawSheet, sst: list[str], budget: Budget, fast: bool
+) -> None:
+    """One worksheet part: whole and by the fast path when it is small enough and plain,
+    streamed by ``parse_sheet`` otherwise."""
+    if not fast or archive.declared_size(part) > FAST_MAX_BYTES:
+        parse_sheet(archive.chunks(part), part, sheet, sst, budget)
+        return
+    data = b"".join(archive.chunks(part))
+    if not parse_sheet_fast(data, part, sheet, sst, budget):
+        parse_sheet([data], part, sheet, sst, budget)
 
 
 def _load(path: Path, limits: ReadLimits) -> bytes:

@@ -10,6 +10,7 @@ immutable. Empty ``<c/>`` elements (styled blanks) are counted, not stored.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from xlreport.reader import reasons
@@ -24,7 +25,16 @@ from xlreport.reader.refs import (
     shift_formula,
 )
 from xlreport.reader.strings import unescape
-from xlreport.reader.xmlsafe import MAIN_NS, X14_NS, Budget, names, new_parser, run, truthy
+from xlreport.reader.xmlsafe import (
+    CUT_NAMES,
+    MAIN_NS,
+    X14_NS,
+    Budget,
+    names,
+    new_parser,
+    run,
+    truthy,
+)
 
 # Element → small int, one dict lookup per event. Start tags: 1 c, 2 v, 3 f, 4 row, 5 is,
 # 6 t, 7 rPh, 8 mergeCell, 9 dataValidation, 10 sheetProtection. End tags: the first 7.
@@ -46,19 +56,44 @@ _START[f"{X14_NS} dataValidation"] = _START_LOCAL.index("dataValidation") + 1
 _END = {n: _END_LOCAL.index(local) + 1 for n, local in names(MAIN_NS, *_END_LOCAL).items()}
 #: Subtrees with nothing the reader needs but (x14) dataValidation elements to count: about
 #: half the elements of a return. Inside one, cheaper handlers only count (and bound) them.
-_SKIP = 11
-_START.update(
-    dict.fromkeys(names(MAIN_NS, "dataValidations", "conditionalFormatting", "extLst"), _SKIP)
-)
+#: _SKIP_CUT marks the two kinds the fast path (sheet_fast.py) may cut out of a part and
+#: verify on their own; _SHEET_DATA is noted so that it can check where the cells sit.
+_SKIP, _SKIP_CUT, _SHEET_DATA, _HEADER_FOOTER = 11, 12, 13, 14
+_START.update(dict.fromkeys(names(MAIN_NS, "extLst"), _SKIP))
+_START.update(dict.fromkeys(names(MAIN_NS, *CUT_NAMES), _SKIP_CUT))
+_START.update(dict.fromkeys(names(MAIN_NS, "sheetData"), _SHEET_DATA))
+_START.update(dict.fromkeys(names(MAIN_NS, "headerFooter"), _HEADER_FOOTER))
 _VALIDATIONS = frozenset(n for n, tag in _START.items() if tag == 9)
+
+
+@dataclass
+class PartStats:
+    """What the fast path needs to know of a part parsed here (see sheet_fast.py)."""
+
+    sheet_data: int = 0  # <sheetData> elements outside skipped subtrees
+    sheet_data_depth: int = 0  # depth of the last of them (the root element is depth 1)
+    cut: int = 0  # <dataValidations>/<conditionalFormatting> outside skipped subtrees
+    cut_depth: int = 0  # the greatest depth of one of those
+    header_footer: int = 0  # <headerFooter> elements outside skipped subtrees
+    header_footer_depth: int = 0
+
+
 #: Types whose empty ``<v/>`` is an empty string rather than "no value".
 _TEXT_TYPES = frozenset(("str", "inlineStr"))
 
 
 def parse_sheet(
-    chunks: Iterable[bytes], part: str, sheet: RawSheet, sst: Sequence[str], budget: Budget
+    chunks: Iterable[bytes],
+    part: str,
+    sheet: RawSheet,
+    sst: Sequence[str],
+    budget: Budget,
+    stats: PartStats | None = None,
 ) -> None:
-    """Fill ``sheet`` (cells, merges, protected, data_validations) from its part."""
+    """Fill ``sheet`` (cells, merges, protected, data_validations) from its part; ``stats``,
+    when given, is filled too."""
+    if stats is None:
+        stats = PartStats()
     limits = budget.limits
     max_depth, max_elements = limits.max_depth, limits.max_elements
     max_cells, max_rows = limits.max_cells, limits.max_rows
@@ -158,7 +193,18 @@ def parse_sheet(
             sheet.merges.append(rng)
         elif tag == 9:  # dataValidation
             sheet.data_validations += 1
-        elif tag == _SKIP:
+        elif tag >= _SKIP:
+            if tag == _SHEET_DATA:
+                stats.sheet_data += 1
+                stats.sheet_data_depth = depth
+                return
+            if tag == _HEADER_FOOTER:
+                stats.header_footer += 1
+                stats.header_footer_depth = depth
+                return
+            if tag == _SKIP_CUT:
+                stats.cut += 1
+                stats.cut_depth = max(stats.cut_depth, depth)
             skip_from = depth
             p.StartElementHandler = skip_start
             p.EndElementHandler = skip_end
@@ -213,7 +259,7 @@ def parse_sheet(
             value = "".join(text)
         elif tag == 3:  # f
             capturing = False
-            formula = _formula("".join(text), fattrs, row, col, shared)
+            formula = part_formula("".join(text), fattrs, row, col, shared)
             if formula is not None and not text:  # expanded from a shared master
                 budget.formula_chars += len(formula)
                 if budget.formula_chars > max_formula_chars:
@@ -244,7 +290,7 @@ def parse_sheet(
     budget.elements, budget.cells, budget.rows = elements, n_cells, n_rows
 
 
-def _formula(
+def part_formula(
     text: str, attrs: dict[str, str], row: int, col: int, shared: dict[str, tuple[int, int, str]]
 ) -> str | None:
     """The formula of one cell; a shared formula's dependents get the master's, shifted."""

@@ -26,6 +26,9 @@ REL_ATTR_NS = (
     "http://purl.oclc.org/ooxml/officeDocument/relationships",
 )
 X14_NS = "http://schemas.microsoft.com/office/spreadsheetml/2009/9/main"
+#: Worksheet elements whose subtrees the reader never interprets (it only counts the data
+#: validations in them): the fast path cuts them out and verifies them on their own.
+CUT_NAMES = ("dataValidations", "conditionalFormatting")
 
 
 def names(namespaces: Iterable[str], *locals_: str) -> dict[str, str]:
@@ -76,6 +79,8 @@ def run(parser: Any, chunks: Iterable[bytes], part: str) -> None:
         raise reasons.xml_dtd(part) from None
     except expat.ExpatError as e:
         raise reasons.xml_invalid(part, f"第 {e.lineno} 行第 {e.offset} 列") from None
+    except ValueError:  # expat cannot decode a multi-byte encoding other than UTF-8/16
+        raise reasons.xml_invalid(part, "使用了无法识别的字符编码，应为 UTF-8") from None
 
 
 @dataclass
