@@ -107,6 +107,7 @@ class _Subtree:
 #: for a part that is not plain), found by lengths and checksums, then compared in full.
 _FRAMES: dict[tuple[object, ...], tuple[tuple[bytes, ...], _Frame | None]] = {}
 _FRAMES_MAX = 32
+_HEADERS: dict[bytes, _Subtree] = {}
 
 
 def parse_sheet_fast(
@@ -140,7 +141,7 @@ def _parse(data: bytes, part: str, sheet: RawSheet, sst: list[str], budget: Budg
         return False
     trial = replace(budget)
     if hf is not None:
-        sub = _subtree(data[hf[0] : hf[1]], _HEADER_FOOTER_CHILDREN)
+        sub = _header_footer_subtree(data[hf[0] : hf[1]])
         trial.elements += sub.elements - 1  # its placeholder is counted in the frame
         if frame.header_footer_depth + sub.depth - 1 > limits.max_depth:
             return False
@@ -317,6 +318,18 @@ def _without(data: bytes, spans: list[tuple[int, int, bytes]]) -> bytes:
     return b"".join(pieces)
 
 
+def _header_footer_subtree(region: bytes) -> _Subtree:
+    """A page header checked as ``_subtree`` does; the last few are remembered (the sheets
+    of one return share theirs)."""
+    sub = _HEADERS.get(region)
+    if sub is None:
+        sub = _subtree(region, _HEADER_FOOTER_CHILDREN)
+        if len(_HEADERS) >= 16:
+            _HEADERS.clear()
+        _HEADERS[region] = sub
+    return sub
+
+
 def _subtree(region: bytes, allowed: frozenset[str] | None) -> _Subtree:
     """Elements, depth and validations of a run of subtrees, checked well-formed; with
     ``allowed``, every element below the run's own must be named there."""
@@ -348,7 +361,8 @@ def _content_cells(
     raw: bytes, frame: _Frame, part: str, sst: list[str], budget: Budget
 ) -> dict[tuple[int, int], RawCell]:
     """The cells of the content of ``<sheetData>``, checked well-formed first."""
-    if raw.count(b">") != raw.count(b"<") or b"xmlns" in raw:
+    tags = raw.count(b"<")
+    if raw.count(b">") != tags or b"xmlns" in raw:
         raise Declined  # a ">" in text or an attribute (tags are not "<…>"), or a namespace
     if raw.find(b"<!") >= 0 or raw.find(b"<?") >= 0:
         raise Declined  # a comment, CDATA or processing instruction among the cells
@@ -358,4 +372,4 @@ def _content_cells(
         [frame.root, b"<sheetData>", raw, b"</sheetData></", frame.root_name, b">"],
         part,
     )
-    return read_cells(raw, sst, budget)
+    return read_cells(raw, tags, sst, budget)

@@ -90,6 +90,13 @@ class Element:
     text: str = ""
 
 
+#: Results of ``scan`` by the part's exact bytes and what was asked: the content types,
+#: relationships and app properties of returns made from one template are identical.
+_SCANNED: dict[tuple[object, ...], tuple[int, tuple[Element, ...]]] = {}
+_SCANNED_MAX = 256
+_SCAN_CACHE_BYTES = 64 * 1024
+
+
 def scan(
     chunks: Iterable[bytes],
     part: str,
@@ -101,7 +108,32 @@ def scan(
 
     Text is gathered for the local names in ``with_text`` (direct text only; such elements
     have no children in the parts read this way). Depth and element counts are bounded.
+    The elements returned are shared with later calls on the same bytes: read them only.
     """
+    data = b"".join(chunks)
+    if len(data) > _SCAN_CACHE_BYTES:
+        return _scan(data, part, wanted, with_text, budget)
+    key = (data, part, tuple(wanted.items()), with_text, budget.limits)
+    known = _SCANNED.get(key)
+    if known is None:
+        alone = Budget(budget.limits)
+        found = _scan(data, part, wanted, with_text, alone)
+        if len(_SCANNED) >= _SCANNED_MAX:
+            _SCANNED.clear()
+        known = _SCANNED[key] = (alone.elements, tuple(found))
+    budget.elements += known[0]
+    if budget.elements > budget.limits.max_elements:
+        raise reasons.too_many_elements(budget.limits.max_elements)
+    return list(known[1])
+
+
+def _scan(
+    data: bytes,
+    part: str,
+    wanted: dict[str, str],
+    with_text: frozenset[str],
+    budget: Budget,
+) -> list[Element]:
     limits = budget.limits
     found: list[Element] = []
     text: list[str] = []
@@ -138,7 +170,7 @@ def scan(
     p.StartElementHandler = start
     p.EndElementHandler = end
     p.CharacterDataHandler = chars
-    run(p, chunks, part)
+    run(p, [data], part)
     return found
 
 
