@@ -154,6 +154,15 @@ def broken_xml(parts: Parts, sheet: str) -> bytes:
     return write_members(edit(parts, part_of(parts, sheet), lambda d: d[: len(d) // 2]))
 
 
+def undecodable_encoding(parts: Parts, sheet: str) -> Parts:
+    """A sheet declaring GB18030, a multi-byte encoding expat cannot decode."""
+
+    def fn(d: bytes) -> bytes:
+        return d.replace(b'encoding="UTF-8"', b'encoding="GB18030"', 1)
+
+    return edit(parts, part_of(parts, sheet), fn)
+
+
 def too_many_members(parts: Parts, n: int = 60_000) -> bytes:
     empty = deflated("x", b"")
     extra = [RawMember(f"customXml/item{i}.xml", empty.data, empty.crc, 0) for i in range(n)]
