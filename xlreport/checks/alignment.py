@@ -10,10 +10,12 @@ from __future__ import annotations
 import difflib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from operator import ne
+from functools import cached_property
+from operator import eq, ne
 
 from xlreport.checks.catalogue import finding
 from xlreport.checks.located import Located
+from xlreport.checks.plan import SheetPlan, sheet_plan
 from xlreport.reader.model import RawCell, RawSheet
 from xlreport.spec.model import Sheet, a1, col_letter
 
@@ -29,7 +31,11 @@ def raw_text(cell: RawCell | None) -> str:
 
 @dataclass
 class SheetView:
-    """A layout sheet as found in the file: expected row/column → the file's row/column."""
+    """A layout sheet as found in the file: expected row/column → the file's row/column.
+
+    ``rows`` and ``cols`` are not changed once the view is made (``shifted`` and ``plain``
+    are worked out once).
+    """
 
     sheet: Sheet
     raw: RawSheet | None
@@ -42,11 +48,24 @@ class SheetView:
     def name(self) -> str:
         return self.raw.name if self.raw is not None else self.sheet.name
 
-    @property
+    @cached_property
     def shifted(self) -> bool:
-        # map(ne, ...) keeps the comparison in C: this is asked for every total checked
+        # map(ne, ...) keeps the comparison in C
         return any(map(ne, self.rows, self.rows.values())) or any(
             map(ne, self.cols, self.cols.values())
+        )
+
+    @cached_property
+    def plain(self) -> bool:
+        """The sheet is there and every layout row and column is where the layout puts it:
+        ``where(r, c)`` is ``(r, c)`` for every cell of the layout sheet."""
+        return (
+            self.raw is not None
+            and len(self.rows) == self.sheet.height
+            and len(self.cols) == self.sheet.width
+            and all(0 <= r < self.sheet.height for r in self.rows)
+            and all(0 <= c < self.sheet.width for c in self.cols)
+            and not self.shifted
         )
 
     def where(self, r: int, c: int) -> tuple[int, int] | None:
@@ -112,6 +131,9 @@ def _align(
     expected: Sequence[tuple[str, ...]], found: Sequence[tuple[str, ...]]
 ) -> tuple[dict[int, int], list[_Change]]:
     """Map layout indices onto file indices by their label signatures."""
+    if len(expected) == len(found) and all(map(eq, expected, found)):
+        # what difflib's one "equal" opcode gives, without the matcher
+        return {i: i for i in range(len(expected))}, []
     mapping: dict[int, int] = {}
     changes: list[_Change] = []
     matcher = difflib.SequenceMatcher(None, list(expected), list(found), autojunk=False)
@@ -127,25 +149,23 @@ def _align(
     return mapping, changes
 
 
-def _signatures(
-    sheet: Sheet, raw: RawSheet, texts: set[str]
-) -> tuple[
-    list[tuple[str, ...]], list[tuple[str, ...]], list[tuple[str, ...]], list[tuple[str, ...]]
-]:
-    exp_rows: list[list[str]] = [[] for _ in range(sheet.height)]
-    exp_cols: list[list[str]] = [[] for _ in range(sheet.width)]
-    for lb in sheet.labels:
-        if lb.text:
-            exp_rows[lb.r1].append(lb.text)
-            exp_cols[lb.c1].append(lb.text)
+def _file_signatures(
+    plan: SheetPlan, raw: RawSheet
+) -> tuple[Sequence[tuple[str, ...]], Sequence[tuple[str, ...]]]:
+    """Per file row and column: the sorted label texts found there."""
+    sheet, texts = plan.sheet, plan.texts
     # only cells holding a label text shape the signatures: a stray value far away (say at
     # XFD1048576) must not blow the lists up to a million entries
-    labelled: list[tuple[int, int, str]] = []
-    for (r, c), cell in raw.cells.items():
-        if cell.t in _TEXT_TYPES and cell.formula is None:
-            t = raw_text(cell)
-            if t in texts:
-                labelled.append((r, c, t))
+    labelled = [
+        (r, c, t)
+        for (r, c), cell in raw.cells.items()
+        if cell.formula is None
+        and cell.t in _TEXT_TYPES
+        and cell.text is not None
+        and (t := cell.text.strip()) in texts
+    ]
+    if len(labelled) == len(plan.labels) and set(labelled) == plan.label_set:
+        return plan.row_signatures, plan.col_signatures  # every label where the layout has it
     height = max([sheet.height, *(r + 1 for r, _c, _t in labelled)])
     width = max([sheet.width, *(c + 1 for _r, c, _t in labelled)])
     file_rows: list[list[str]] = [[] for _ in range(height)]
@@ -153,20 +173,15 @@ def _signatures(
     for r, c, t in labelled:
         file_rows[r].append(t)
         file_cols[c].append(t)
-    return (
-        [tuple(sorted(x)) for x in exp_rows],
-        [tuple(sorted(x)) for x in file_rows],
-        [tuple(sorted(x)) for x in exp_cols],
-        [tuple(sorted(x)) for x in file_cols],
-    )
+    return [tuple(sorted(x)) for x in file_rows], [tuple(sorted(x)) for x in file_cols]
 
 
 def align_sheet(sheet: Sheet, raw: RawSheet) -> tuple[SheetView, list[Located]]:
     """The view of one sheet and one finding per inserted/deleted run of rows or columns."""
-    texts = {lb.text for lb in sheet.labels if lb.text}
-    exp_r, file_r, exp_c, file_c = _signatures(sheet, raw, texts)
-    rows, row_changes = _align(exp_r, file_r)
-    cols, col_changes = _align(exp_c, file_c)
+    plan = sheet_plan(sheet)
+    file_r, file_c = _file_signatures(plan, raw)
+    rows, row_changes = _align(plan.row_signatures, file_r)
+    cols, col_changes = _align(plan.col_signatures, file_c)
     view = SheetView(sheet, raw, rows, cols)
     out: list[Located] = []
     for ch in row_changes:

@@ -30,8 +30,21 @@ def input_index(layout: Layout) -> tuple[tuple[str, ...], dict[str, int]]:
     return found
 
 
-def _small(v: Decimal) -> int | Decimal:
+#: The whole numbers most inputs hold, as Decimal → int (made once: entries added as
+#: returns come would pin memory, see ``xlreport.checks.plan.JudgeCache``).
+_INTS: dict[Decimal, int] = {Decimal(n): n for n in range(1000)}
+
+
+def _small(v: Decimal | None) -> int | Decimal | None:
     """An integral value as an int (28 bytes, small ones shared), any other as it is."""
+    if v is None:
+        return None
+    try:
+        return _INTS[v]  # an equal Decimal is integral too and gives the same int
+    except KeyError:
+        pass
+    except TypeError:  # a signalling NaN cannot be hashed (nor is it integral)
+        return v
     if v.is_finite() and v == v.to_integral_value():
         return int(v)
     return v
@@ -41,12 +54,7 @@ def pack_values(layout: Layout, values: Mapping[str, Decimal]) -> Packed:
     """``values`` (input cell id → number) as a tuple in layout input order; other keys
     (totals) are left out."""
     ids, _ = input_index(layout)
-    get = values.get
-    out: list[int | Decimal | None] = []
-    for cid in ids:
-        v = get(cid)
-        out.append(None if v is None else _small(v))
-    return tuple(out)
+    return tuple(map(_small, map(values.get, ids)))
 
 
 class CompactValues(Mapping[str, Decimal]):

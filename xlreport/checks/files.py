@@ -13,18 +13,17 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
 from xlreport.checks.catalogue import finding
-from xlreport.checks.compact import CompactValues, Packed
+from xlreport.checks.compact import CompactValues
 from xlreport.checks.model import CheckedFile, CheckOptions
+from xlreport.checks.wire import Keep, Unpacker, ValuesOf, Wire, pack
 from xlreport.checks.workbook_check import check_workbook, unreadable_file
 from xlreport.errors import UnreadableFileError, UsageError
 from xlreport.findings import FileReport
 from xlreport.identity import SUMMARY_SHEETS
 from xlreport.reader import read_xlsx
 from xlreport.safetext import printable
-from xlreport.spec import builtin_layouts
 
 #: Files under a folder with these suffixes are checked (the reader explains why an .xls,
 #: .et, .xlsm … cannot be used); anything else there is skipped as "not a spreadsheet".
@@ -121,11 +120,6 @@ def skipped_file(f: FoundFile) -> CheckedFile:
     return CheckedFile(report, None, [None], skipped=f.skip)
 
 
-#: What a result keeps of a checked return: "all" (everything: last year's returns, whose
-#: totals the rules read), "check" (values packed, no recomputed totals; the text of the
-#: input cells only for a file with warnings or errors — what annotate marks), "merge"
-#: (values packed, nothing else of the cells). Packing keeps every number exact.
-Keep = Literal["all", "check", "merge"]
 #: Files per task sent to a worker: large enough to amortise the round trip, small enough
 #: that neither a worker nor the parent ever holds more than a few hundred results.
 MAX_CHUNK = 32
@@ -139,66 +133,23 @@ def _init_worker(options: CheckOptions, keep: Keep) -> None:
     _OPTIONS, _KEEP = options, keep
 
 
-@dataclass(frozen=True)
-class _LayoutRef:
-    id: str
-    fingerprint: str
-
-
-#: What travels back from a worker: the result without its Layout (pickling the layout for
-#: every file would cost more than checking it) and, when packed, its values as one tuple.
-_Sent = tuple[CheckedFile, Packed | None]
-
-
-def _slim(result: CheckedFile, keep: Keep) -> CheckedFile:
-    """Drop what ``keep`` does not need (in place) and pack the values."""
-    data = result.data
-    if data is None or keep == "all":
-        return result
-    data.totals = {}
-    if keep == "merge" or not any(f.severity != "info" for f in result.report.findings):
-        data.raw_inputs = {}
-    if not isinstance(data.values, CompactValues):
-        data.values = CompactValues.of(data.layout, data.values)
-    return result
-
-
-def _check_in_worker(path: str) -> _Sent:
+def _check_in_worker(path: str) -> Wire:
     assert _OPTIONS is not None
-    result = check_file(path, _OPTIONS)
-    data = result.data
-    if data is None:
-        return result, None
-    packed = None
-    if _KEEP != "all":
-        _slim(result, _KEEP)
-        assert isinstance(data.values, CompactValues)
-        packed, data.values = data.values.packed, {}
-    data.layout = _LayoutRef(data.layout.id, data.layout.fingerprint)  # type: ignore[assignment]
-    return result, packed
-
-
-def _relink(sent: _Sent, options: CheckOptions) -> CheckedFile:
-    """Put the Layout (and the packed values) back into a result that came from a worker."""
-    result, packed = sent
-    data = result.data
-    if data is not None and isinstance(data.layout, _LayoutRef):
-        ref = data.layout
-        wanted = options.layout
-        if wanted is not None and (wanted.id, wanted.fingerprint) == (ref.id, ref.fingerprint):
-            data.layout = wanted
-        else:
-            data.layout = builtin_layouts()[ref.id]
-        if packed is not None:
-            data.values = CompactValues(data.layout, packed)
-    return result
+    return pack(check_file(path, _OPTIONS), _KEEP)
 
 
 def iter_checked(
-    paths: Sequence[str], options: CheckOptions, workers: int, keep: Keep = "all"
+    paths: Sequence[str],
+    options: CheckOptions,
+    workers: int,
+    keep: Keep = "all",
+    values_of: ValuesOf = CompactValues,
 ) -> Iterator[CheckedFile]:
     """Check ``paths`` (on ``workers`` processes from PARALLEL_FROM files on), yielding the
-    results in the order of ``paths`` as they arrive."""
+    results in the order of ``paths`` as they arrive. ``keep``: what each result keeps (see
+    :mod:`xlreport.checks.wire`); ``values_of`` makes the values of a result whose values
+    are packed (by default a :class:`CompactValues`)."""
+    unpack = Unpacker(options, values_of)
     done = 0
     if workers > 1 and len(paths) >= PARALLEL_FROM:
         chunk = max(1, min(MAX_CHUNK, len(paths) // (workers * 4)))
@@ -208,11 +159,11 @@ def iter_checked(
             ) as pool:
                 for sent in pool.map(_check_in_worker, paths, chunksize=chunk):
                     done += 1
-                    yield _relink(sent, options)
+                    yield unpack(sent)
         except BrokenProcessPool:
             pass  # a worker died: finish the rest here, one by one
     for p in paths[done:]:
-        yield _slim(check_file(p, options), keep)
+        yield unpack(pack(check_file(p, options), keep))
 
 
 def check_paths(

@@ -11,7 +11,7 @@ from xlreport.identity import Identity
 from xlreport.spec.model import Layout
 
 
-@dataclass
+@dataclass(slots=True)
 class ReturnData:
     """The trusted content of a return (or summary) after checking.
 
@@ -42,7 +42,7 @@ class CheckOptions:
     prior: Mapping[str, ReturnData] = field(default_factory=dict)  # agency code → last year's
 
 
-@dataclass
+@dataclass(slots=True)
 class CheckedFile:
     report: FileReport
     data: ReturnData | None  # None when the file could not be read as a return

@@ -13,6 +13,7 @@ from decimal import Decimal
 from xlreport.checks.alignment import SheetView
 from xlreport.checks.catalogue import finding
 from xlreport.checks.located import Located
+from xlreport.checks.plan import add_up, layout_plan
 from xlreport.checks.totals import TOLERANCE
 from xlreport.checks.values import fmt
 from xlreport.spec.model import Cell, Expr, Layout, RuleCheck
@@ -68,16 +69,20 @@ def check_rules(
     year's layout has (a blank cell there counts as 0, a cell it lacks skips the rule).
     """
     out: list[Located] = []
-    for rule in layout.checks:
-        if rule.uses_prior and prior is None:
+    for rp in layout_plan(layout).rules:
+        rule = rp.rule
+        if rp.uses_prior and prior is None:
             continue
-        if any(c in invalid for c in rule.cells()):
+        if invalid and any(c in invalid for c in rp.cells):
             continue
-        if rule.uses_prior and not _prior_known(rule, prior_cells):
-            continue
-        lhs = rule.lhs.evaluate(effective, prior)
-        rhs = rule.rhs.evaluate(effective, prior)
-        if abs(lhs - rhs) <= TOLERANCE:
+        if rp.uses_prior:
+            if not _prior_known(rule, prior_cells):
+                continue
+            lhs = rule.lhs.evaluate(effective, prior)
+            rhs = rule.rhs.evaluate(effective, prior)
+        else:
+            lhs, rhs = add_up(rp.lhs, effective), add_up(rp.rhs, effective)
+        if lhs == rhs or abs(lhs - rhs) <= TOLERANCE:
             continue
         out.append(_broken(layout, views, rule, lhs, rhs))
     return out

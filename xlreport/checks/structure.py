@@ -11,6 +11,7 @@ from collections.abc import Collection
 from xlreport.checks.alignment import SheetView, align_sheet, raw_text
 from xlreport.checks.catalogue import finding
 from xlreport.checks.located import ANNOTATION_SHEET, Located
+from xlreport.checks.plan import sheet_plan
 from xlreport.identity import GUIDE_SHEET, META_SHEET
 from xlreport.reader.model import RawSheet, RawWorkbook
 from xlreport.spec.model import Label, Layout, Sheet, a1
@@ -22,6 +23,14 @@ RENAMED_SHARE = 0.6
 def check_labels(view: SheetView) -> list[Located]:
     """Every fixed label verbatim at its (aligned) cell."""
     out: list[Located] = []
+    if view.plain and view.raw is not None:
+        cells = view.raw.cells
+        for r, c, text in sheet_plan(view.sheet).labels:
+            found = raw_text(cells.get((r, c)))
+            if found != text:
+                break
+        else:
+            return out  # every label verbatim where the layout puts it
     for lb in view.sheet.labels:
         if not lb.text:
             continue

@@ -8,7 +8,7 @@ recomputed value while its formula is intact, else the constant found in its pla
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -16,6 +16,7 @@ from xlreport.checks.alignment import SheetView
 from xlreport.checks.catalogue import finding
 from xlreport.checks.formula_refs import sum_terms
 from xlreport.checks.located import Located
+from xlreport.checks.plan import TotalPlan, add_up, layout_plan
 from xlreport.checks.values import Judged, excel_decimal, fmt, judge
 from xlreport.findings import Finding
 from xlreport.reader.model import RawCell, RawWorkbook
@@ -137,32 +138,42 @@ def check_totals(
             res.effective[cid] = j.value
         elif j.state == "invalid":
             res.invalid.add(cid)
-    formulas = {t.cell: expected_formula(layout, views, t) for t in layout.totals}
-    for total in layout.totals:
-        cell = layout.cells[total.cell]
+    formulas = _Formulas(layout, views)
+    # every sheet there, every row and column in place: each cell is where the layout says
+    plain = all(v.plain for v in views.values())
+    for tp in layout_plan(layout).totals:
+        total, cell = tp.total, tp.cell
         view = views[cell.sheet]
-        pos = view.where(cell.r, cell.c)
-        if pos is None or not _terms_present(layout, views, total):
+        if plain or (view.plain and all(views[s].plain for s in tp.term_sheets)):
+            pos: tuple[int, int] | None = (cell.r, cell.c)
+        else:
+            pos = view.where(cell.r, cell.c)
+            if pos is not None and not _terms_present(layout, views, total):
+                pos = None
+        if pos is None:
             res.invalid.add(cell.id)  # sheet, row or column gone: already reported
             continue
-        raw = view.cell(cell.r, cell.c)
-        deps_ok = not any(d in res.invalid for d in total.expr.cells())
-        computed = total.expr.evaluate(res.effective) if deps_ok else None
-        at = (view.sheet.name, cell.r, cell.c)
+        raw = (
+            view.raw.cells.get(pos) if plain and view.raw is not None else view.cell(cell.r, cell.c)
+        )
+        deps_ok = not res.invalid or not any(d in res.invalid for d in tp.deps)
+        computed = add_up(tp.terms, res.effective) if deps_ok else None
         if raw is None or raw.formula is None:
+            at = (view.sheet.name, cell.r, cell.c)
             res.findings.append(Located(_overwritten(view, cell, pos, raw, formulas, computed), at))
             const = judge(raw, cell.type)
             if const.value is not None:
                 res.effective[cell.id] = const.value
             elif const.state == "invalid":
                 res.invalid.add(cell.id)
-        elif formula_intact(layout, views, total, raw.formula):
+        elif (plain and raw.formula == tp.formula) or _intact(layout, views, tp, raw.formula):
             res.intact.add(cell.id)
             if computed is None:
                 res.invalid.add(cell.id)
             else:
                 res.effective[cell.id] = computed
         else:
+            at = (view.sheet.name, cell.r, cell.c)
             res.findings.append(
                 Located(
                     finding(
@@ -185,6 +196,30 @@ def check_totals(
                 res.effective[cell.id] = cached
     res.findings += _caches(layout, views, res, raw_wb)
     return res
+
+
+class _Formulas(Mapping[str, str]):
+    """Total cell id → ``expected_formula``, each worked out when a finding needs it."""
+
+    def __init__(self, layout: Layout, views: Mapping[str, SheetView]) -> None:
+        self._layout, self._views = layout, views
+        self._by_cell = {t.cell: t for t in layout.totals}
+
+    def __getitem__(self, cid: str) -> str:
+        return expected_formula(self._layout, self._views, self._by_cell[cid])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._by_cell)
+
+    def __len__(self) -> int:
+        return len(self._by_cell)
+
+
+def _intact(layout: Layout, views: Mapping[str, SheetView], tp: TotalPlan, found: str) -> bool:
+    """``formula_intact``, answered at once for the template's formula as it was written."""
+    if found == tp.formula and not views[tp.cell.sheet].shifted:
+        return True  # same_formula(found, found)
+    return formula_intact(layout, views, tp.total, found)
 
 
 def _overwritten(
@@ -223,7 +258,9 @@ def _caches(
     differ: list[tuple[Cell, RawCell, Decimal | None]] = []
     agreeing_nonzero = False
     any_cache = False
-    for cid in (c for c in layout.cells if c in res.intact):
+    for cid in layout_plan(layout).total_order:
+        if cid not in res.intact:
+            continue
         cell = layout.cells[cid]
         raw = views[cell.sheet].cell(cell.r, cell.c)
         if raw is None or raw.text is None:
@@ -233,7 +270,7 @@ def _caches(
             continue
         want = res.effective.get(cid, Decimal(0))
         got = excel_decimal(raw.text) if raw.t == "n" else None
-        if got is not None and abs(got - want) <= TOLERANCE:
+        if got is not None and (got == want or abs(got - want) <= TOLERANCE):
             agreeing_nonzero = agreeing_nonzero or want != 0
         else:
             differ.append((cell, raw, got))

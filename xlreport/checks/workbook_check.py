@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from decimal import Decimal
 
 from xlreport.checks.alignment import SheetView
 from xlreport.checks.catalogue import finding
 from xlreport.checks.identity_check import recognise
 from xlreport.checks.located import Located
 from xlreport.checks.model import CheckedFile, CheckOptions, ReturnData
+from xlreport.checks.plan import layout_plan
 from xlreport.checks.rules import check_rules
 from xlreport.checks.structure import match_sheets
-from xlreport.checks.totals import check_totals
+from xlreport.checks.totals import TotalsResult, check_totals
 from xlreport.checks.values import Judged, judge
 from xlreport.findings import FileReport, Finding
 from xlreport.identity import SUMMARY_SHEETS, WORKBOOK_KIND_SUMMARY, Identity
@@ -36,13 +38,19 @@ def _judge_inputs(
 ) -> tuple[dict[str, Judged], list[Located]]:
     judged: dict[str, Judged] = {}
     out: list[Located] = []
-    for cell in layout.inputs():
+    for cell, cache in layout_plan(layout).inputs:
         view = views[cell.sheet]
-        pos = view.where(cell.r, cell.c)
-        if pos is None or view.raw is None:
+        raw_sheet = view.raw
+        pos = (cell.r, cell.c) if view.plain else view.where(cell.r, cell.c)
+        if pos is None or raw_sheet is None:
             judged[cell.id] = Judged("invalid", None, "")  # sheet/row/column gone: reported
             continue
-        j = judge(view.raw.cells.get(pos), cell.type)
+        raw = raw_sheet.cells.get(pos)
+        # judge() reads nothing but these three and the cell's type
+        key = None if raw is None else (raw.t, raw.text, raw.formula)
+        j = cache.get(key)
+        if j is None:
+            j = judge(raw, cell.type)
         judged[cell.id] = j
         if j.code:
             out.append(
@@ -92,6 +100,18 @@ def _prior(
     return prior, []
 
 
+def _recomputed(
+    layout: Layout, values: dict[str, Decimal], totals: TotalsResult
+) -> dict[str, Decimal]:
+    """``layout.compute_totals(values)``. When every total's formula is intact and none is
+    invalid, checking already computed exactly that, in the same order: the valid inputs,
+    then each total from them."""
+    plan = layout_plan(layout)
+    if len(totals.intact) == len(plan.total_ids) and not (totals.invalid & plan.total_ids):
+        return dict(totals.effective)
+    return layout.compute_totals(values)
+
+
 def check_workbook(
     raw: RawWorkbook, options: CheckOptions, *, path: str, file_mtime: float = 0.0
 ) -> CheckedFile:
@@ -126,7 +146,7 @@ def check_workbook(
         layout=layout,
         identity=identity,
         values=values,
-        totals=layout.compute_totals(values),
+        totals=_recomputed(layout, values, totals),
         raw_inputs={cid: j.found for cid, j in judged.items() if j.found},
         signoff=rec.signoff,
         saved_at=raw.modified,

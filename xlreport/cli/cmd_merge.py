@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,7 +18,7 @@ from xlreport.cli.app import SPEC_HELP, app, console, err_console
 from xlreport.errors import UsageError
 from xlreport.merge import MergeResult, merge_paths
 from xlreport.merge.model import STATUS_TEXT
-from xlreport.merge.report import next_steps, result_json
+from xlreport.merge.report import next_steps, write_result_json
 from xlreport.merge.run import Progress as ProgressFn
 from xlreport.roster import load_roster
 from xlreport.safetext import printable
@@ -106,7 +106,7 @@ def merge(
             progress=progress,
         )
     if as_json:
-        print(json.dumps(result_json(result), ensure_ascii=False, indent=2))
+        write_result_json(result, sys.stdout)
     else:
         render(result)
     # SystemExit, not typer.Exit: the entry point runs typer with standalone_mode=False,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import Path, PurePath
+from pathlib import Path, PurePath, PurePosixPath
 from typing import Literal, Protocol
 
 from xlreport.checks.model import CheckedFile, ReturnData
@@ -67,7 +67,7 @@ class CellDiff:
     replaced: str  # value in the superseded return
 
 
-@dataclass
+@dataclass(slots=True)
 class FileOutcome:
     """One input file and what merging did with it."""
 
@@ -84,7 +84,7 @@ class FileOutcome:
     @property
     def file_name(self) -> str:
         """The base name: what the sheets show, so that folders and order do not matter."""
-        return PurePath(self.path).name
+        return base_name(self.path)
 
     @property
     def data(self) -> ReturnData | None:
@@ -107,7 +107,7 @@ class FileOutcome:
         return self.status in LEFT_OUT
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AgencyRow:
     """One line of the 报送情况 sheet: a file of an agency, or a roster agency without one."""
 
@@ -160,6 +160,18 @@ class MergeResult:
         if not self.summary_written:
             return 2
         return 1 if self.left_out else 0
+
+
+_POSIX = type(PurePath()) is PurePosixPath
+
+
+def base_name(path: str) -> str:
+    """``PurePath(path).name``, without making a path object (asked for every file, often)."""
+    if _POSIX:
+        name = path.rpartition("/")[2]
+        if name and name != ".":  # else PurePath drops a trailing "/" or "."
+            return name
+    return PurePath(path).name
 
 
 def agency_name(data: ReturnData) -> str:

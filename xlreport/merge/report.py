@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+import json
+from collections.abc import Callable, Iterator
+from typing import Any, TextIO
 
-from xlreport.merge.model import STATUS_TEXT, FileOutcome, MergeResult
+from xlreport.merge.model import STATUS_TEXT, AgencyRow, FileOutcome, MergeResult
 from xlreport.merge.sums import decimal_text
 
 
@@ -38,7 +40,71 @@ def _file(f: FileOutcome) -> dict[str, Any]:
     }
 
 
+class _Listed(list[Any]):
+    """A JSON list whose items are made one at a time as the encoder writes them (a
+    province lists ~10,000 files twice: made at once, they cost ~10 KB a file)."""
+
+    def __init__(self, count: int, items: Callable[[], Iterator[Any]]) -> None:
+        super().__init__()
+        self._count, self._items = count, items
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __bool__(self) -> bool:
+        return self._count > 0
+
+    def __iter__(self) -> Iterator[Any]:
+        return self._items()
+
+
 def result_json(result: MergeResult) -> dict[str, Any]:
+    """The ``merge --json`` document."""
+    return _document(result, lazy=False)
+
+
+def write_result_json(result: MergeResult, out: TextIO) -> None:
+    """``print(json.dumps(result_json(result), ensure_ascii=False, indent=2), file=out)``,
+    written piece by piece: the file and agency entries are made as they are written."""
+    doc = _document(result, lazy=True)
+    pending: list[str] = []
+    for chunk in json.JSONEncoder(ensure_ascii=False, indent=2).iterencode(doc):
+        pending.append(chunk)
+        if len(pending) >= _WRITE_EVERY:
+            out.write("".join(pending))
+            pending.clear()
+    pending.append("\n")
+    out.write("".join(pending))
+
+
+#: Pieces of JSON text joined before each write.
+_WRITE_EVERY = 4096
+
+
+def _agency(a: AgencyRow) -> dict[str, Any]:
+    return {
+        "code": a.code,
+        "name": a.name,
+        "status": a.status,
+        "in_roster": a.in_roster,
+        "file_name": a.file_name,
+        "sha256": a.sha256,
+        "saved_at": a.saved_at,
+        "errors": a.errors,
+        "warnings": a.warnings,
+        "note": a.note,
+    }
+
+
+def _document(result: MergeResult, *, lazy: bool) -> dict[str, Any]:
+    files: list[Any]
+    agencies: list[Any]
+    if lazy:
+        files = _Listed(len(result.files), lambda: map(_file, result.files))
+        agencies = _Listed(len(result.agencies), lambda: map(_agency, result.agencies))
+    else:
+        files = [_file(f) for f in result.files]
+        agencies = [_agency(a) for a in result.agencies]
     ident = result.identity
     summary: dict[str, Any] = {
         "written": result.summary_written,
@@ -53,22 +119,8 @@ def result_json(result: MergeResult) -> dict[str, Any]:
     }
     return {
         "summary": summary,
-        "files": [_file(f) for f in result.files],
-        "agencies": [
-            {
-                "code": a.code,
-                "name": a.name,
-                "status": a.status,
-                "in_roster": a.in_roster,
-                "file_name": a.file_name,
-                "sha256": a.sha256,
-                "saved_at": a.saved_at,
-                "errors": a.errors,
-                "warnings": a.warnings,
-                "note": a.note,
-            }
-            for a in result.agencies
-        ],
+        "files": files,
+        "agencies": agencies,
         "counts": {
             "files": len(result.files),
             "merged": len(result.merged),

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import hashlib
+import io
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
+from typing import IO
 
 from xlreport.checks.files import discover, iter_checked, skipped_file, worker_count
 from xlreport.checks.model import CheckedFile, CheckOptions, ReturnData
 from xlreport.errors import UsageError
-from xlreport.fsutil import atomic_write_bytes
+from xlreport.fsutil import atomic_write_bytes, atomic_writer
 from xlreport.identity import Identity
 from xlreport.merge.export import export_bytes, export_format, long_rows
 from xlreport.merge.model import MergeResult, RosterAgency
@@ -23,7 +25,7 @@ from xlreport.merge.spill import ValueSpill
 from xlreport.merge.status import RosterStatus, roster_status
 from xlreport.merge.sums import merge_values
 from xlreport.spec.model import Layout
-from xlreport.writer import build_workbook
+from xlreport.writer import write_workbook
 from xlreport.writer.summary_sheets import ExtraSheet, summary_sheets_hook
 
 Progress = Callable[[int, int], None]
@@ -59,10 +61,9 @@ def check_all(
     progress: Progress | None,
 ) -> list[CheckedFile]:
     """Every file under ``paths`` checked as ``check_paths`` does (results in its order),
-    keeping only what merging needs: values packed (see ``xlreport.checks.compact``) and
-    moved to a temporary file (``xlreport.merge.spill``), of the sign-off block only the
-    agency name; with ``progress``, called about _CHUNKS times (at least every _CHUNK
-    files) as results arrive."""
+    keeping only what merging needs (``keep="merge"``, see ``xlreport.checks.wire``), the
+    values in a temporary file (``xlreport.merge.spill``); with ``progress``, called about
+    _CHUNKS times (at least every _CHUNK files) as results arrive."""
     found = discover(paths)
     todo = [str(f.path) for f in found if not f.skip]
     total = len(found)
@@ -70,27 +71,18 @@ def check_all(
     step = max(_CHUNK, -(-len(todo) // _CHUNKS))
     if progress is not None:
         progress(done, total)
-    results = iter_checked(todo, options, worker_count(workers), keep="merge")
     spill = ValueSpill()
+    results = iter_checked(todo, options, worker_count(workers), "merge", spill.values)
     out: list[CheckedFile] = []
     for f in found:
         if f.skip:
             out.append(skipped_file(f))
             continue
-        out.append(_slim(spill.keep(next(results))))
+        out.append(next(results))
         done += 1
         if progress is not None and (done % step == 0 or done == total):
             progress(done, total)
     return out
-
-
-def _slim(checked: CheckedFile) -> CheckedFile:
-    """Keep of the sign-off block only what merging reads: the agency name (in place)."""
-    data = checked.data
-    if data is not None and data.signoff:
-        name = data.signoff.get("agency_name")
-        data.signoff = {} if name is None else {"agency_name": name}
-    return checked
 
 
 def _not_output(checked: Sequence[CheckedFile], *outputs: Path | None) -> list[CheckedFile]:
@@ -169,8 +161,8 @@ def merge_checked(
     identity = summary_identity(layout, year, contributors, name=name, code=code)
     values = merge_values(layout, (d.values for d in sel.counted))
     result.identity, result.values = identity, values
-    data = summary_workbook(layout, identity, values, sel.counted, result, status)
-    atomic_write_bytes(out, data)
+    with atomic_writer(out) as fh:
+        write_summary(fh, layout, identity, values, sel.counted, result, status)
     result.summary_written = True
     if export is not None:
         rows = long_rows(layout, sel.counted, identity, values)
@@ -188,6 +180,21 @@ def summary_workbook(
     status: RosterStatus,
 ) -> bytes:
     """The summary's bytes: the statutory tables holding the sums, then the extra sheets."""
+    out = io.BytesIO()
+    write_summary(out, layout, identity, values, counted, result, status)
+    return out.getvalue()
+
+
+def write_summary(
+    out: IO[bytes],
+    layout: Layout,
+    identity: Identity,
+    values: dict[str, Decimal],
+    counted: Sequence[ReturnData],
+    result: MergeResult,
+    status: RosterStatus,
+) -> None:
+    """:func:`summary_workbook` written to ``out`` (seekable, at its start) as it is made."""
     title = f"{identity.agency_name}{identity.year}年度"
     sheets: list[ExtraSheet] = [
         overview_sheet(
@@ -199,7 +206,8 @@ def summary_workbook(
     ]
     password = summary_password(identity)
     inputs: dict[str, Decimal | str] = {c.id: values[c.id] for c in layout.inputs()}
-    return build_workbook(
+    write_workbook(
+        out,
         layout,
         identity,
         password=password,

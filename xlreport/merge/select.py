@@ -12,14 +12,13 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import PurePath
 from typing import TypeVar
 
 from xlreport.checks.model import CheckedFile, ReturnData
 from xlreport.findings import FileReport
 from xlreport.identity import WORKBOOK_KIND_SUMMARY
 from xlreport.merge.diff import describe_differences, differing_cells
-from xlreport.merge.model import FileOutcome, agency_key, agency_name
+from xlreport.merge.model import FileOutcome, agency_key, agency_name, base_name
 from xlreport.spec.model import Layout
 
 _K = TypeVar("_K", int, tuple[str, str])
@@ -36,7 +35,7 @@ class Selection:
 def file_order(cf: CheckedFile) -> tuple[str, str, str]:
     """Inputs are handled by file name, content hash, then path: never by the order given."""
     sha = cf.data.sha256 if cf.data else ""
-    return (PurePath(cf.report.path).name, sha, cf.report.path)
+    return (base_name(cf.report.path), sha, cf.report.path)
 
 
 def is_summary(data: ReturnData) -> bool:
@@ -190,14 +189,14 @@ def _drop_duplicates(
         groups[data.sha256].append(i)
 
     def preference(i: int) -> tuple[int, str, str]:
-        name = PurePath(ordered[i].report.path).name
+        name = base_name(ordered[i].report.path)
         return (len(name), name, ordered[i].report.path)
 
     keep: list[int] = []
     for members in groups.values():
         first = min(members, key=preference)
         keep.append(first)
-        twin = PurePath(ordered[first].report.path).name
+        twin = base_name(ordered[first].report.path)
         for i in members:
             if i != first:
                 reason = f"与文件“{twin}”完全相同（SHA-256 一致），只计一次"
@@ -228,7 +227,7 @@ def _keep_latest(
         keep.append(winner)
         won = ordered[winner].data
         assert won is not None
-        win_name = PurePath(won.path).name
+        win_name = base_name(won.path)
         for i in members:
             if i == winner:
                 continue
@@ -273,7 +272,7 @@ def _drop_overlaps(
             continue
         other = ordered[owner[clash[0]]].data
         assert other is not None
-        other_file = PurePath(other.path).name
+        other_file = base_name(other.path)
         shown = "、".join(clash[:5]) + ("等" if len(clash) > 5 else "")
         reason = (
             f"单位 {shown}（共{len(clash)}个）已通过“{agency_name(other)}”的汇总表"

@@ -7,7 +7,7 @@ order the inputs were given.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from typing import overload
 
@@ -115,7 +115,9 @@ def detail_sheet(
     total += [SumAbove(summary[c.id]) for c in inputs]
     rows = _DetailRows(layout, sorted(counted, key=agency_key), total)
     formats = {lead + i: number_format(layout, c.id) for i, c in enumerate(inputs)}
-    block = Block(rows=rows, header=header, autofilter=True, number_formats=formats)
+    block = Block(
+        rows=rows, header=header, autofilter=True, number_formats=formats, width=len(total)
+    )
     return ExtraSheet(
         name=DETAIL_SHEET,
         title=f"{title}分单位明细（合计行等于汇总表）",
@@ -125,23 +127,47 @@ def detail_sheet(
     )
 
 
-def status_sheet(rows: Sequence[AgencyRow], title: str) -> ExtraSheet:
-    body: list[list[CellValue]] = [
-        [
-            r.code,
-            r.name,
-            r.status,
-            r.in_roster,
-            r.file_name,
-            r.sha256,
-            r.saved_at,
-            r.errors,
-            r.warnings,
-            r.note,
-        ]
-        for r in rows
+class _StatusRows(Sequence[list[CellValue]]):
+    """The rows of 报送情况, each made when it is read (one per input file)."""
+
+    def __init__(self, rows: Sequence[AgencyRow]) -> None:
+        self._rows = rows
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    @overload
+    def __getitem__(self, i: int) -> list[CellValue]: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[list[CellValue]]: ...
+    def __getitem__(self, i: int | slice) -> list[CellValue] | list[list[CellValue]]:
+        if isinstance(i, slice):
+            return [_status_row(r) for r in self._rows[i]]
+        return _status_row(self._rows[i])
+
+    def __iter__(self) -> Iterator[list[CellValue]]:
+        return map(_status_row, self._rows)
+
+
+def _status_row(r: AgencyRow) -> list[CellValue]:
+    return [
+        r.code,
+        r.name,
+        r.status,
+        r.in_roster,
+        r.file_name,
+        r.sha256,
+        r.saved_at,
+        r.errors,
+        r.warnings,
+        r.note,
     ]
-    block = Block(rows=body, header=[STATUS_HEADER], autofilter=True)
+
+
+def status_sheet(rows: Sequence[AgencyRow], title: str) -> ExtraSheet:
+    block = Block(
+        rows=_StatusRows(rows), header=[STATUS_HEADER], autofilter=True, width=len(STATUS_HEADER)
+    )
     return ExtraSheet(
         name=STATUS_SHEET,
         title=f"{title}报送情况",

@@ -16,7 +16,6 @@ import tempfile
 import weakref
 
 from xlreport.checks.compact import CompactValues, Packed, input_index
-from xlreport.checks.model import CheckedFile
 from xlreport.spec.model import Layout
 
 
@@ -50,12 +49,9 @@ class ValueSpill:
             self._last = (offset, packed)
         return self._last[1]
 
-    def keep(self, checked: CheckedFile) -> CheckedFile:
-        """Move a checked return's packed values into the spill (in place)."""
-        data = checked.data
-        if data is not None and type(data.values) is CompactValues:
-            data.values = SpilledValues(data.layout, self, self.put(data.values.packed))
-        return checked
+    def values(self, layout: Layout, packed: Packed) -> SpilledValues:
+        """``packed`` (in ``layout``'s input order) stored, as a mapping that reads it back."""
+        return SpilledValues(layout, self, self.put(packed))
 
     def close(self) -> None:
         self._closer()

@@ -14,9 +14,11 @@ their exact decimal text.
 from __future__ import annotations
 
 import tempfile
+from array import array
 from collections.abc import Sequence
 from decimal import Decimal
 from functools import cache
+from itertools import takewhile
 from typing import IO, Any
 
 from xlsxwriter.utility import _preserve_whitespace, xl_col_to_name
@@ -45,6 +47,9 @@ def number_text(value: int | Decimal) -> str:
 
 #: Rendered rows of one sheet kept in memory up to this size, then in a temporary file.
 _SPOOL_BYTES = 1 << 20
+#: Rendered rows copied into the sheet's XML at most this many at a time.
+_RUN_ROWS = 256
+_NUMBER_TYPES = frozenset({int, Decimal})
 
 
 @cache
@@ -57,33 +62,85 @@ class BulkWorksheet(Worksheet):  # type: ignore[misc]
 
     def __init__(self) -> None:
         super().__init__()
-        # row → (offset, length) of its rendered ``<row>`` element in the spill file
-        self._bulk: dict[int, tuple[int, int]] = {}
+        # the rendered ``<row>`` elements, one after another in the spill file, in the order
+        # added: their row numbers and where each ends (kept as arrays: ~20 bytes a row)
+        self._rows = array("q")
+        self._ends = array("q")
         self._spill: IO[bytes] | None = None
+        # the columns of the last call: (number formats, text format, width, (letters,
+        # style) of each column, text style)
+        self._columns: tuple[object, object, int, tuple[tuple[str, int], ...], int] | None = None
+        self._parts: tuple[object, list[str], list[str]] | None = None
 
     def add_bulk_row(
         self, row: int, values: Sequence[object], number_formats: Sequence[Any], text_format: Any
     ) -> None:
         """One row of str / int / Decimal / None values starting in column A; other values
-        are written as blank cells."""
-        cells: list[object] = []
-        for v in values:
+        are written as blank cells. ``number_formats`` (a cell format per column, the
+        same list for row after row) must not change between calls."""
+        if not isinstance(values, list | tuple):
+            values = list(values)
+        cols, text_style = self._columns_of(len(values), number_formats, text_format)
+        n = row + 1
+        parts = [f'<row r="{n}">']
+        add = parts.append
+        # the numbers ending the row (most of a 分单位明细 row) are joined in one go
+        types = list(map(type, values))
+        numbers = len(list(takewhile(_NUMBER_TYPES.__contains__, reversed(types))))
+        head = len(values) - numbers
+        for v, (letters, style) in zip(values[:head], cols[:head], strict=True):
             t = type(v)
-            if t is Decimal or t is int:
-                cells.append(v)
+            if t is int:
+                add(f'<c r="{letters}{n}" s="{style}"><v>{v}</v></c>')
+            elif t is Decimal:
+                add(f'<c r="{letters}{n}" s="{style}"><v>{number_text(v)}</v></c>')
             elif t is str and v:
-                cells.append(self._inline(str(v)))
+                xml = self._inline(v).xml
+                add(f'<c r="{letters}{n}" s="{text_style}" t="inlineStr">{xml}</c>')
             else:
-                cells.append(None)
-        styles = tuple(f._get_xf_index() for f in number_formats[: len(cells)])
-        xml = self._row_xml(row, cells, styles, text_format._get_xf_index()).encode("utf-8")
+                add(f'<c r="{letters}{n}" s="{text_style}"/>')
+        if numbers:
+            opens, mids = self._number_parts(cols)
+            shown: Sequence[object] = values[head:]
+            if Decimal in types[head:]:
+                shown = [number_text(v) if type(v) is Decimal else v for v in shown]
+            r = str(n)
+            tail = zip(opens[head:], mids[head:], shown, strict=True)
+            add("".join([f"{o}{r}{m}{v}</v></c>" for o, m, v in tail]))
+        add("</row>")
+        data = "".join(parts).encode("utf-8")
         if self._spill is None:
             # closed once its last row is written into the sheet
             self._spill = tempfile.SpooledTemporaryFile(max_size=_SPOOL_BYTES)  # noqa: SIM115
-        self._spill.seek(0, 2)
-        self._bulk[row] = (self._spill.tell(), len(xml))
-        self._spill.write(xml)
-        self._check_dimensions(row, max(len(cells) - 1, 0))
+        self._spill.write(data)
+        self._rows.append(row)
+        self._ends.append((self._ends[-1] if self._ends else 0) + len(data))
+        self._check_dimensions(row, max(len(values) - 1, 0))
+
+    def _columns_of(
+        self, width: int, number_formats: Sequence[Any], text_format: Any
+    ) -> tuple[tuple[tuple[str, int], ...], int]:
+        """Letters and style of each column, and the text style (xlsxwriter numbers a
+        format when first asked: the number formats in order, then the text format)."""
+        last = self._columns
+        if last and last[0] is number_formats and last[1] is text_format and last[2] == width:
+            return last[3], last[4]
+        styles = tuple(f._get_xf_index() for f in number_formats[:width])
+        text_style = text_format._get_xf_index()
+        if len(styles) != width:
+            raise ValueError(f"{width} cells but {len(styles)} number formats")
+        cols = tuple(zip(_letters(width), styles, strict=True))
+        self._columns = (number_formats, text_format, width, cols, text_style)
+        return cols, text_style
+
+    def _number_parts(self, cols: tuple[tuple[str, int], ...]) -> tuple[list[str], list[str]]:
+        """Per column, the text of a number cell before its row number and before its
+        value: ``<c r="B`` + ``12`` + ``" s="3"><v>`` + value + ``</v></c>``."""
+        if self._parts is None or self._parts[0] is not cols:
+            opens = [f'<c r="{letters}' for letters, _style in cols]
+            mids = [f'" s="{style}"><v>' for _letters, style in cols]
+            self._parts = (cols, opens, mids)
+        return self._parts[1], self._parts[2]
 
     def _inline(self, text: str) -> _Inline:
         escaped = self._escape_data(self._escape_control_characters(text))
@@ -91,45 +148,41 @@ class BulkWorksheet(Worksheet):  # type: ignore[misc]
         return _Inline(f"<is><t{space}>{escaped}</t></is>")
 
     def _write_rows(self) -> None:
-        if not self._bulk:
+        if not self._rows:
             super()._write_rows()
             return
         lo, hi = self.dim_rowmin, self.dim_rowmax  # type: ignore[has-type]
+        # a row added twice is written as last added
+        last = {row: i for i, row in enumerate(self._rows)}
         r = lo
-        for row in sorted(self._bulk):
+        run: list[int] = []  # rows to copy: consecutive in the sheet and in the spill
+        for row in sorted(last):
+            i = last[row]
+            if run and (row > r or i != run[-1] + 1 or len(run) >= _RUN_ROWS):
+                self._copy_rows(run)
+                run = []
             if row > r:
                 self._plain_rows(r, row - 1)
-            self._write_bulk_row(row)
+            run.append(i)
             r = row + 1
+        if run:
+            self._copy_rows(run)
         if r <= hi:
             self._plain_rows(r, hi)
         self.dim_rowmin, self.dim_rowmax = lo, hi
+        if self._spill is not None:
+            self._spill.close()
+            self._spill = None
+        self._rows, self._ends = array("q"), array("q")
 
     def _plain_rows(self, first: int, last: int) -> None:
         """xlsxwriter's own rows ``first..last``."""
         self.dim_rowmin, self.dim_rowmax = first, last
         super()._write_rows()
 
-    def _write_bulk_row(self, row: int) -> None:
-        offset, length = self._bulk.pop(row)
+    def _copy_rows(self, run: list[int]) -> None:
+        """The rendered rows ``run`` (consecutive in the spill) into the sheet's XML."""
+        start = self._ends[run[0] - 1] if run[0] else 0
         assert self._spill is not None
-        self._spill.seek(offset)
-        self.fh.write(self._spill.read(length).decode("utf-8"))
-        if not self._bulk:
-            self._spill.close()
-            self._spill = None
-
-    @staticmethod
-    def _row_xml(row: int, cells: list[object], styles: tuple[int, ...], text_style: int) -> str:
-        n = row + 1
-        parts = [f'<row r="{n}">']
-        add = parts.append
-        for v, letters, style in zip(cells, _letters(len(cells)), styles, strict=True):
-            if v is None:
-                add(f'<c r="{letters}{n}" s="{text_style}"/>')
-            elif type(v) is _Inline:
-                add(f'<c r="{letters}{n}" s="{text_style}" t="inlineStr">{v.xml}</c>')
-            else:
-                add(f'<c r="{letters}{n}" s="{style}"><v>{number_text(v)}</v></c>')  # type: ignore[arg-type]
-        add("</row>")
-        return "".join(parts)
+        self._spill.seek(start)
+        self.fh.write(self._spill.read(self._ends[run[-1]] - start).decode("utf-8"))

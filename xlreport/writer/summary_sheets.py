@@ -29,6 +29,7 @@ class SumAbove:
 
 
 CellValue = str | int | Decimal | SumAbove | None
+_NO_TOTAL = frozenset({SumAbove})  # a row is a total row when a cell is a SumAbove
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,9 @@ class Block:
     autofilter: bool = False
     #: column index → Excel number format (default "General" for numbers)
     number_formats: Mapping[int, str] = field(default_factory=dict)
+    #: cells in the longest row, when known beforehand (rows made as they are read are
+    #: then not made twice); only read when there are rows
+    width: int | None = None
 
 
 @dataclass(frozen=True)
@@ -198,14 +202,16 @@ def _write_rows(
     reads (xlsxwriter caches chart data from its own cells), cell by cell. Columns from
     ``fixed`` on are widened to fit their text."""
     first = r
-    width = max((len(row) for row in block.rows), default=0)
+    width = block.width if block.width is not None and len(block.rows) else None
+    if width is None:
+        width = max((len(row) for row in block.rows), default=0)
     plain = [fmts.number(block.number_formats.get(c, "General"), False) for c in range(width)]
     for row in block.rows:
         for c in range(fixed, len(row)):
             v = row[c]
             if isinstance(v, str) and v:
                 _fit(widths, c, v)
-        is_total = any(isinstance(v, SumAbove) for v in row)
+        is_total = not _NO_TOTAL.isdisjoint(map(type, row))
         if not is_total and not block.key:
             ws.add_bulk_row(r, row, plain, fmts.text)
             r += 1

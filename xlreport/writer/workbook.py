@@ -8,10 +8,12 @@ differs between agencies comes from the :class:`~xlreport.identity.Identity` thr
 from __future__ import annotations
 
 import io
+import tempfile
+import zipfile
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any
+from typing import IO, Any
 
 import xlsxwriter
 
@@ -22,11 +24,13 @@ from xlreport.writer.formulas import excel_string, quote_sheet
 from xlreport.writer.guide import GENERATOR, signoff_values, write_guide, write_meta
 from xlreport.writer.styles import Styles
 from xlreport.writer.table_sheet import SheetTexts, write_table_sheet
-from xlreport.writer.zippack import pack, repack, unzip
+from xlreport.writer.zippack import pack, repack_to, unzip
 
 #: Longest agency name shown in the page header (Excel allows 255 characters in all).
 HEADER_NAME_MAX = 40
 FOOTER = "&C第 &P 页 共 &N 页"
+#: The undeflated package of a workbook with extra sheets is kept in memory up to this size.
+_SPOOL_BYTES = 2 * 1024 * 1024
 
 
 class _Workbook(xlsxwriter.Workbook):  # type: ignore[misc]
@@ -36,9 +40,32 @@ class _Workbook(xlsxwriter.Workbook):  # type: ignore[misc]
     protection; the element goes right after ``<workbookPr>`` (ECMA-376 CT_Workbook order).
     """
 
-    def __init__(self, fh: io.BytesIO, options: dict[str, Any], structure_password: str) -> None:
+    def __init__(
+        self,
+        fh: IO[bytes],
+        options: dict[str, Any],
+        structure_password: str,
+        *,
+        stored: bool = False,
+    ) -> None:
         super().__init__(fh, options)
         self._structure_hash = legacy_password_hash(structure_password)
+        self._stored = stored
+
+    def _store_workbook(self) -> None:
+        """With ``stored``, the package is zipped without deflating its parts: for a caller
+        that deflates every part again (:func:`~xlreport.writer.zippack.repack`), whose
+        bytes do not depend on how the parts arrive. xlsxwriter has no option for it; its
+        module's name for the method is swapped for the call."""
+        if not self._stored:
+            super()._store_workbook()
+            return
+        deflated = xlsxwriter.workbook.ZIP_DEFLATED
+        xlsxwriter.workbook.ZIP_DEFLATED = zipfile.ZIP_STORED
+        try:
+            super()._store_workbook()
+        finally:
+            xlsxwriter.workbook.ZIP_DEFLATED = deflated
 
     def _write_workbook_pr(self) -> None:
         super()._write_workbook_pr()
@@ -119,8 +146,47 @@ def build_workbook(
                 layout, identity, password=password, values=values, signoff=signoff, notes=notes
             )
         )
-    return repack(
-        _build_xlsx(
+    out = io.BytesIO()
+    write_workbook(
+        out,
+        layout,
+        identity,
+        password=password,
+        values=values,
+        signoff=signoff,
+        notes=notes,
+        before_sheets=before_sheets,
+        after_sheets=after_sheets,
+    )
+    return out.getvalue()
+
+
+def write_workbook(
+    out: IO[bytes],
+    layout: Layout,
+    identity: Identity,
+    *,
+    password: str,
+    values: Mapping[str, Decimal | str] | None = None,
+    signoff: Mapping[str, str] | None = None,
+    notes: Sequence[CellNote] = (),
+    before_sheets: Callable[[Any], None] | None = None,
+    after_sheets: Callable[[Any], None] | None = None,
+) -> None:
+    """:func:`build_workbook`'s bytes written to ``out`` (seekable, at its start): a
+    province summary's tens of MB of sheets are never held in memory whole."""
+    if after_sheets is None and before_sheets is None:
+        out.write(
+            build_workbook(
+                layout, identity, password=password, values=values, signoff=signoff, notes=notes
+            )
+        )
+        return
+    # xlsxwriter's package goes to a temporary file, undeflated, and is deflated once, part
+    # by part, into ``out``
+    with tempfile.SpooledTemporaryFile(max_size=_SPOOL_BYTES) as fh:
+        _write_xlsx(
+            fh,
             layout,
             identity,
             password=password,
@@ -129,8 +195,10 @@ def build_workbook(
             notes=notes,
             before_sheets=before_sheets,
             after_sheets=after_sheets,
+            stored=True,
         )
-    )
+        fh.seek(0)
+        repack_to(fh, out)
 
 
 def build_members(
@@ -171,6 +239,35 @@ def _build_xlsx(
     after_sheets: Callable[[Any], None] | None = None,
 ) -> bytes:
     """xlsxwriter's own xlsx of the workbook (not yet deterministic: see :func:`pack`)."""
+    buf = io.BytesIO()
+    _write_xlsx(
+        buf,
+        layout,
+        identity,
+        password=password,
+        values=values,
+        signoff=signoff,
+        notes=notes,
+        before_sheets=before_sheets,
+        after_sheets=after_sheets,
+    )
+    return buf.getvalue()
+
+
+def _write_xlsx(
+    out: IO[bytes],
+    layout: Layout,
+    identity: Identity,
+    *,
+    password: str,
+    values: Mapping[str, Decimal | str] | None = None,
+    signoff: Mapping[str, str] | None = None,
+    notes: Sequence[CellNote] = (),
+    before_sheets: Callable[[Any], None] | None = None,
+    after_sheets: Callable[[Any], None] | None = None,
+    stored: bool = False,
+) -> None:
+    """xlsxwriter's xlsx of the workbook into ``out`` (parts not deflated with ``stored``)."""
     values = values or {}
     signoff = signoff or {}
     unknown = [k for k in values if k not in layout.cells]
@@ -184,14 +281,13 @@ def _build_xlsx(
     computed = layout.compute_totals(numbers)
     by_sheet = _notes_by_sheet(notes, {GUIDE_SHEET, *(s.name for s in layout.sheets)})
 
-    buf = io.BytesIO()
     options = {
         "in_memory": True,
         "strings_to_numbers": False,
         "strings_to_formulas": False,
         "strings_to_urls": False,
     }
-    wb = _Workbook(buf, options, password)
+    wb = _Workbook(out, options, password, stored=stored)
     when = datetime(identity.year + 1, 1, 1, tzinfo=UTC)
     wb.set_properties(
         {
@@ -216,4 +312,3 @@ def _build_xlsx(
         after_sheets(wb)
     write_meta(wb, identity, password)
     wb.close()
-    return buf.getvalue()

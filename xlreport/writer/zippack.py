@@ -16,8 +16,9 @@ import io
 import struct
 import zipfile
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import IO
 
 LEVEL = 6
 #: Worksheets are split before the page header (the only per-agency text in a sheet).
@@ -82,27 +83,67 @@ def member(name: str, data: bytes) -> Member:
     return join(name, compress_segments(segments(name, data)))
 
 
+class _ZipWriter:
+    """Writes a zip archive to ``out`` (seekable, at its start) member by member."""
+
+    def __init__(self, out: IO[bytes]) -> None:
+        self._out = out
+        self._base = out.tell()
+        self._central = io.BytesIO()
+        self._count = 0
+
+    def _header(self, name: str, crc: int, deflated: int, size: int) -> tuple[bytes, bytes]:
+        fname = name.encode("ascii")
+        fields = (20, 0, 8, _DOS_TIME, _DOS_DATE, crc, deflated, size, len(fname))
+        local = struct.pack("<IHHHHHIIIHH", 0x04034B50, *fields, 0) + fname
+        offset = self._out.tell() - self._base
+        central = struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, *fields, 0, 0, 0, 0, 0, offset)
+        return local, central + fname
+
+    def add(self, m: Member) -> None:
+        local, central = self._header(m.name, m.crc, len(m.deflated), m.size)
+        self._out.write(local)
+        self._out.write(m.deflated)
+        self._central.write(central)
+        self._count += 1
+
+    def add_pieces(
+        self, name: str, pieces: Iterator[bytes], crc_size: Callable[[], tuple[int, int]]
+    ) -> None:
+        """A member whose deflated bytes come in ``pieces``; ``crc_size()`` tells its CRC
+        and size once they are all written (its header is then filled in)."""
+        at = self._out.tell()
+        local, _ = self._header(name, 0, 0, 0)
+        self._out.write(local)
+        deflated = 0
+        for piece in pieces:
+            self._out.write(piece)
+            deflated += len(piece)
+        end = self._out.tell()
+        self._out.seek(at)
+        crc, size = crc_size()
+        local, central = self._header(name, crc, deflated, size)
+        self._out.write(local)
+        self._out.seek(end)
+        self._central.write(central)
+        self._count += 1
+
+    def close(self) -> None:
+        cd = self._central.getvalue()
+        start = self._out.tell() - self._base
+        self._out.write(cd)
+        self._out.write(
+            struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, self._count, self._count, len(cd), start, 0)
+        )
+
+
 def write_zip(members: Iterable[Member]) -> bytes:
     """The zip archive of already-deflated members."""
     out = io.BytesIO()
-    central = io.BytesIO()
-    count = 0
+    zw = _ZipWriter(out)
     for m in members:
-        fname = m.name.encode("ascii")
-        offset = out.tell()
-        fields = (20, 0, 8, _DOS_TIME, _DOS_DATE, m.crc, len(m.deflated), m.size, len(fname))
-        out.write(struct.pack("<IHHHHHIIIHH", 0x04034B50, *fields, 0))
-        out.write(fname)
-        out.write(m.deflated)
-        central.write(
-            struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, *fields, 0, 0, 0, 0, 0, offset)
-        )
-        central.write(fname)
-        count += 1
-    cd = central.getvalue()
-    start = out.tell()
-    out.write(cd)
-    out.write(struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, count, count, len(cd), start, 0))
+        zw.add(m)
+    zw.close()
     return out.getvalue()
 
 
@@ -122,40 +163,63 @@ def pack(members: Iterable[tuple[str, bytes]]) -> bytes:
     return write_zip(member(n, d) for n, d in members)
 
 
-def repack(data: bytes) -> bytes:
+def repack(data: bytes | IO[bytes]) -> bytes:
     """``pack(unzip(data))``, member by member: a large member (a province summary's
-    分单位明细) is inflated and deflated in pieces, never held whole. Same bytes as
-    ``pack(unzip(data))``: deflate output does not depend on how its input is fed."""
-    with zipfile.ZipFile(io.BytesIO(data)) as zf:
-        return write_zip(_streamed(zf, info) for info in zf.infolist())
+    分单位明细) is read and deflated in pieces, never held whole. Same bytes as
+    ``pack(unzip(data))``: deflate output does not depend on how its input is fed, nor on
+    how ``data`` (a zip, or a file holding one) compressed its members."""
+    out = io.BytesIO()
+    repack_to(data, out)
+    return out.getvalue()
 
 
-def _streamed(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> Member:
-    if info.file_size > _MAX_MEMBER:
-        raise ValueError(f"zip member {info.filename} too large")
-    if info.file_size <= _STREAM_FROM:
-        return member(info.filename, zf.read(info))
-    split = _SPLIT_BEFORE if info.filename.startswith("xl/worksheets/sheet") else None
-    out: list[bytes] = []
-    co = zlib.compressobj(LEVEL, zlib.DEFLATED, -15)
-    crc = size = 0
-    tail = b""  # bytes held back while the split marker may straddle two pieces
-    with zf.open(info) as f:
-        while piece := f.read(_PIECE):
-            buf = tail + piece
-            i = buf.find(split) if split is not None else -1
-            if i >= 0:  # the first marker: split before it, unless it opens the member
-                if size + i > 0:
-                    head = buf[:i]
-                    out.append(co.compress(head) + co.flush(zlib.Z_SYNC_FLUSH))
-                    crc, size = zlib.crc32(head, crc), size + i
-                    co = zlib.compressobj(LEVEL, zlib.DEFLATED, -15)
-                    buf = buf[i:]
-                split = None
-            keep = len(split) - 1 if split is not None else 0
-            ready, tail = (buf[: len(buf) - keep], buf[len(buf) - keep :]) if keep else (buf, b"")
-            out.append(co.compress(ready))
-            crc, size = zlib.crc32(ready, crc), size + len(ready)
-    out.append(co.compress(tail) + co.flush(zlib.Z_FINISH))
-    crc, size = zlib.crc32(tail, crc), size + len(tail)
-    return Member(info.filename, b"".join(out), crc, size)
+def repack_to(data: bytes | IO[bytes], out: IO[bytes]) -> None:
+    """:func:`repack` written to ``out`` (seekable, at its start): a large member goes
+    there piece by piece as it is deflated."""
+    with zipfile.ZipFile(io.BytesIO(data) if isinstance(data, bytes) else data) as zf:
+        zw = _ZipWriter(out)
+        for info in zf.infolist():
+            if info.file_size > _MAX_MEMBER:
+                raise ValueError(f"zip member {info.filename} too large")
+            if info.file_size <= _STREAM_FROM:
+                zw.add(member(info.filename, zf.read(info)))
+            else:
+                state = _Deflating()
+                zw.add_pieces(info.filename, state.pieces(zf, info), state.crc_size)
+        zw.close()
+
+
+class _Deflating:
+    """One member deflated piece by piece as :func:`pack` deflates it whole: split before
+    the first page-header marker of a worksheet (see :func:`segments`)."""
+
+    def __init__(self) -> None:
+        self.crc = self.size = 0
+
+    def crc_size(self) -> tuple[int, int]:
+        return self.crc, self.size
+
+    def pieces(self, zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[bytes]:
+        split = _SPLIT_BEFORE if info.filename.startswith("xl/worksheets/sheet") else None
+        co = zlib.compressobj(LEVEL, zlib.DEFLATED, -15)
+        tail = b""  # bytes held back while the split marker may straddle two pieces
+        with zf.open(info) as f:
+            while piece := f.read(_PIECE):
+                buf = tail + piece
+                i = buf.find(split) if split is not None else -1
+                if i >= 0:  # the first marker: split before it, unless it opens the member
+                    if self.size + i > 0:
+                        head = buf[:i]
+                        yield co.compress(head) + co.flush(zlib.Z_SYNC_FLUSH)
+                        self.crc, self.size = zlib.crc32(head, self.crc), self.size + i
+                        co = zlib.compressobj(LEVEL, zlib.DEFLATED, -15)
+                        buf = buf[i:]
+                    split = None
+                keep = len(split) - 1 if split is not None else 0
+                ready, tail = (
+                    (buf[: len(buf) - keep], buf[len(buf) - keep :]) if keep else (buf, b"")
+                )
+                yield co.compress(ready)
+                self.crc, self.size = zlib.crc32(ready, self.crc), self.size + len(ready)
+        yield co.compress(tail) + co.flush(zlib.Z_FINISH)
+        self.crc, self.size = zlib.crc32(tail, self.crc), self.size + len(tail)
