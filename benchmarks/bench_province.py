@@ -36,6 +36,8 @@ from hostile.measure import Measured, run_measured, xlreport_cmd  # noqa: E402
 from make_returns import make_returns  # noqa: E402
 
 TARGET_RATE, TARGET_MB, TARGET_RATIO = 400, 250, 10
+#: "Flat in N": the peak at the largest N at most this many times that at the smallest.
+FLAT_RATIO = 1.1
 
 
 @dataclass
@@ -135,6 +137,10 @@ def report(rows: list[Row]) -> None:
     for r in rows:
         both = r.check.seconds + r.merge.seconds
         openpyxl = r.readers["openpyxl read-only, 1 pass, 2 processes"] * r.n
+        reader_ratio = (
+            r.readers["openpyxl read-only, 1 pass, 1 process"]
+            / r.readers["xlreport reader, 1 process"]
+        )
         peak_proc = max(r.check.peak_rss_mb, r.merge.peak_rss_mb)
         peak_tree = max(r.check.peak_tree_mb, r.merge.peak_tree_mb)
         checks = [
@@ -144,11 +150,35 @@ def report(rows: list[Row]) -> None:
              f"{r.rate(both):.0f}/s"),
             (f"merge ≥ {TARGET_RATIO}× openpyxl (1 pass, 2 processes)",
              openpyxl / r.merge.seconds >= TARGET_RATIO, f"{openpyxl / r.merge.seconds:.1f}×"),
+            (f"reader ≥ {TARGET_RATIO}× openpyxl reader (1 pass, 1 process each)",
+             reader_ratio >= TARGET_RATIO, f"{reader_ratio:.1f}×"),
             (f"peak per process < {TARGET_MB} MB", peak_proc < TARGET_MB, f"{peak_proc:.0f} MB"),
             (f"peak process tree < {TARGET_MB} MB", peak_tree < TARGET_MB, f"{peak_tree:.0f} MB"),
         ]  # fmt: skip
         for name, ok, value in checks:
             print(f"  N={r.n:,}: {'PASS' if ok else 'FAIL'}  {name}: {value}")
+    _flatness(rows)
+
+
+def _flatness(rows: list[Row]) -> None:
+    """Flat in N: the peaks at the largest N against those at the smallest, per return added
+    and as a ratio (PASS within FLAT_RATIO)."""
+    if len(rows) < 2:
+        return
+    lo, hi = min(rows, key=lambda r: r.n), max(rows, key=lambda r: r.n)
+    if hi.n == lo.n:
+        return
+    for name, small, large in (
+        ("merge peak per process", lo.merge.peak_rss_mb, hi.merge.peak_rss_mb),
+        ("merge peak process tree", lo.merge.peak_tree_mb, hi.merge.peak_tree_mb),
+        ("check peak per process", lo.check.peak_rss_mb, hi.check.peak_rss_mb),
+    ):
+        per_return_kb = (large - small) * 1024 / (hi.n - lo.n)
+        ok = large <= small * FLAT_RATIO
+        print(
+            f"  N={lo.n:,}→{hi.n:,}: {'PASS' if ok else 'FAIL'}  {name} flat in N "
+            f"(≤ {FLAT_RATIO}×): {small:.0f} → {large:.0f} MB, {per_return_kb:.1f} KB per return"
+        )
 
 
 def main(argv: list[str] | None = None) -> int:
