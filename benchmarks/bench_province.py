@@ -105,6 +105,7 @@ def bench(n: int, work: Path, subset: int, reuse: bool) -> Row:
         "xlreport reader, 1 process": _reader_seconds("xlreport", listfile, 1),
         "openpyxl read-only, 1 pass, 1 process": _reader_seconds("openpyxl", listfile, 1),
         "openpyxl read-only, 1 pass, 2 processes": _reader_seconds("openpyxl", listfile, 2),
+        "openpyxl read-only, 2 passes, 1 process": _reader_seconds("openpyxl2", listfile, 1),
         "openpyxl read-only, 2 passes, 2 processes": _reader_seconds("openpyxl2", listfile, 2),
     }
     return Row(n, gen_s, check, merge, merged_ok, readers, len(files[::step][:subset]))
@@ -137,10 +138,10 @@ def report(rows: list[Row]) -> None:
     for r in rows:
         both = r.check.seconds + r.merge.seconds
         openpyxl = r.readers["openpyxl read-only, 1 pass, 2 processes"] * r.n
-        reader_ratio = (
-            r.readers["openpyxl read-only, 1 pass, 1 process"]
-            / r.readers["xlreport reader, 1 process"]
-        )
+        ours = r.readers["xlreport reader, 1 process"]
+        reader_ratio = r.readers["openpyxl read-only, 1 pass, 1 process"] / ours
+        reader_ratio2 = r.readers["openpyxl read-only, 2 passes, 1 process"] / ours
+        openpyxl2 = r.readers["openpyxl read-only, 2 passes, 2 processes"] * r.n
         peak_proc = max(r.check.peak_rss_mb, r.merge.peak_rss_mb)
         peak_tree = max(r.check.peak_tree_mb, r.merge.peak_tree_mb)
         checks = [
@@ -148,9 +149,14 @@ def report(rows: list[Row]) -> None:
              f"{r.rate(r.merge.seconds):.0f}/s"),
             (f"check then merge ≥ {TARGET_RATE}/s", r.rate(both) >= TARGET_RATE,
              f"{r.rate(both):.0f}/s"),
-            (f"merge ≥ {TARGET_RATIO}× openpyxl (1 pass, 2 processes)",
+            (f"merge ≥ {TARGET_RATIO}× openpyxl reading what checking needs "
+             "(formulas and cached values: 2 passes, 2 processes)",
+             openpyxl2 / r.merge.seconds >= TARGET_RATIO, f"{openpyxl2 / r.merge.seconds:.1f}×"),
+            (f"merge ≥ {TARGET_RATIO}× openpyxl reading formulas only (1 pass, 2 processes)",
              openpyxl / r.merge.seconds >= TARGET_RATIO, f"{openpyxl / r.merge.seconds:.1f}×"),
-            (f"reader ≥ {TARGET_RATIO}× openpyxl reader (1 pass, 1 process each)",
+            (f"reader ≥ {TARGET_RATIO}× openpyxl reader, 2 passes (1 process each)",
+             reader_ratio2 >= TARGET_RATIO, f"{reader_ratio2:.1f}×"),
+            (f"reader ≥ {TARGET_RATIO}× openpyxl reader, 1 pass (1 process each)",
              reader_ratio >= TARGET_RATIO, f"{reader_ratio:.1f}×"),
             (f"peak per process < {TARGET_MB} MB", peak_proc < TARGET_MB, f"{peak_proc:.0f} MB"),
             (f"peak process tree < {TARGET_MB} MB", peak_tree < TARGET_MB, f"{peak_tree:.0f} MB"),
