@@ -18,7 +18,6 @@ from xlreport.spec import resolve_layout
 from xlreport.writer import build_workbook
 
 F: Expect = "findings"
-W: Expect = "warnings"
 OK: Expect = "ok"
 Edit = Callable[[Parts, cr.Anatomy], Parts]
 
