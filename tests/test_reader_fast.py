@@ -19,6 +19,8 @@ from reader_corpus import MAIN, XML_DECL, package_parts, sheet_xml, sst_xml, zip
 from xlreport.errors import UnreadableFileError
 from xlreport.reader import read_xlsx
 from xlreport.reader.limits import ReadLimits
+from xlreport.reader.strings import parse_shared_strings, read_shared_strings
+from xlreport.reader.xmlsafe import Budget
 
 SST = ["<t>甲</t>", "<t>乙</t>", '<t xml:space="preserve"> 丙 </t>']
 
@@ -270,3 +272,44 @@ def test_random_edits_are_read_the_same_both_ways(
         pos = ends[at % len(ends)]
         xml = xml[:pos] + snippet + xml[pos:]
     same_both_ways(one(tmp_path, xml))
+
+
+# --- random edits of a plain shared-strings table --------------------------------------------
+
+SST_SNIPPETS = [
+    "<si><t>x</t></si>", "<si><r><t>y</t></r></si>", '<rPr><b val="1"/></rPr>', "<r><t>z</t></r>",
+    "<!-- c -->", "<x/>", " ", "&amp;", "<?pi x?>", "</si>", "<si>", '<i a=">"/>', ">",
+    '<rPh sb="0" eb="1"><t>p</t></rPh>', "_x0009_", '<sst xmlns="urn:x">', "</sst>",
+]  # fmt: skip
+RICH = (
+    '<r><rPr><b val="true"/><sz val="16"/><rFont val="宋体"/><family val="2"/></rPr>'
+    '<t xml:space="preserve">2024</t></r><r><rPr><sz val="11"/></rPr><t>年度</t></r>'
+)
+
+
+def _strings(data: bytes, fast: bool) -> object:
+    budget = Budget(ReadLimits())
+    try:
+        if fast:
+            return read_shared_strings(data, "xl/sharedStrings.xml", budget), budget.elements
+        return parse_shared_strings([data], "xl/sharedStrings.xml", budget), budget.elements
+    except UnreadableFileError as e:
+        return ("refused", e.message)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    edits=st.lists(
+        st.tuples(st.integers(0, 10_000), st.sampled_from(SST_SNIPPETS)), min_size=0, max_size=3
+    )
+)
+def test_random_edits_of_shared_strings_read_the_same_both_ways(
+    edits: list[tuple[int, str]],
+) -> None:
+    xml = sst_xml([*SST, RICH])
+    ends = [i + 1 for i, ch in enumerate(xml) if ch == ">"]
+    for at, snippet in edits:
+        pos = ends[at % len(ends)]
+        xml = xml[:pos] + snippet + xml[pos:]
+    data = xml.encode("utf-8")
+    assert _strings(data, True) == _strings(data, False)

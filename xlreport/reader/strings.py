@@ -31,12 +31,12 @@ _TAGS = {
 #: empty elements, ``<t>``), as Excel and LibreOffice write it. Phonetic runs or anything
 #: else: streamed.
 _TEXT = r'<t(?: xml:space="preserve")?>([^<]*)</t>'
-_RUN_PROPS = r'(?:<rPr>(?:<[A-Za-z]+(?:\s+[A-Za-z:]+="[^"<>]*")*\s*/>)*</rPr>)?'
+#: Run properties: empty elements only (their attributes are checked by expat; a ">" in
+#: one makes the run not plain).
+_RUN_PROPS = r"(?:<rPr>(?:<[A-Za-z][^<>]*/>)*</rPr>)?"
 _SI_BODY = rf"(?:{_TEXT}|(?:<r>{_RUN_PROPS}{_TEXT}</r>)+)".replace("([^<]*)", "[^<]*")
-_PLAIN_SST = re.compile(
-    r'\s*<sst(?=\s)[^<>]*?\sxmlns="' + re.escape(MAIN_NS[0]) + r'"[^<>]*>'
-    rf"(?:<si>{_SI_BODY}</si>)*</sst>\s*"
-)
+_SST_OPEN = re.compile(r'\s*<sst(?=\s)[^<>]*?\sxmlns="' + re.escape(MAIN_NS[0]) + r'"[^<>]*>')
+_SST_CLOSE = re.compile(r"</sst>\s*")
 _PLAIN_SI = re.compile(rf"<si>({_SI_BODY})</si>")
 _PLAIN_T = re.compile(_TEXT)
 
@@ -59,17 +59,32 @@ def _plain_strings(data: bytes, part: str, budget: Budget) -> list[str] | None:
     except UnicodeDecodeError:
         return None
     # (decoding drops nothing before ``body``: the declaration is ASCII)
-    m = _PLAIN_SST.fullmatch(text, body)
-    if m is None or text.count("xmlns", body, text.index(">", body)) != 1:
+    bodies = _plain_bodies(text, body)
+    if bodies is None or text.count("xmlns", body, text.index(">", body)) != 1:
         return None  # not plain, or a declaration besides the main namespace
     limits = budget.limits
-    bodies = _PLAIN_SI.findall(text, body)
     elements = budget.elements + text.count("<", body) - text.count("</", body)
     if len(bodies) > limits.max_shared_strings or elements > limits.max_elements:
         return None  # the streaming parser says which bound
     run(new_parser(), [data], part)  # well-formed (and no DTD), or the reason why not
     budget.elements = elements
     return [_plain_string(b) for b in bodies]
+
+
+def _plain_bodies(text: str, body: int) -> list[str] | None:
+    """The bodies of the ``<si>`` of a plain table that starts at ``body``: the root, then
+    plain ``<si>`` one after another and nothing else, then the root's end; else None."""
+    m = _SST_OPEN.match(text, body)
+    if m is None:
+        return None
+    pos = m.end()
+    bodies: list[str] = []
+    for si in _PLAIN_SI.finditer(text, pos):
+        if si.start() != pos:
+            return None  # something else between two strings
+        bodies.append(si[1])
+        pos = si.end()
+    return bodies if _SST_CLOSE.fullmatch(text, pos) else None
 
 
 def _plain_string(body: str) -> str:
