@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import io
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from decimal import Decimal
@@ -171,20 +170,6 @@ def merge_checked(
     return result
 
 
-def summary_workbook(
-    layout: Layout,
-    identity: Identity,
-    values: dict[str, Decimal],
-    counted: Sequence[ReturnData],
-    result: MergeResult,
-    status: RosterStatus,
-) -> bytes:
-    """The summary's bytes: the statutory tables holding the sums, then the extra sheets."""
-    out = io.BytesIO()
-    write_summary(out, layout, identity, values, counted, result, status)
-    return out.getvalue()
-
-
 def write_summary(
     out: IO[bytes],
     layout: Layout,
@@ -194,7 +179,8 @@ def write_summary(
     result: MergeResult,
     status: RosterStatus,
 ) -> None:
-    """:func:`summary_workbook` written to ``out`` (seekable, at its start) as it is made."""
+    """The summary written to ``out`` (seekable, at its start) as it is made: the statutory
+    tables holding the sums, then the extra sheets."""
     title = f"{identity.agency_name}{identity.year}年度"
     sheets: list[ExtraSheet] = [
         overview_sheet(

@@ -212,33 +212,8 @@ def build_members(
     before_sheets: Callable[[Any], None] | None = None,
     after_sheets: Callable[[Any], None] | None = None,
 ) -> list[tuple[str, bytes]]:
-    """The package parts (name, XML bytes) that :func:`build_workbook` zips."""
-    return unzip(
-        _build_xlsx(
-            layout,
-            identity,
-            password=password,
-            values=values,
-            signoff=signoff,
-            notes=notes,
-            before_sheets=before_sheets,
-            after_sheets=after_sheets,
-        )
-    )
-
-
-def _build_xlsx(
-    layout: Layout,
-    identity: Identity,
-    *,
-    password: str,
-    values: Mapping[str, Decimal | str] | None = None,
-    signoff: Mapping[str, str] | None = None,
-    notes: Sequence[CellNote] = (),
-    before_sheets: Callable[[Any], None] | None = None,
-    after_sheets: Callable[[Any], None] | None = None,
-) -> bytes:
-    """xlsxwriter's own xlsx of the workbook (not yet deterministic: see :func:`pack`)."""
+    """The package parts (name, XML bytes) that :func:`build_workbook` zips (xlsxwriter's
+    own xlsx, not yet deterministic: see :func:`pack`)."""
     buf = io.BytesIO()
     _write_xlsx(
         buf,
@@ -251,7 +226,7 @@ def _build_xlsx(
         before_sheets=before_sheets,
         after_sheets=after_sheets,
     )
-    return buf.getvalue()
+    return unzip(buf.getvalue())
 
 
 def _write_xlsx(
