@@ -19,6 +19,7 @@ from xlreport.checks.model import CheckedFile, CheckOptions
 from xlreport.identity import META_SHEET
 from xlreport.merge import MergeResult, merge_checked
 from xlreport.merge.figures import applications_cell
+from xlreport.merge.overview import CHART_AGENCIES
 from xlreport.merge.sheets import DETAIL_SHEET, FINDINGS_SHEET, OVERVIEW_SHEET, STATUS_SHEET
 from xlreport.spec import resolve_layout
 from xlreport.spec.formulas import same_formula, total_formulas
@@ -276,3 +277,30 @@ def test_bulk_rows_escape_text_as_xlsxwriter_does(tmp_path: Path) -> None:
     assert bulk[0] == "inlineStr" and plain and plain[0][0] == "s"
     assert bulk[2] == plain[0][2]
     assert bulk[2] is not None and bulk[2].startswith("  A&B<c>_x0001_")
+
+
+def test_overview_lists_every_agency_and_charts_the_first_ones(tmp_path: Path) -> None:
+    """Beyond the agencies the chart reads (written cell by cell, so that xlsxwriter can
+    cache the chart's data), the applications block is written in bulk: all agencies,
+    most applications first, the same values either way."""
+    n = CHART_AGENCIES + 7
+    files = [
+        checked(L, f"B{i:02d}", {"s3.new.natural": Decimal(i)}, path=f"/in/{i}.xlsx", name=f"局{i}")
+        for i in range(1, n + 1)
+    ]
+    merge_checked(files, tmp_path / "s.xlsx", OPTIONS, name="县")
+    data = (tmp_path / "s.xlsx").read_bytes()
+    cells = xml_cells(data, OVERVIEW_SHEET)
+    top = next(int(ref[1:]) for ref, c in cells.items() if c[2] == "单位编码") + 1
+    rows = [(cells[f"A{r}"], cells[f"B{r}"], cells[f"C{r}"]) for r in range(top, top + n)]
+    assert [b[2] for _a, b, _c in rows] == [f"B{i:02d}" for i in range(n, 0, -1)]
+    assert [int(c[2]) for _a, _b, c in rows] == list(range(n, 0, -1))
+    assert [a[0] for a, _b, _c in rows] == ["s"] * CHART_AGENCIES + ["inlineStr"] * 7
+    assert f"A{top + n}" not in cells
+    zf = zipfile.ZipFile(io.BytesIO(data))
+    bar = next(
+        zf.read(p)
+        for p in zf.namelist()
+        if p.startswith("xl/charts/") and b"<c:barChart" in zf.read(p)
+    )
+    assert bar.count(b"<c:pt ") == 2 * CHART_AGENCIES  # categories and values

@@ -140,7 +140,7 @@ def write_extra_sheet(wb: Any, fmts: _Formats, sheet: ExtraSheet, password: str)
             freeze_row = r
         if block.key:
             places[block.key] = r
-        r = _write_rows(ws, fmts, block, r, widths, len(sheet.widths))
+        r = _write_rows(ws, fmts, block, r, widths, len(sheet.widths), _charted(sheet, block))
         if block.autofilter and block.header:
             last_col = max(len(h) for h in block.header) - 1
             ws.autofilter(r - len(block.rows) - 1, 0, max(r - 1, header_top), last_col)
@@ -157,6 +157,22 @@ def write_extra_sheet(wb: Any, fmts: _Formats, sheet: ExtraSheet, password: str)
     ws.protect(
         password,
         {"autofilter": True, "sort": False, "format_columns": True, "format_rows": True},
+    )
+
+
+def _charted(sheet: ExtraSheet, block: Block) -> int:
+    """How many of ``block``'s first data rows a chart of ``sheet`` reads (xlsxwriter
+    caches a chart's data from its own cells, so those rows are written cell by cell)."""
+    if not block.key:
+        return 0
+    n = len(block.rows)
+    return max(
+        (
+            min(n, s.first + (n if s.count is None else s.count))
+            for s in sheet.charts
+            if s.block == block.key
+        ),
+        default=0,
     )
 
 
@@ -197,10 +213,11 @@ def _write_rows(
     r: int,
     widths: dict[int, float],
     fixed: int,
+    charted: int = 0,
 ) -> int:
-    """Data rows in bulk (straight to XML); total rows, and the rows of a block a chart
-    reads (xlsxwriter caches chart data from its own cells), cell by cell. Columns from
-    ``fixed`` on are widened to fit their text."""
+    """Data rows in bulk (straight to XML); total rows, and the first ``charted`` rows (a
+    chart reads them), cell by cell. Columns from ``fixed`` on are widened to fit their
+    text."""
     first = r
     width = block.width if block.width is not None and len(block.rows) else None
     if width is None:
@@ -212,7 +229,7 @@ def _write_rows(
             if isinstance(v, str) and v:
                 _fit(widths, c, v)
         is_total = not _NO_TOTAL.isdisjoint(map(type, row))
-        if not is_total and not block.key:
+        if not is_total and r - first >= charted:
             ws.add_bulk_row(r, row, plain, fmts.text)
             r += 1
             continue
