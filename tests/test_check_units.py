@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from decimal import Decimal
 from pathlib import Path
 
@@ -125,6 +126,26 @@ def test_discover_accounts_for_every_file(tmp_path: Path) -> None:
     assert [f.shown for f in found] == sorted(f.shown for f in found)
     with pytest.raises(UsageError):
         discover([tmp_path / "nothing-here"])
+
+
+def test_discover_counts_a_file_once_however_it_is_reached(tmp_path: Path) -> None:
+    """Links to files are followed, links to folders are not (as ``Path.rglob``); a file
+    reached twice (a link, a hard link, named again) is listed once, under the first path
+    in sorted order."""
+    inbox = tmp_path / "inbox"
+    (inbox / "sub").mkdir(parents=True)
+    real = inbox / "sub" / "b.xlsx"
+    real.write_bytes(b"x")
+    (inbox / "a-link.xlsx").symlink_to(real)
+    os.link(real, inbox / "c-hard.xlsx")
+    (inbox / "loop").symlink_to(inbox, target_is_directory=True)
+    (inbox / "dangling.xlsx").symlink_to(tmp_path / "gone.xlsx")
+    found = discover([inbox, real])
+    assert [f.shown for f in found] == [str(inbox / "a-link.xlsx")]
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "d.xlsx").write_bytes(b"y")
+    assert [f.path.name for f in discover([other, inbox])] == ["a-link.xlsx", "d.xlsx"]
 
 
 def test_an_unreadable_prior_is_exit_status_2(tmp_path: Path) -> None:

@@ -43,46 +43,74 @@ class FoundFile:
     skip: str = ""  # why it is not checked ("" when it is)
 
 
-def _hidden(path: Path, parts: Sequence[str]) -> bool:
+def _hidden(parts: Sequence[str], st: os.stat_result) -> bool:
     if any(p.startswith(".") for p in parts):
         return True
-    try:
-        attrs = getattr(path.stat(), "st_file_attributes", 0)
-    except OSError:
-        return False
-    return bool(attrs & _WIN_HIDDEN)
+    return bool(getattr(st, "st_file_attributes", 0) & _WIN_HIDDEN)
 
 
-def _skip_reason(path: Path, parts: Sequence[str], *, named: bool) -> str:
+def _skip_reason(path: Path, parts: Sequence[str], st: os.stat_result, *, named: bool) -> str:
     if path.name.startswith(LOCK_PREFIX):
         return "Excel/WPS 打开文件时生成的临时锁定文件（~$ 开头），不是报表"
     if named:
         return ""
-    if _hidden(path, parts):
+    if _hidden(parts, st):
         return "隐藏文件"
     if path.suffix.lower() not in SPREADSHEET_SUFFIXES:
         return "不是电子表格文件"
     return ""
 
 
+def file_key(path: str | Path, st: os.stat_result) -> object:
+    """What makes two paths the same file: device and inode where the system gives them
+    (a stat, no walk of the path), else the path with every link resolved."""
+    if st.st_ino and os.name != "nt":  # Windows: a directory listing's stat has no inode
+        return (st.st_dev, st.st_ino)
+    return os.path.realpath(path)
+
+
+def _walk(top: Path) -> Iterator[tuple[Path, tuple[str, ...], os.stat_result]]:
+    """Every regular file under ``top`` (links to files followed, links to folders not, as
+    ``Path.rglob`` does), with its path relative to ``top`` and its stat."""
+    pending: list[tuple[str, tuple[str, ...]]] = [(str(top), ())]
+    while pending:
+        folder, rel = pending.pop()
+        try:
+            with os.scandir(folder) as it:
+                entries = list(it)
+        except OSError as e:
+            raise UsageError(
+                f"无法读取文件夹：{printable(folder)}（{e.strerror or e}）",
+                "请检查文件夹是否存在、是否有读取权限",
+            ) from None
+        for entry in entries:
+            parts = (*rel, entry.name)
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append((entry.path, parts))
+                    continue
+                st = entry.stat()
+            except OSError:
+                continue  # a broken link, or gone since the listing
+            if stat.S_ISREG(st.st_mode):
+                yield Path(entry.path), parts, st
+
+
 def discover(paths: Iterable[str | Path]) -> list[FoundFile]:
-    """Every file named or under a named folder, once, sorted by the path shown."""
-    found: dict[Path, FoundFile] = {}
+    """Every file named or under a named folder, once (the first time it is found, folders
+    in path order), sorted by the path shown."""
+    found: dict[object, FoundFile] = {}
     for arg in paths:
         p = Path(arg)
         if p.is_dir():
-            for f in p.rglob("*"):
-                try:
-                    regular = stat.S_ISREG(f.stat().st_mode)
-                except OSError:
-                    regular = False
-                if not regular:
-                    continue
-                rel = f.relative_to(p).parts
-                key = f.resolve()
-                found.setdefault(key, FoundFile(f, str(f), _skip_reason(f, rel, named=False)))
+            for f, rel, st in sorted(_walk(p), key=lambda t: str(t[0])):
+                skip = _skip_reason(f, rel, st, named=False)
+                found.setdefault(file_key(f, st), FoundFile(f, str(f), skip))
         elif p.exists():
-            found.setdefault(p.resolve(), FoundFile(p, str(p), _skip_reason(p, (), named=True)))
+            st = p.stat()
+            found.setdefault(
+                file_key(p, st), FoundFile(p, str(p), _skip_reason(p, (), st, named=True))
+            )
         else:
             raise UsageError(f"找不到文件或文件夹：{printable(str(arg))}", "请检查路径是否正确")
     return sorted(found.values(), key=lambda f: f.shown)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 from typing import IO
 
-from xlreport.checks.files import discover, iter_checked, skipped_file, worker_count
+from xlreport.checks.files import discover, file_key, iter_checked, skipped_file, worker_count
 from xlreport.checks.model import CheckedFile, CheckOptions, ReturnData
 from xlreport.errors import UsageError
 from xlreport.fsutil import atomic_write_bytes, atomic_writer
@@ -86,8 +87,23 @@ def check_all(
 
 def _not_output(checked: Sequence[CheckedFile], *outputs: Path | None) -> list[CheckedFile]:
     """The inputs without our own outputs (a re-run over the folder that holds them)."""
-    targets = {p.resolve() for p in outputs if p is not None}
-    return [c for c in checked if Path(c.report.path).resolve() not in targets]
+    # an output not written yet is no input
+    targets = {file_key(p, st) for p in outputs if p is not None and (st := _stat(p))}
+    if not targets:
+        return list(checked)
+    return [c for c in checked if not _is_one_of(c.report.path, targets)]
+
+
+def _is_one_of(path: str, targets: set[object]) -> bool:
+    st = _stat(path)
+    return st is not None and file_key(path, st) in targets
+
+
+def _stat(path: str | Path) -> os.stat_result | None:
+    try:
+        return os.stat(path)
+    except OSError:
+        return None
 
 
 def merge_paths(
