@@ -73,9 +73,14 @@ def _walk(top: Path) -> Iterator[tuple[Path, tuple[str, ...], os.stat_result]]:
     """Every regular file under ``top`` (links to files followed, links to folders not, as
     ``Path.rglob`` does), with its path relative to ``top`` and its stat."""
     pending: list[tuple[str, tuple[str, ...]]] = [(str(top), ())]
+    seen: set[object] = set()  # folders listed (a Windows junction can lead back up)
     while pending:
         folder, rel = pending.pop()
         try:
+            key = file_key(folder, os.stat(folder))
+            if key in seen:
+                continue
+            seen.add(key)
             with os.scandir(folder) as it:
                 entries = list(it)
         except OSError as e:
