@@ -148,6 +148,23 @@ def test_discover_counts_a_file_once_however_it_is_reached(tmp_path: Path) -> No
     assert [f.path.name for f in discover([other, inbox])] == ["a-link.xlsx", "d.xlsx"]
 
 
+def test_a_folder_that_cannot_be_listed_is_one_clear_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "locked").mkdir()
+    real_scandir = os.scandir
+
+    def scandir(path: str) -> object:
+        if path.endswith("locked"):
+            raise PermissionError(13, "Permission denied")
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    with pytest.raises(UsageError) as e:
+        discover([tmp_path])
+    assert "无法读取文件夹" in e.value.message and "locked" in e.value.message
+
+
 def test_an_unreadable_prior_is_exit_status_2(tmp_path: Path) -> None:
     (tmp_path / "r.xlsx").write_bytes(build(LAYOUT))
     (tmp_path / "上年.xlsx").write_bytes(b"garbage")
