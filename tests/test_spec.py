@@ -41,6 +41,16 @@ def test_shape_of_each_layout(layout_id: str) -> None:
     assert all(c.kind == "input" for c in layout.cells.values() if c.sheet == "s2")
 
 
+@pytest.mark.parametrize("layout_id", ["gov-2021", "gov-2019", "qinghe-2024"])
+def test_every_total_cell_knows_its_total(layout_id: str) -> None:
+    layout = builtin_layouts()[layout_id]
+    assert [layout.total_of(c.id) for c in layout.total_cells()] == sorted(
+        layout.totals, key=lambda t: list(layout.cells).index(t.cell)
+    )
+    assert all(layout.total_of(c.id) is None for c in layout.inputs())
+    assert layout.total_of("no-such-cell") is None
+
+
 def test_2021_section3_header_merges_follow_the_reference() -> None:
     s3 = resolve_layout("gov-2021").sheet("s3")
     merges = {lb.text: (lb.r1, lb.c1, lb.r2, lb.c2) for lb in s3.labels}

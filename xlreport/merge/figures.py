@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from xlreport.spec.model import Cell, Layout, Table, Total
+from xlreport.spec.model import Cell, Layout, Table
 
 #: Row key of “一、本年新收政府信息公开申请数量” in the shipped layouts.
 NEW_ROW = "new"
@@ -125,11 +125,10 @@ def value_of(values: Mapping[str, Decimal], cell_ids: tuple[str, ...] | str) -> 
 def cell_value(layout: Layout, values: Mapping[str, Decimal], cell_id: str) -> Decimal:
     """One cell of a return: an input as given (blank = 0), a total computed from the
     inputs it depends on only (as ``Layout.compute_totals`` would, without the others)."""
-    by_cell = _totals_by_cell(layout)
     done: dict[str, Decimal] = {}
 
     def value(cid: str) -> Decimal:
-        total = by_cell.get(cid)
+        total = layout.total_of(cid)
         if total is None:
             v = values.get(cid)
             return v if v is not None else Decimal(0)
@@ -138,14 +137,3 @@ def cell_value(layout: Layout, values: Mapping[str, Decimal], cell_id: str) -> D
         return done[cid]
 
     return value(cell_id)
-
-
-_BY_CELL: dict[int, tuple[Layout, dict[str, Total]]] = {}
-
-
-def _totals_by_cell(layout: Layout) -> dict[str, Total]:
-    """Total cell id → its Total, made once per layout (asked once per counted return)."""
-    found = _BY_CELL.get(id(layout))
-    if found is None or found[0] is not layout:
-        found = _BY_CELL[id(layout)] = (layout, {t.cell: t for t in layout.totals})
-    return found[1]

@@ -215,6 +215,10 @@ class Layout:
     totals: tuple[Total, ...]  # in evaluation order
     checks: tuple[RuleCheck, ...]
     _by_pos: Mapping[tuple[str, int, int], Cell] = field(default_factory=dict, repr=False)
+    _total_by_cell: Mapping[str, Total] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_total_by_cell", {t.cell: t for t in self.totals})
 
     def sheet(self, key: str) -> Sheet:
         return next(s for s in self.sheets if s.key == key)
@@ -224,6 +228,10 @@ class Layout:
 
     def total_cells(self) -> Iterator[Cell]:
         return (c for c in self.cells.values() if c.kind == "total")
+
+    def total_of(self, cell_id: str) -> Total | None:
+        """The total that fills ``cell_id`` (None for an input or an unknown id)."""
+        return self._total_by_cell.get(cell_id)
 
     def cell_at(self, sheet: str, r: int, c: int) -> Cell | None:
         return self._by_pos.get((sheet, r, c))

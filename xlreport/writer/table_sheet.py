@@ -61,13 +61,14 @@ def write_table_sheet(
     else:
         out.text(1, 0, texts.info, "info", 1, last_col)
 
-    totals = {t.cell: t for t in layout.totals}
     for cell in layout.cells.values():
         if cell.sheet != sheet.key:
             continue
         nf = number_format(cell.type)
         if cell.kind == "total":
-            formula = "=" + expr_formula(totals[cell.id].expr, layout, sheet.key)
+            total = layout.total_of(cell.id)
+            assert total is not None  # every total cell has its total (checked at load)
+            formula = "=" + expr_formula(total.expr, layout, sheet.key)
             cached = computed.get(cell.id, Decimal(0))
             out.formula(cell.r, cell.c, formula, cached, "total", nf, c2=cell.c2)
         else:
