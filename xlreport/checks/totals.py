@@ -153,9 +153,7 @@ def check_totals(
         if pos is None:
             res.invalid.add(cell.id)  # sheet, row or column gone: already reported
             continue
-        raw = (
-            view.raw.cells.get(pos) if plain and view.raw is not None else view.cell(cell.r, cell.c)
-        )
+        raw = view.raw.cells.get(pos) if view.raw is not None else None
         deps_ok = not res.invalid or not any(d in res.invalid for d in tp.deps)
         computed = add_up(tp.terms, res.effective) if deps_ok else None
         if raw is None or raw.formula is None:
@@ -166,7 +164,7 @@ def check_totals(
                 res.effective[cell.id] = const.value
             elif const.state == "invalid":
                 res.invalid.add(cell.id)
-        elif (plain and raw.formula == tp.formula) or _intact(layout, views, tp, raw.formula):
+        elif _intact(layout, views, tp, raw.formula):
             res.intact.add(cell.id)
             if computed is None:
                 res.invalid.add(cell.id)
@@ -203,16 +201,18 @@ class _Formulas(Mapping[str, str]):
 
     def __init__(self, layout: Layout, views: Mapping[str, SheetView]) -> None:
         self._layout, self._views = layout, views
-        self._by_cell = {t.cell: t for t in layout.totals}
 
     def __getitem__(self, cid: str) -> str:
-        return expected_formula(self._layout, self._views, self._by_cell[cid])
+        total = self._layout.total_of(cid)
+        if total is None:
+            raise KeyError(cid)
+        return expected_formula(self._layout, self._views, total)
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._by_cell)
+        return (t.cell for t in self._layout.totals)
 
     def __len__(self) -> int:
-        return len(self._by_cell)
+        return len(self._layout.totals)
 
 
 def _intact(layout: Layout, views: Mapping[str, SheetView], tp: TotalPlan, found: str) -> bool:

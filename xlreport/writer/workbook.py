@@ -140,12 +140,6 @@ def build_workbook(
     highlight with a comment. ``before_sheets``/``after_sheets`` receive the xlsxwriter
     workbook to add sheets before the guide sheet or after the tables.
     """
-    if after_sheets is None and before_sheets is None:
-        return pack(
-            build_members(
-                layout, identity, password=password, values=values, signoff=signoff, notes=notes
-            )
-        )
     out = io.BytesIO()
     write_workbook(
         out,
@@ -177,8 +171,10 @@ def write_workbook(
     province summary's tens of MB of sheets are never held in memory whole."""
     if after_sheets is None and before_sheets is None:
         out.write(
-            build_workbook(
-                layout, identity, password=password, values=values, signoff=signoff, notes=notes
+            pack(
+                build_members(
+                    layout, identity, password=password, values=values, signoff=signoff, notes=notes
+                )
             )
         )
         return
