@@ -25,6 +25,8 @@ def atomic_writer(path: str | Path) -> Iterator[BinaryIO]:
     fd, tmp = tempfile.mkstemp(prefix=".~xlreport-", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as f:
+            if hasattr(os, "fchmod"):  # mkstemp makes 0600: the mode any program would give
+                os.fchmod(f.fileno(), 0o666 & ~current_umask())
             yield f
             f.flush()
             os.fsync(f.fileno())
@@ -32,6 +34,13 @@ def atomic_writer(path: str | Path) -> Iterator[BinaryIO]:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def current_umask() -> int:
+    """The process's umask (read by setting it and putting it back at once)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 _WINDOWS_BAD = set('<>:"/\\|?*') | {chr(i) for i in range(32)}

@@ -15,6 +15,7 @@ from rich.table import Table
 
 from xlreport.checks.model import CheckOptions
 from xlreport.cli.app import SPEC_HELP, app, console, err_console
+from xlreport.cli.usage import ChineseCommand
 from xlreport.errors import UsageError
 from xlreport.merge import MergeResult, merge_paths
 from xlreport.merge.model import STATUS_TEXT
@@ -67,9 +68,11 @@ def _progress(show: bool) -> Iterator[ProgressFn | None]:
         bar.stop()
 
 
-@app.command("merge")
+@app.command("merge", cls=ChineseCommand)
 def merge(
-    paths: Annotated[list[Path], typer.Argument(help="回收的报表文件或文件夹（可多个）")],
+    paths: Annotated[
+        list[Path], typer.Argument(help="回收的报表文件或文件夹（可多个）", readable=False)
+    ],
     out: Annotated[Path, typer.Option("--out", help="汇总表保存位置（.xlsx）")],
     roster: Annotated[
         Path | None, typer.Option("--roster", help="单位名单（.csv 或 .xlsx），用于列出未报送单位")
@@ -87,6 +90,12 @@ def merge(
     export: Annotated[
         Path | None, typer.Option("--export", help="另存长表数据（.csv 或 .json）")
     ] = None,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force", help="允许替换已存在、但不是 xlreport 之前生成的 --out/--export 文件"
+        ),
+    ] = False,
 ) -> None:
     """汇总回收的报表：有错误的不计入，同一单位只计最后保存的一份，生成可再次汇总的汇总表。"""
     if year is not None and not 2008 <= year <= 2100:
@@ -104,6 +113,8 @@ def merge(
             export=export,
             code=code,
             progress=progress,
+            roster_file=roster,
+            force=force,
         )
     if as_json:
         write_result_json(result, sys.stdout)

@@ -10,7 +10,14 @@ from decimal import Decimal
 from pathlib import Path
 from typing import IO
 
-from xlreport.checks.files import discover, file_key, iter_checked, skipped_file, worker_count
+from xlreport.checks.files import (
+    FoundFile,
+    discover,
+    file_key,
+    iter_checked,
+    skipped_file,
+    worker_count,
+)
 from xlreport.checks.model import CheckedFile, CheckOptions, ReturnData
 from xlreport.errors import UsageError
 from xlreport.fsutil import atomic_write_bytes, atomic_writer
@@ -18,6 +25,7 @@ from xlreport.identity import Identity
 from xlreport.merge.export import export_bytes, export_format, long_rows
 from xlreport.merge.model import MergeResult, RosterAgency
 from xlreport.merge.naming import derived_code, summary_identity
+from xlreport.merge.outputs import guard_outputs
 from xlreport.merge.overview import overview_sheet
 from xlreport.merge.select import coverage, select_returns
 from xlreport.merge.sheets import detail_sheet, findings_sheet, status_sheet
@@ -55,17 +63,16 @@ def summary_password(identity: Identity) -> str:
 
 
 def check_all(
-    paths: Sequence[str | Path],
+    found: Sequence[FoundFile],
     options: CheckOptions,
     workers: int | None,
     progress: Progress | None,
 ) -> list[CheckedFile]:
-    """Every file under ``paths`` checked as ``check_paths`` does (results in its order),
+    """Every file ``found`` (:func:`discover`) checked as ``check_paths`` does (results in its order),
     keeping only what merging needs (``keep="merge"``, see ``xlreport.checks.wire``), the
     values in a temporary file (``xlreport.merge.spill``); with ``progress``, called about
     _CHUNKS times (at least every _CHUNK files) as results arrive."""
-    found = discover(paths)
-    todo = [str(f.path) for f in found if not f.skip]
+    todo = [str(f.path) for f in found if f.to_check]
     total = len(found)
     done = len(found) - len(todo)
     step = max(_CHUNK, -(-len(todo) // _CHUNKS))
@@ -75,7 +82,7 @@ def check_all(
     results = iter_checked(todo, options, worker_count(workers), "merge", spill.values)
     out: list[CheckedFile] = []
     for f in found:
-        if f.skip:
+        if not f.to_check:
             out.append(skipped_file(f))
             continue
         out.append(next(results))
@@ -117,6 +124,8 @@ def merge_paths(
     workers: int | None = None,
     code: str = "",
     progress: Progress | None = None,
+    roster_file: str | Path | None = None,
+    force: bool = False,
 ) -> MergeResult:
     """Merge the returns (and summaries) under ``paths`` into the summary workbook ``out``.
 
@@ -124,7 +133,9 @@ def merge_paths(
     restrict the merge (None: the most common among valid inputs). ``name`` is the
     summary's agency name (e.g. 某某县), ``code`` its code (default: derived from the name).
     Nothing is written when nothing can be merged (``result.summary_written`` is False).
-    ``progress(done, total)`` is called as files are checked.
+    ``progress(done, total)`` is called as files are checked. Before any is, the outputs
+    are checked (:mod:`xlreport.outputs`): never an input or ``roster_file``, an existing
+    file only when it is an earlier output of ours or with ``force``.
     """
     out_path = Path(out)
     if out_path.suffix.lower() != ".xlsx":
@@ -134,7 +145,9 @@ def merge_paths(
         export_format(export_path)
     codes = roster_map(roster, options)
     check_options = replace(options, roster_codes=codes)
-    checked = check_all(paths, check_options, workers, progress)
+    found = discover(paths)
+    guard_outputs(paths, found, out_path, export_path, roster_file=roster_file, force=force)
+    checked = check_all(found, check_options, workers, progress)
     checked = _not_output(checked, out_path, export_path)
     return merge_checked(
         checked, out_path, options, roster=codes, name=name, export=export_path, code=code
