@@ -31,6 +31,7 @@ class TemplateResult:
     paths: list[Path] = field(default_factory=list)  # workbooks written, in roster order
     password_file: Path | None = None  # None when the password was given
     agencies: int = 0  # 0 for a generic template
+    roster_notes: list[str] = field(default_factory=list)  # what reading the roster normalised
 
 
 def template_id(layout: Layout, year: int, county: str, agency_code: str) -> str:
@@ -117,7 +118,7 @@ def make_templates(
     if roster is None:
         agencies: list[Agency] = []
     elif isinstance(roster, str | Path):
-        agencies = load_roster(roster)
+        agencies = load_roster(roster, notes=result.roster_notes)
     else:
         agencies = list(roster)
     names = (

@@ -9,9 +9,10 @@ from typing import Annotated
 import typer
 
 from xlreport.checks.run import CheckRequest, run_check
-from xlreport.cli.app import FORMAT_HELP, SPEC_HELP, app, console
+from xlreport.cli.app import FORMAT_HELP, SPEC_HELP, app, console, err_console
 from xlreport.cli.usage import ChineseCommand
 from xlreport.report_render import render_json, render_terminal
+from xlreport.safetext import printable
 
 
 @app.command("check", cls=ChineseCommand)
@@ -53,6 +54,8 @@ def check(
             annotate=annotate,
         )
     )
+    for note in run.roster_notes:
+        err_console.print(f"提示：{printable(note)}", soft_wrap=True, markup=False)
     if as_json:
         sys.stdout.write(render_json(run) + "\n")
         sys.stdout.flush()

@@ -101,7 +101,10 @@ def merge(
     if year is not None and not 2008 <= year <= 2100:
         raise UsageError(f"--year {year} 不是有效的报告年度", "例如 --year 2024")
     layout = resolve_layout(format_id, spec) if (format_id or spec) else None
-    agencies = load_roster(roster) if roster is not None else None
+    notes: list[str] = []
+    agencies = load_roster(roster, notes=notes) if roster is not None else None
+    for note in notes:
+        err_console.print(f"提示：{printable(note)}", soft_wrap=True, markup=False)
     options = CheckOptions(layout=layout, year=year)
     with _progress(not as_json) as progress:
         result = merge_paths(
@@ -189,6 +192,8 @@ def render(result: MergeResult) -> None:
     if result.not_in_roster:
         names = _names(result.not_in_roster)
         _say(f"不在名单中：{names}", "yellow")
+    if result.year_hint_text:
+        _say(result.year_hint_text, "bold red")
     if result.summary_written:
         _say(f"汇总表：{result.out}")
     if result.export is not None:

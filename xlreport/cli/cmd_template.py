@@ -7,8 +7,9 @@ from typing import Annotated
 
 import typer
 
-from xlreport.cli.app import FORMAT_HELP, SPEC_HELP, app, console
+from xlreport.cli.app import FORMAT_HELP, SPEC_HELP, app, console, err_console
 from xlreport.cli.usage import ChineseCommand
+from xlreport.safetext import printable
 from xlreport.spec import resolve_layout
 from xlreport.template import make_templates
 
@@ -44,6 +45,8 @@ def template(
     result = make_templates(
         layout, year, out, roster=roster, county=county, password=password, force=force
     )
+    for note in result.roster_notes:
+        err_console.print(f"提示：{printable(note)}", soft_wrap=True, markup=False)
     if result.agencies:
         _say(f"已为 {result.agencies} 个单位生成 {year} 年度填报模板（{layout.id}）。")
         _say(f"保存位置：{result.out_dir}")

@@ -18,6 +18,11 @@ _TYPE_WORDS = (
     ("valid number", "应为数字"),
     ("valid boolean", "应为 是/否"),
     ("valid path", "应为文件或文件夹路径"),
+    ("does not exist", "文件不存在"),
+    ("is not readable", "文件无法读取（没有读取权限）"),
+    ("is not writable", "无法写入（没有写入权限）"),
+    ("is a directory", "这是一个文件夹，应为文件"),
+    ("is a file", "这是一个文件，应为文件夹"),
 )
 
 

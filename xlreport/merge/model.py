@@ -141,6 +141,9 @@ class MergeResult:
     export: Path | None = None
     summary_written: bool = False
     problem: str = ""  # why nothing was written
+    #: With --year: the year most inputs say when it is another (--year mistyped), else None.
+    year_hint: int | None = None
+    year_hint_text: str = ""
 
     def with_status(self, *statuses: FileStatus) -> list[FileOutcome]:
         return [f for f in self.files if f.status in statuses]

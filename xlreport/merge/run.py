@@ -19,6 +19,8 @@ from xlreport.checks.files import (
     worker_count,
 )
 from xlreport.checks.model import CheckedFile, CheckOptions, ReturnData
+from xlreport.checks.overview import suspect_year
+from xlreport.checks.run import year_hint_text
 from xlreport.errors import UsageError
 from xlreport.fsutil import atomic_write_bytes, atomic_writer
 from xlreport.identity import Identity
@@ -179,6 +181,7 @@ def merge_checked(
         not_in_roster=status.not_in_roster,
         roster_size=len(roster) if roster is not None else None,
     )
+    _year_hint(result, checked, options.year)
     if not sel.counted or sel.layout is None or sel.year is None:
         result.problem = _nothing_reason(checked)
         return result
@@ -197,6 +200,17 @@ def merge_checked(
         atomic_write_bytes(export, export_bytes(export, rows))
         result.export = export
     return result
+
+
+def _year_hint(result: MergeResult, checked: Sequence[CheckedFile], asked: int | None) -> None:
+    """--year that most inputs contradict: say so once, suggest their year."""
+    known = [c.report.year for c in checked if not c.skipped and not c.report.unreadable]
+    result.year_hint = suspect_year(known, asked)
+    if result.year_hint is not None and asked is not None:
+        saying = sum(1 for y in known if y == result.year_hint)
+        result.year_hint_text = year_hint_text(
+            asked, result.year_hint, sum(1 for y in known if y is not None), saying, "汇总"
+        )
 
 
 def write_summary(
