@@ -12,6 +12,7 @@ from xlreport.checks.model import CheckedFile, CheckOptions, ReturnData
 from xlreport.checks.overview import RosterView, roster_view, suspect_year
 from xlreport.checks.workbook_check import prior_key
 from xlreport.errors import UsageError
+from xlreport.outputs import check_folder_writable
 from xlreport.roster import load_roster
 from xlreport.safetext import printable
 from xlreport.spec import resolve_layout
@@ -113,6 +114,8 @@ def run_check(req: CheckRequest) -> CheckRun:
         roster = {a.code: a.name for a in load_roster(req.roster, notes=notes)}
     if req.annotate is not None and Path(req.annotate).exists() and not Path(req.annotate).is_dir():
         raise UsageError(f"--annotate 应为文件夹，但 {req.annotate} 是文件", "请指定一个文件夹")
+    if req.annotate is not None:
+        check_folder_writable(Path(req.annotate), "退回修改稿（--annotate）")
     prior, prior_files = _priors(req.prior, req.workers)
     options = CheckOptions(layout=layout, year=req.year, roster_codes=roster, prior=prior)
     files = check_paths(req.paths, options, workers=req.workers, keep="check")

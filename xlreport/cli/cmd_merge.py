@@ -65,7 +65,8 @@ def _progress(show: bool) -> Iterator[ProgressFn | None]:
     try:
         yield update
     finally:
-        bar.stop()
+        if bar.live.is_started:  # stopping a bar never shown would print an empty line
+            bar.stop()
 
 
 @app.command("merge", cls=ChineseCommand)
