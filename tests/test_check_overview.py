@@ -50,6 +50,9 @@ def test_a_mistyped_year_is_said_once_and_nothing_is_sent_back(tmp_path: Path) -
     # --annotate writes no copies to send back for the year
     ann = xlreport("check", inbox, "--year", 2025, "--annotate", tmp_path / "退回")
     assert ann.returncode == 2 and not (tmp_path / "退回").exists()
+    # a single file of another year: that file's own finding, no guess about --year
+    single = xlreport("check", inbox / "r0.xlsx", "--year", 2025)
+    assert single.returncode == 1 and "改用 --year" not in single.stdout
     # the right year: clean
     assert xlreport("check", inbox, "--year", 2024).returncode == 0
     # one file of another year among right ones is that file's error, as before

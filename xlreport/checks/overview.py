@@ -49,11 +49,17 @@ def roster_view(files: Sequence[CheckedFile], roster: Mapping[str, str]) -> Rost
     return view
 
 
+#: Files of known year needed before a --year most of them contradict is called mistyped.
+MIN_FILES = 2
+
+
 def suspect_year(years: Sequence[int | None], asked: int | None) -> int | None:
     """The year most files say when it is not ``asked`` and more than half of the files
-    whose year is known say it: ``--year`` was most likely mistyped. None otherwise."""
+    whose year is known (at least MIN_FILES of them) say it: ``--year`` was most likely
+    mistyped. None otherwise (one file of another year is that file's own finding, whose
+    hint names both possibilities)."""
     known = [y for y in years if y is not None]
-    if asked is None or not known:
+    if asked is None or len(known) < MIN_FILES:
         return None
     year, count = Counter(known).most_common(1)[0]
     if year != asked and count * 2 > len(known):
