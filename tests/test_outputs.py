@@ -140,7 +140,7 @@ def test_template_never_writes_over_existing_files(inbox: Path, tmp_path: Path) 
     filled[0].write_bytes((inbox / "单位0.xlsx").read_bytes())
     before = {p: p.read_bytes() for p in filled}
     proc = xlreport("template", "--year", 2024, "--out", folder, "--roster", roster)
-    _one_line_refusal(proc, "已有同名文件", filled[0].name, "--force")
+    _one_line_refusal(proc, "要生成的模板文件已存在", filled[0].name, "--force")
     assert {p: p.read_bytes() for p in filled} == before
     forced = xlreport("template", "--year", 2024, "--out", folder, "--roster", roster, "--force")
     assert forced.returncode == 0, forced.stdout + forced.stderr

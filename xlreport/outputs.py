@@ -138,7 +138,7 @@ def refuse_existing(paths: Sequence[Path], what: str, *, force: bool) -> None:
     if force or not any(os.path.lexists(p) for p in paths):
         return
     raise UsageError(
-        f"{what}中已有同名文件：{printable(existing_files(paths))}；为免覆盖，未写入任何文件",
+        f"要生成的{what}已存在：{printable(existing_files(paths))}；为免覆盖，未写入任何文件",
         "请换一个空文件夹；确认可以替换时加 --force",
     )
 

@@ -130,7 +130,7 @@ def make_templates(
     extra = [result.password_file] if result.password_file is not None else []
     if isinstance(roster, str | Path):
         refuse_roster([*targets, *extra], roster, "模板")
-    refuse_existing([*targets, *extra], f"输出文件夹 {out} ", force=force)
+    refuse_existing([*targets, *extra], "模板文件", force=force)
     if agencies:
         maker = Personaliser(layout, password=password)
         for agency, target in zip(agencies, targets, strict=True):
