@@ -258,3 +258,13 @@ def test_annotate_never_writes_over_an_input_or_a_strangers_file(tmp_path: Path)
     proc = xlreport("check", inbox, "--annotate", tmp_path / "f" / "sub")
     _one_line_refusal(proc, "无法保存", "是一个文件")
     assert proc.stdout == ""
+
+
+def test_templates_follow_the_umask_and_the_password_stays_private(tmp_path: Path) -> None:
+    folder = tmp_path / "模板"
+    proc = xlreport("template", "--year", 2024, "--out", folder, umask=0o022)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    [made] = folder.iterdir()
+    assert stat.S_IMODE(made.stat().st_mode) == 0o644
+    secret = tmp_path / "模板_模板保护密码（请勿发给填报单位）.txt"
+    assert stat.S_IMODE(secret.stat().st_mode) == 0o600

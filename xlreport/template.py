@@ -159,12 +159,12 @@ def write_password_file(path: Path, layout: Layout, year: int, password: str) ->
         f"{year}年度政府信息公开工作年度报告模板（{layout.id}）的工作表保护密码：\n"
         f"{password}\n\n此密码用于撤销模板的工作表和工作簿保护，请妥善保管，不要发给填报单位。\n"
     )
-    return _write(path, note.encode("utf-8-sig"))
+    return _write(path, note.encode("utf-8-sig"), private=True)  # a secret: owner only
 
 
-def _write(path: Path, data: bytes) -> Path:
+def _write(path: Path, data: bytes, *, private: bool = False) -> Path:
     try:
-        atomic_write_bytes(path, data)
+        atomic_write_bytes(path, data, private=private)
     except OSError as e:
         raise UsageError(
             f"无法写入 {path}：{e.strerror or e}", "请检查 --out 文件夹是否可写"
