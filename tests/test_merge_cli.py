@@ -63,8 +63,13 @@ def test_roster_lists_the_missing_agency(
 ) -> None:
     argv = [str(inbox), "--out", str(tmp_path / "s.xlsx"), "--roster", str(tmp_path / "名单.csv")]
     code, text, _err = run(argv, capsys)
-    assert code == 0
+    # issue 10: an agency of the roster missing is no complete merge: exit 1, said so
+    assert code == 1
     assert "未报送（1/4）：从未报送局（A9）" in text
+    assert "汇总不完整" in text and "--allow-missing" in text
+    code, text, _err = run([*argv, "--allow-missing"], capsys)
+    assert code == 0
+    assert "未报送（1/4）：从未报送局（A9）" in text and "部分汇总" in text
 
 
 def test_a_file_left_out_exits_1(
