@@ -103,6 +103,10 @@ def test_two_differing_versions_are_a_conflict_whatever_their_times() -> None:
         assert [d.cell_id for d in c.differences] == ["s3.new.natural"]
     assert "5→7" in f["z-final.xlsx"].reason
     assert [d.identity.agency_code for d in sel.counted] == ["B"]
+    # 报送情况 lists every differing cell, and what to do
+    row = next(r for r in roster_status(sel.files, None).rows if r.file_name == "z-final.xlsx")
+    assert row.status == "版本冲突未汇总" and "a-draft.xlsx" in row.note
+    assert "5→7" in row.note and row.note.endswith("或用 --prefer 指定以哪份为准")
 
 
 def test_prefer_resolves_a_conflict_and_the_others_are_superseded() -> None:

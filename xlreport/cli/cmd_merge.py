@@ -185,10 +185,15 @@ def render(result: MergeResult) -> None:
         for f in left:
             who = f"（{f.code} {f.agency_name}）" if f.code or f.agency_name else ""
             _say(f"  ✗ {f.file_name}{who} {STATUS_TEXT[f.status]}：{f.reason}")
+    pairs_shown: set[frozenset[str]] = set()
     for f in result.with_status("superseded", "conflict"):
         if f.status == "superseded":
             _say(f"已被替换：{f.code} {f.agency_name}：{f.file_name} → 以“{f.instead}”为准。")
         else:
+            pair = frozenset((f.file_name, f.instead))
+            if pair in pairs_shown:
+                continue  # the other side of a pair already shown
+            pairs_shown.add(pair)
             _say(f"版本冲突：{f.code} {f.agency_name}：{f.file_name} 与 {f.instead} 不同：")
         for d in f.differences[:10]:
             _say(

@@ -67,6 +67,10 @@ def roster_status(files: Sequence[FileOutcome], roster: Mapping[str, str] | None
             note = f"以“{f.instead}”为准；" + describe_differences(
                 f.differences, len(f.differences)
             )
+        elif f.status == "conflict" and f.differences:
+            head, _sep, rest = f.reason.partition("（与“")
+            every = describe_differences(f.differences, len(f.differences), f"本文件→“{f.instead}”")
+            note = f"{head}；{every}{rest.rpartition('）')[2]}"
         if f.status == "merged" and data is not None:
             covered |= coverage(data) | {code}
             if is_summary(data):

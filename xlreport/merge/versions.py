@@ -193,9 +193,9 @@ def _conflict_reason(
 
 def differing_cells_any(data_of: Mapping[int, ReturnData], i: int, others: Sequence[int]) -> str:
     d, o = data_of[i], data_of[others[0]]
-    return f"与“{base_name(o.path)}”相比" + describe_differences(
-        differing_cells(d.layout, o.values, d.values)
-    )
+    other = base_name(o.path)
+    diffs = differing_cells(d.layout, o.values, d.values)
+    return f"与“{other}”相比" + describe_differences(diffs, 3, f"本文件→“{other}”")
 
 
 def _superseded(
