@@ -137,3 +137,15 @@ def test_many_files_with_progress_display(
         (tmp_path / f"{i}.xlsx").write_bytes(data)
     code, text, _err = run([str(tmp_path), "--out", str(tmp_path / "out" / "s.xlsx")], capsys)
     assert code == 0 and "计入 22 份" in text
+
+
+def test_prefer_must_name_an_input(
+    inbox: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    stray = tmp_path / "别处.xlsx"
+    stray.write_bytes((inbox / "单位0.xlsx").read_bytes())
+    argv = [str(inbox), "--out", str(tmp_path / "s.xlsx"), "--prefer", str(stray)]
+    code, text, err = run(argv, capsys)
+    said = text + err
+    assert code == 2 and "--prefer 给出的文件" in said and "不在本次汇总的输入中" in said
+    assert not (tmp_path / "s.xlsx").exists()

@@ -187,6 +187,7 @@ def test_summaries_with_one_code_and_other_contributors_never_replace_each_other
     b3 = checked(L, "XQ", V2, path="/batch3.xlsx", kind="summary", contributors=("B", "C"))
     f = by_name(select_returns([b1, b3], L, 2024).files)
     assert f["batch1.xlsx"].status == f["batch3.xlsx"].status == "overlap"
+    assert "--code" in f["batch1.xlsx"].reason  # two districts of one name: give codes
     # the same contributors and other figures: two versions of one summary, a conflict
     b4 = checked(L, "XQ", V2, path="/batch4.xlsx", kind="summary", contributors=("A", "B"))
     f = by_name(select_returns([b1, b4], L, 2024).files)

@@ -21,6 +21,8 @@ from xlreport.merge.model import FileOutcome, agency_key, base_name
 from xlreport.merge.versions import resolve_versions
 from xlreport.spec.model import Layout
 
+#: Other files named in one overlap reason at most.
+_NAMED = 5
 _K = TypeVar("_K", int, str, tuple[str, str])
 
 
@@ -252,7 +254,7 @@ def _drop_overlaps(
             keep.append(i)
             continue
         parts = []
-        for j, codes in sorted(clashes[i].items()):
+        for j, codes in sorted(clashes[i].items())[:_NAMED]:
             other = ordered[j].data
             assert other is not None
             kind = "汇总表" if is_summary(other) else "报表"
@@ -261,9 +263,16 @@ def _drop_overlaps(
         first = min(clashes[i])
         reason = (
             "汇总表不能与它所含单位的报表（或含相同单位的另一份汇总表）一起汇总，"
-            f"本文件与{'、'.join(parts)}都含有相同单位，均未汇总；"
+            f"本文件与{'、'.join(parts)}"
+            + (f"等{len(clashes[i])}个文件" if len(clashes[i]) > _NAMED else "")
+            + "都含有相同单位，均未汇总；"
             "请移走旧汇总表（或这些报表）后重新汇总"
         )
+        if any(_same_code_summaries(ordered, i, j) for j in clashes[i]):
+            reason += (
+                "；编码相同的两份汇总表所含单位不同，如为两个不同地区（如同名的区），"
+                "请各自重新汇总时用 --code 给出不同的编码"
+            )
         outcomes[i] = FileOutcome(
             ordered[i],
             "overlap",
@@ -272,6 +281,17 @@ def _drop_overlaps(
             reason_code="summary-overlap",
         )
     return sorted(keep)
+
+
+def _same_code_summaries(ordered: Sequence[CheckedFile], i: int, j: int) -> bool:
+    a, b = ordered[i].data, ordered[j].data
+    return (
+        a is not None
+        and b is not None
+        and is_summary(a)
+        and is_summary(b)
+        and a.identity.agency_code == b.identity.agency_code
+    )
 
 
 def _one_county(
