@@ -290,6 +290,10 @@ def test_summaries_and_missing_agencies(box: Box, capsys: pytest.CaptureFixture[
     argv = [str(named), str(inbox / "a.xlsx"), "--out", str(box.root / "x.xlsx"), "--name", COUNTY]
     code, doc, _ = merge(argv, capsys)
     assert statuses(doc)["上次的汇总"] == ("overlap", "summary-overlap") and code != 0
+    # … also when the folder that holds it is given too (the folder reaches it first)
+    again = [str(inbox), str(out), "--out", str(box.root / "y.xlsx"), "--name", COUNTY]
+    code, doc, _ = merge(again, capsys)
+    assert statuses(doc)["清河县汇总"] == ("overlap", "summary-overlap") and code != 0
     # a roster agency missing: no complete merge unless the clerk allows a partial one
     out7 = box.root / "汇总7.xlsx"
     argv = [str(box.files["a"]), str(box.files["b"]), "--out", str(out7)]

@@ -143,8 +143,10 @@ def merge_paths(
     check_options = replace(options, roster_codes=codes)
     checked = check_all(paths, check_options, workers, progress)
     checked = _not_output(checked, out_path, export_path)
-    preferred = _preferred(prefer, checked)
-    explicit = {str(Path(p)) for p in paths if Path(p).is_file()}
+    by_key = _input_keys(checked)
+    preferred = _preferred(prefer, by_key)
+    # the files named on the command line (however they were reached first)
+    explicit = {by_key[k] for p in paths if Path(p).is_file() and (k := _key(p)) in by_key}
     return merge_checked(
         checked,
         out_path,
@@ -159,19 +161,27 @@ def merge_paths(
     )
 
 
-def _preferred(prefer: Sequence[str | Path], checked: Sequence[CheckedFile]) -> set[str]:
-    """The input paths (as the results show them) of the files given with --prefer."""
-    if not prefer:
-        return set()
-    by_key = {}
+def _key(path: str | Path) -> object | None:
+    st = _stat(path)
+    return file_key(path, st) if st is not None else None
+
+
+def _input_keys(checked: Sequence[CheckedFile]) -> dict[object, str]:
+    """The inputs' file identities → their paths as the results show them."""
+    out: dict[object, str] = {}
     for c in checked:
-        st = _stat(c.report.path)
-        if st is not None:
-            by_key[file_key(c.report.path, st)] = c.report.path
+        k = _key(c.report.path)
+        if k is not None:
+            out[k] = c.report.path
+    return out
+
+
+def _preferred(prefer: Sequence[str | Path], by_key: Mapping[object, str]) -> set[str]:
+    """The input paths (as the results show them) of the files given with --prefer."""
     out: set[str] = set()
     for p in prefer:
-        st = _stat(p)
-        found = by_key.get(file_key(p, st)) if st is not None else None
+        k = _key(p)
+        found = by_key.get(k) if k is not None else None
         if found is None:
             raise UsageError(
                 f"--prefer 给出的文件 {printable(str(p))} 不在本次汇总的输入中",
