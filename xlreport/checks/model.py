@@ -40,6 +40,7 @@ class CheckOptions:
     year: int | None = None
     roster_codes: Mapping[str, str] | None = None  # agency code → name, when --roster is given
     prior: Mapping[str, ReturnData] = field(default_factory=dict)  # agency code → last year's
+    county: str | None = None  # the county (县/区) the returns must be for, when given (--county)
 
 
 @dataclass(slots=True)

@@ -22,6 +22,7 @@ def _file(f: FileOutcome) -> dict[str, Any]:
         "status": f.status,
         "status_text": STATUS_TEXT[f.status],
         "reason": f.reason,
+        "reason_code": f.reason_code,
         "instead": f.instead,
         "errors": report.errors,
         "warnings": report.warnings,
@@ -116,6 +117,7 @@ def _document(result: MergeResult, *, lazy: bool) -> dict[str, Any]:
         "contributors": list(ident.contributors) if ident else [],
         "values": {k: decimal_text(v) for k, v in result.values.items()},
         "export": str(result.export) if result.export else "",
+        "partial": result.summary_written and result.partial,
     }
     return {
         "summary": summary,
@@ -126,6 +128,7 @@ def _document(result: MergeResult, *, lazy: bool) -> dict[str, Any]:
             "merged": len(result.merged),
             "left_out": len(result.left_out),
             "superseded": len(result.with_status("superseded")),
+            "conflicts": len(result.with_status("conflict")),
             "duplicates": len(result.with_status("duplicate")),
             "skipped": len(result.with_status("skipped")),
             "roster": result.roster_size,
@@ -141,13 +144,25 @@ def _document(result: MergeResult, *, lazy: bool) -> dict[str, Any]:
 def next_steps(result: MergeResult) -> list[str]:
     """What the clerk does next, in order of urgency."""
     steps: list[str] = []
-    if result.left_out:
+    if result.with_status("conflict"):
+        steps.append(
+            "同一单位有内容不同的多份报表（版本冲突）：核实以哪份为准，移走其余文件，或用 "
+            "--prefer 文件 指定后重新运行 xlreport merge。"
+        )
+    if any(f.status != "conflict" for f in result.left_out):
         steps.append(
             "把“未计入”的报表退回单位修改（可运行 xlreport check 文件 --annotate 文件夹 "
             "生成标注了问题单元格的退回件），收回后重新运行 xlreport merge。"
         )
     if result.missing:
-        steps.append(f"催报未报送的 {len(result.missing)} 个单位，收到后重新运行 xlreport merge。")
+        steps.append(
+            f"催报未报送的 {len(result.missing)} 个单位，收到后重新运行 xlreport merge"
+            + (
+                "。"
+                if result.allow_missing
+                else "（确需先报送部分汇总时加 --allow-missing，汇总表会注明为部分汇总）。"
+            )
+        )
     if result.not_in_roster:
         steps.append("核对不在名单中的单位：如确应汇总，请把它们加入名单后重新汇总。")
     if result.summary_written:

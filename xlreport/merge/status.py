@@ -22,6 +22,7 @@ _RANK: dict[FileStatus, int] = {
     "merged": 0,
     "duplicate": 1,
     "superseded": 2,
+    "conflict": 3,
     "error": 3,
     "mismatch": 3,
     "overlap": 3,
@@ -66,6 +67,10 @@ def roster_status(files: Sequence[FileOutcome], roster: Mapping[str, str] | None
             note = f"以“{f.instead}”为准；" + describe_differences(
                 f.differences, len(f.differences)
             )
+        elif f.status == "conflict" and f.differences:
+            head, _sep, rest = f.reason.partition("（与“")
+            every = describe_differences(f.differences, len(f.differences), f"本文件→“{f.instead}”")
+            note = f"{head}；{every}{rest.rpartition('）')[2]}"
         if f.status == "merged" and data is not None:
             covered |= coverage(data) | {code}
             if is_summary(data):
@@ -73,13 +78,14 @@ def roster_status(files: Sequence[FileOutcome], roster: Mapping[str, str] | None
                 note = f"汇总表，含{len(coverage(data))}个单位"
             if roster is not None and code not in roster:
                 note = (note + "；" if note else "") + "该单位不在报送名单中，已计入汇总，请核实"
-        if roster is not None and code and code not in roster and data is not None:
+        ours = f.status == "skipped"  # e.g. our own earlier summary: no roster matter
+        if roster is not None and code and code not in roster and data is not None and not ours:
             not_in[code] = name
         row = AgencyRow(
             code=code,
             name=name,
             status=STATUS_TEXT[f.status],
-            in_roster=flag(code),
+            in_roster="" if ours else flag(code),
             file_name=f.file_name,
             sha256=f.sha256,
             saved_at=data.saved_at if data else "",
