@@ -179,8 +179,12 @@ _KINDS = (
         "按规定的小数位数填写（多余的位数请四舍五入）。",
     ),
     FindingKind(
-        "input-formula", "warning", _VALUE, "填报单元格中是公式",
-        "请直接填写数字，不要使用公式。",
+        "value-implausible", "warning", _VALUE, "数值异常大",
+        "请核实该数字（是否多输了 0、单位是否填错）；确实如此的无需修改。",
+    ),
+    FindingKind(
+        "input-formula", "error", _VALUE, "填报单元格中是公式",
+        "删除公式，直接填写数字：填报单元格中的公式及其保存的结果不予汇总。",
     ),
     FindingKind(
         "rule-broken", "error", _RULE, "不满足勾稽关系",

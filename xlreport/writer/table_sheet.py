@@ -99,22 +99,21 @@ def validation(cell: Cell) -> dict[str, Any]:
         "error_message": f"这里只能填{hint}，不要带单位、文字或空格。请改为数字后再确认。"[:255],
         "error_type": "stop",
     }
+    # the type's hard bound (``limit``) caps whatever min/max allow
+    lo = max(vt.min, -vt.limit) if vt.min is not None else -vt.limit
+    hi = min(vt.max, vt.limit) if vt.max is not None else vt.limit
     if vt.kind == "integer":
-        lo = int(vt.min) if vt.min is not None else -999_999_999
-        hi = int(vt.max) if vt.max is not None else 999_999_999
-        if vt.max is None and vt.min is not None:
-            opts.update({"validate": "integer", "criteria": ">=", "value": lo})
-        else:
-            opts.update(
-                {"validate": "integer", "criteria": "between", "minimum": lo, "maximum": hi}
-            )
+        opts.update(
+            {"validate": "integer", "criteria": "between", "minimum": int(lo), "maximum": int(hi)}
+        )
         return opts
     ref = a1(cell.r, cell.c)
-    parts = [f"ISNUMBER({ref})", f"ROUND({ref},{vt.decimals})={ref}"]
-    if vt.min is not None:
-        parts.insert(1, f"{ref}>={vt.min}")
-    if vt.max is not None:
-        parts.insert(2, f"{ref}<={vt.max}")
+    parts = [
+        f"ISNUMBER({ref})",
+        f"{ref}>={lo:f}",
+        f"{ref}<={hi:f}",
+        f"ROUND({ref},{vt.decimals})={ref}",
+    ]
     opts.update({"validate": "custom", "value": "=AND(" + ",".join(parts) + ")"})
     return opts
 
