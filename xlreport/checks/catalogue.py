@@ -148,7 +148,11 @@ _KINDS = (
     ),
     FindingKind(
         "value-blank", "warning", _VALUE, "单元格为空",
-        "没有数据请填 0；空白在汇总时按 0 计算。",
+        "没有数据请填 0：有空白的报表汇总时默认不计入（汇总人确认空白即为 0 时可加 --blank-as-zero）。",
+    ),
+    FindingKind(
+        "return-empty", "error", _VALUE, "报表的填报单元格全部为空",
+        "请单位填写报表后重新报送（没有发生的事项填 0），不要报送空模板。",
     ),
     FindingKind(
         "value-text-number", "error", _VALUE, "数字被填成了文字",

@@ -127,7 +127,7 @@ def judge(raw: RawCell | None, vt: ValueType) -> Judged:
             None,
             found,
             "value-blank",
-            "单元格为空（汇总时按 0 计算）。",
+            "单元格为空（空白不会自动当作 0）。",
             "没有数据请填 0。",
             "0 或其他" + vt.label,
         )

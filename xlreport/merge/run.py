@@ -153,7 +153,9 @@ def merge_checked(
 ) -> MergeResult:
     """The part of :func:`merge_paths` after checking (no file is read here)."""
     own = code.strip() or (derived_code(name) if name.strip() else "")
-    sel = select_returns(checked, options.layout, options.year, own_code=own)
+    sel = select_returns(
+        checked, options.layout, options.year, own_code=own, blank_as_zero=options.blank_as_zero
+    )
     status = roster_status(sel.files, roster)
     result = MergeResult(
         out=out,

@@ -103,6 +103,7 @@ def select_returns(
     year: int | None = None,
     *,
     own_code: str = "",
+    blank_as_zero: bool = False,
 ) -> Selection:
     """Decide for every input whether it counts; ``layout``/``year`` default to the most
     common among the returns without errors (ties: the later year, the larger layout id).
@@ -154,6 +155,8 @@ def select_returns(
     unique = _drop_duplicates(ordered, same, outcomes)
     latest = _keep_latest(ordered, unique, outcomes, layout)
     counted = _drop_overlaps(ordered, latest, outcomes)
+    if not blank_as_zero:
+        counted = _drop_blanks(ordered, counted, outcomes)
     for i in counted:
         outcomes[i] = FileOutcome(ordered[i], "merged")
     files = [outcomes[i] for i in range(len(ordered))]
@@ -281,3 +284,23 @@ def _drop_overlaps(
         )
         outcomes[i] = FileOutcome(ordered[i], "overlap", reason, instead=other_file)
     return sorted(keep)
+
+
+def _drop_blanks(
+    ordered: Sequence[CheckedFile], idx: list[int], outcomes: dict[int, FileOutcome]
+) -> list[int]:
+    """A return with blank input cells is not counted unless merge is told to take blanks
+    as 0 (``--blank-as-zero``): blank is not a number, and saying 0 is the agency's call."""
+    keep: list[int] = []
+    for i in idx:
+        data = ordered[i].data
+        assert data is not None
+        if not data.blank_cells:
+            keep.append(i)
+            continue
+        reason = (
+            f"有{data.blank_cells}个填报单元格为空白，未计入汇总：请单位补填（没有的填 0）；"
+            "如确认空白即为 0，可加 --blank-as-zero 重新汇总"
+        )
+        outcomes[i] = FileOutcome(ordered[i], "blank", reason)
+    return keep
