@@ -110,6 +110,8 @@ def test_formula_in_an_input_cell_is_refused_never_summed(
         ("1E+300", "value-out-of-range"),
         ("1" + "0" * 400, "value-not-number"),  # no spreadsheet stores it as a number
         ("1E+400", "value-not-number"),
+        ("1" + "0" * 100_000, "value-not-number"),  # 100,000 digits
+        ("0." + "0" * 100_000 + "1", "value-not-number"),  # 100,000 decimals
     ],
 )
 def test_huge_input_is_an_error_not_a_crash(tmp_path: Path, stored: str, code: str) -> None:
@@ -137,7 +139,7 @@ def test_implausible_input_is_a_warning_naming_the_bound(tmp_path: Path) -> None
     assert checked.data is not None and checked.data.values["a20_6.penalty.decisions"] == big
 
 
-@pytest.mark.parametrize("stored", ["1E+300", "1E+61", "99999999999999999999"])
+@pytest.mark.parametrize("stored", ["1E+400", "1E+300", "1E+61", "99999999999999999999"])
 def test_huge_cached_total_is_a_forged_cache_not_a_crash(tmp_path: Path, stored: str) -> None:
     total = LAYOUT.cells["s3.new.total"]
     data = set_cached_value(build(LAYOUT), LAYOUT.sheet(total.sheet).name, total.a1, stored)
@@ -251,3 +253,24 @@ def test_sums_refuse_clearly_instead_of_rounding() -> None:
     with pytest.raises(SumRefused) as err:
         sum_inputs(LAYOUT, [{CELL: Decimal("1E+61")}, {CELL: Decimal(1)}])
     assert "无法精确计算" in str(err.value)
+
+
+@settings(max_examples=25, deadline=None)
+@given(number=_NUMBERS, cell=st.sampled_from([c.id for c in LAYOUT.inputs()]))
+def test_any_finite_number_stored_in_a_real_file_is_checked_without_a_crash(
+    tmp_path_factory: pytest.TempPathFactory, number: Decimal, cell: str
+) -> None:
+    """The same property on a real workbook: the number stored in the cell's XML."""
+    values = dict(real_inputs(LAYOUT))
+    values.pop(cell, None)
+    data = _rewrite_cell(build(LAYOUT, values), LAYOUT, cell, f"<v>{number:E}</v>")
+    checked = check_bytes(tmp_path_factory.mktemp("prop"), data)
+    assert checked.data is not None
+    judged = [f for f in checked.report.findings if f.cell == LAYOUT.cells[cell].a1]
+    if cell in checked.data.values:
+        got = checked.data.values[cell]
+        assert abs(got) <= LAYOUT.cells[cell].type.limit
+        merged = merge_values(LAYOUT, [checked.data.values, checked.data.values])
+        assert merged[cell] == 2 * got
+    else:
+        assert any(f.severity == "error" for f in judged), judged
