@@ -148,3 +148,14 @@ def test_number_hidden_under_a_merge_is_found(tmp_path: Path) -> None:
     crafted = edit_part(data, sheet_part(data, S3.name), edit)
     checked = check_bytes(tmp_path, crafted)
     assert _found(checked) == [("content-outside-table", "error", S3.name, "C2")]
+
+
+def test_number_typed_over_a_check_status_cell(tmp_path: Path) -> None:
+    r, _instances = check_blocks(LAYOUT, S3)[0].rows[0]
+    ref = a1(r, check_column(S3) + 1)
+
+    def change(wb: openpyxl.Workbook) -> None:
+        wb[S3.name][ref] = 0
+
+    checked = check_bytes(tmp_path, with_openpyxl(build(LAYOUT), change))
+    assert _found(checked) == [("content-outside-table", "error", S3.name, ref)]

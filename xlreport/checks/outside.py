@@ -31,6 +31,10 @@ def _has_content(cell: RawCell) -> bool:
     return cell.text is not None and cell.text.strip() != ""
 
 
+def _bare_number(cell: RawCell) -> bool:
+    return cell.t == "n" and not cell.formula and _has_content(cell)
+
+
 class _Inverse:
     """File row/column → layout row/column (beyond the layout: continued past its last one;
     in an inserted row or column: None)."""
@@ -62,6 +66,12 @@ def check_outside(layout: Layout, view: SheetView) -> list[Located]:
             for pos in raw.cells.keys() - smap.content.keys()
             if _has_content(raw.cells[pos])
         ]
+        # the 勾稽检查 block holds texts and formulas: a bare number there is typed in
+        stray += [
+            (pos, pos)
+            for pos in smap.checks
+            if (cell := raw.cells.get(pos)) is not None and _bare_number(cell)
+        ]
     else:
         rows = _Inverse(view.rows, view.inserted_rows)
         cols = _Inverse(view.cols, view.inserted_cols)
@@ -70,7 +80,8 @@ def check_outside(layout: Layout, view: SheetView) -> list[Located]:
             r, c = rows(pos[0]), cols(pos[1])
             if r is None or c is None:
                 continue  # in an inserted row or column: reported as such
-            if (r, c) not in smap.content and _has_content(cell):
+            what = smap.content.get((r, c))
+            if (what is None and _has_content(cell)) or (what == "check" and _bare_number(cell)):
                 stray.append((pos, (r, c)))
     out = _stray(view, sorted(stray))
     if view.plain:

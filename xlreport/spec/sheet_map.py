@@ -79,6 +79,7 @@ class SheetMap:
     content: Mapping[tuple[int, int], Content]
     merges: frozenset[Range]
     covered: frozenset[tuple[int, int]]
+    checks: tuple[tuple[int, int], ...]  # the cells of the 勾稽检查 blocks
 
 
 _MAPS: dict[tuple[int, str], tuple[Layout, SheetMap]] = {}
@@ -123,7 +124,8 @@ def _sheet_map(layout: Layout, sheet: Sheet) -> SheetMap:
         for c in range(c1, c2 + 1)
         if (r, c) != (r1, c1)
     }
-    return SheetMap(content, frozenset(merges), frozenset(covered))
+    checks = tuple(pos for pos, what in content.items() if what == "check")
+    return SheetMap(content, frozenset(merges), frozenset(covered), checks)
 
 
 __all__ = [
