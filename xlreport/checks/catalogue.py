@@ -113,6 +113,10 @@ _KINDS = (
         "请删除表格以外的内容，把数据填到表格中对应的黄色单元格：表格以外的内容不会被汇总。",
     ),
     FindingKind(
+        "merge-changed", "error", _STRUCTURE, "合并单元格被改动",
+        "请单位改用下发的模板重新填写（不要取消或增加合并单元格）：合并会遮住单元格中的内容。",
+    ),
+    FindingKind(
         "label-changed", "error", _STRUCTURE, "表格中的固定文字被改动",
         "请把该单元格恢复为原文（法定格式的文字须逐字一致）。",
     ),
@@ -162,7 +166,11 @@ _KINDS = (
     ),
     FindingKind(
         "value-blank", "warning", _VALUE, "单元格为空",
-        "没有数据请填 0；空白在汇总时按 0 计算。",
+        "没有数据请填 0：有空白的报表汇总时默认不计入（汇总人确认空白即为 0 时可加 --blank-as-zero）。",
+    ),
+    FindingKind(
+        "return-empty", "error", _VALUE, "报表的填报单元格全部为空",
+        "请单位填写报表后重新报送（没有发生的事项填 0），不要报送空模板。",
     ),
     FindingKind(
         "value-text-number", "error", _VALUE, "数字被填成了文字",
@@ -193,8 +201,12 @@ _KINDS = (
         "按规定的小数位数填写（多余的位数请四舍五入）。",
     ),
     FindingKind(
-        "input-formula", "warning", _VALUE, "填报单元格中是公式",
-        "请直接填写数字，不要使用公式。",
+        "value-implausible", "warning", _VALUE, "数值异常大",
+        "请核实该数字（是否多输了 0、单位是否填错）；确实如此的无需修改。",
+    ),
+    FindingKind(
+        "input-formula", "error", _VALUE, "填报单元格中是公式",
+        "删除公式，直接填写数字：填报单元格中的公式及其保存的结果不予汇总。",
     ),
     FindingKind(
         "rule-broken", "error", _RULE, "不满足勾稽关系",

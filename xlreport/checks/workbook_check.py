@@ -72,6 +72,19 @@ def _judge_inputs(
     return judged, out
 
 
+def _all_blank(layout: Layout, found: list[Located]) -> list[Located]:
+    """A return with every input cell blank is not a report: one error in place of a
+    "blank" warning per cell."""
+    n = sum(1 for _ in layout.inputs())
+    empty = finding(
+        "return-empty",
+        f"全部 {n} 个填报单元格都是空白，这不是一份填好的报表（可能报送了空模板）。",
+        expected="填写好的报表",
+        found="空模板",
+    )
+    return [Located(empty), *(loc for loc in found if loc.finding.code != "value-blank")]
+
+
 def _prior(
     layout: Layout, identity: Identity, options: CheckOptions
 ) -> tuple[ReturnData | None, list[Located]]:
@@ -126,6 +139,9 @@ def check_workbook(
     views, structure = match_sheets(raw, layout, SUMMARY_SHEETS if summary else ())
     located += structure
     judged, value_findings = _judge_inputs(layout, views)
+    blanks = sum(1 for j in judged.values() if j.state == "blank")
+    if judged and blanks == len(judged):
+        value_findings = _all_blank(layout, value_findings)
     totals = check_totals(layout, views, judged, raw)
     located += totals.findings + value_findings
     prior, prior_findings = _prior(layout, identity, options)
@@ -151,6 +167,7 @@ def check_workbook(
         signoff=rec.signoff,
         saved_at=raw.modified,
         file_mtime=file_mtime,
+        blank_cells=blanks,
     )
     report = FileReport(
         path=path,

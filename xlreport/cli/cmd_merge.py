@@ -18,8 +18,9 @@ from xlreport.cli.app import SPEC_HELP, app, console, err_console
 from xlreport.errors import UsageError
 from xlreport.merge import MergeResult, merge_paths
 from xlreport.merge.model import STATUS_TEXT
-from xlreport.merge.report import next_steps, write_result_json
+from xlreport.merge.report import blank_as_zero_files, next_steps, write_result_json
 from xlreport.merge.run import Progress as ProgressFn
+from xlreport.merge.status import blank_note
 from xlreport.roster import load_roster
 from xlreport.safetext import printable
 from xlreport.spec import resolve_layout
@@ -106,13 +107,21 @@ def merge(
             "--allow-missing", help="名单中有单位未报送时仍按成功退出（汇总表注明为部分汇总）"
         ),
     ] = False,
+    blank_as_zero: Annotated[
+        bool,
+        typer.Option(
+            "--blank-as-zero", help="有空白单元格的报表也计入，空白按 0 计（默认不计入并列出）"
+        ),
+    ] = False,
 ) -> None:
     """汇总回收的报表：有错误的不计入，同一单位有多份不同报表时须用 --prefer 指定，生成可再次汇总的汇总表。"""
     if year is not None and not 2008 <= year <= 2100:
         raise UsageError(f"--year {year} 不是有效的报告年度", "例如 --year 2024")
     layout = resolve_layout(format_id, spec) if (format_id or spec) else None
     agencies = load_roster(roster) if roster is not None else None
-    options = CheckOptions(layout=layout, year=year, county=_county(county))
+    options = CheckOptions(
+        layout=layout, year=year, county=_county(county), blank_as_zero=blank_as_zero
+    )
     with _progress(not as_json) as progress:
         result = merge_paths(
             paths,
@@ -206,6 +215,10 @@ def render(result: MergeResult) -> None:
             )
         if len(f.differences) > 10:
             _say(f"    ……共 {len(f.differences)} 个单元格不同，详见汇总表“报送情况”。")
+    for f in blank_as_zero_files(result):
+        assert f.data is not None
+        who = f"（{f.code} {f.agency_name}）" if f.code or f.agency_name else ""
+        _say(f"空白按0计：{f.file_name}{who} {blank_note(f.data.blank_cells)}。", "yellow")
     for f in result.with_status("duplicate"):
         _say(f"重复文件（只计一次）：{f.file_name} 与 {f.instead} 完全相同。")
     for f in result.with_status("skipped"):

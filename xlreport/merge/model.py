@@ -21,13 +21,14 @@ FileStatus = Literal[
     "mismatch",  # another layout or year than the summary's
     "overlap",  # its agencies are already counted through another input
     "unidentified",  # no agency code and no agency name inside the workbook
+    "blank",  # input cells left blank, and merge was not told to count blanks as 0
     "unreadable",  # not a workbook xlreport can read
     "skipped",  # not checked at all: an Excel lock file ~$…, a hidden file, not a spreadsheet
 ]
 
 #: Statuses that mean "left out because something is wrong" (exit status 1).
 LEFT_OUT: frozenset[FileStatus] = frozenset(
-    {"error", "mismatch", "overlap", "unidentified", "unreadable", "conflict"}
+    {"error", "mismatch", "overlap", "unidentified", "unreadable", "conflict", "blank"}
 )
 
 #: The status of a file as the 报送情况 sheet and the terminal say it.
@@ -40,6 +41,7 @@ STATUS_TEXT: dict[FileStatus, str] = {
     "mismatch": "有错误未汇总",
     "overlap": "有错误未汇总",
     "unidentified": "有错误未汇总",
+    "blank": "有空白未汇总",
     "unreadable": "无法读取",
     "skipped": "未校验（跳过）",
 }
@@ -124,6 +126,7 @@ class AgencyRow:
     errors: int | None = None
     warnings: int | None = None
     note: str = ""
+    blanks: int | None = None  # blank input cells of the file (None: no file)
 
 
 @dataclass

@@ -26,6 +26,7 @@ def _file(f: FileOutcome) -> dict[str, Any]:
         "instead": f.instead,
         "errors": report.errors,
         "warnings": report.warnings,
+        "blank_cells": f.data.blank_cells if f.data else None,
         "differences": [
             {
                 "cell_id": d.cell_id,
@@ -93,6 +94,7 @@ def _agency(a: AgencyRow) -> dict[str, Any]:
         "saved_at": a.saved_at,
         "errors": a.errors,
         "warnings": a.warnings,
+        "blank_cells": a.blanks,
         "note": a.note,
     }
 
@@ -131,6 +133,8 @@ def _document(result: MergeResult, *, lazy: bool) -> dict[str, Any]:
             "conflicts": len(result.with_status("conflict")),
             "duplicates": len(result.with_status("duplicate")),
             "skipped": len(result.with_status("skipped")),
+            "blank": len(result.with_status("blank")),
+            "blank_as_zero": len(blank_as_zero_files(result)),
             "roster": result.roster_size,
             "missing": len(result.missing),
             "not_in_roster": len(result.not_in_roster),
@@ -154,6 +158,11 @@ def next_steps(result: MergeResult) -> list[str]:
             "把“未计入”的报表退回单位修改（可运行 xlreport check 文件 --annotate 文件夹 "
             "生成标注了问题单元格的退回件），收回后重新运行 xlreport merge。"
         )
+    if result.with_status("blank"):
+        steps.append(
+            "有空白的报表未计入：请单位补填（没有的填 0）；如确认空白即为 0，"
+            "可加 --blank-as-zero 重新汇总（报送情况中会注明按 0 计的空白格数）。"
+        )
     if result.missing:
         steps.append(
             f"催报未报送的 {len(result.missing)} 个单位，收到后重新运行 xlreport merge"
@@ -171,3 +180,8 @@ def next_steps(result: MergeResult) -> list[str]:
             "把各地汇总表再次汇总。"
         )
     return steps
+
+
+def blank_as_zero_files(result: MergeResult) -> list[FileOutcome]:
+    """Counted returns with blank input cells (merge --blank-as-zero took them as 0)."""
+    return [f for f in result.merged if f.data is not None and f.data.blank_cells]

@@ -214,6 +214,7 @@ def merge_checked(
         prefer=prefer,
         explicit=explicit,
         county=options.county,
+        blank_as_zero=options.blank_as_zero,
     )
     status = roster_status(sel.files, roster)
     result = MergeResult(

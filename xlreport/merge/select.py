@@ -89,6 +89,7 @@ def select_returns(
     prefer: Collection[str] = (),
     explicit: Collection[str] = (),
     county: str | None = None,
+    blank_as_zero: bool = False,
 ) -> Selection:
     """Decide for every input whether it counts; ``layout``/``year`` default to the most
     common among the returns without errors (ties: the later year, the larger layout id).
@@ -171,6 +172,8 @@ def select_returns(
         layout,
     )
     counted = _drop_overlaps(ordered, latest, outcomes)
+    if not blank_as_zero:
+        counted = _drop_blanks(ordered, counted, outcomes)
     for i in counted:
         outcomes[i] = FileOutcome(ordered[i], "merged")
     files = [outcomes[i] for i in range(len(ordered))]
@@ -320,4 +323,24 @@ def _one_county(
             f"“{ours or '未指定县（区）'}”，未汇总；如确应汇总，请用 --county 指定本次汇总的县（区）"
         )
         outcomes[i] = FileOutcome(ordered[i], "mismatch", reason, reason_code="county-conflict")
+    return keep
+
+
+def _drop_blanks(
+    ordered: Sequence[CheckedFile], idx: list[int], outcomes: dict[int, FileOutcome]
+) -> list[int]:
+    """A return with blank input cells is not counted unless merge is told to take blanks
+    as 0 (``--blank-as-zero``): blank is not a number, and saying 0 is the agency's call."""
+    keep: list[int] = []
+    for i in idx:
+        data = ordered[i].data
+        assert data is not None
+        if not data.blank_cells:
+            keep.append(i)
+            continue
+        reason = (
+            f"有{data.blank_cells}个填报单元格为空白，未计入汇总：请单位补填（没有的填 0）；"
+            "如确认空白即为 0，可加 --blank-as-zero 重新汇总"
+        )
+        outcomes[i] = FileOutcome(ordered[i], "blank", reason)
     return keep

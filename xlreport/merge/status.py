@@ -27,11 +27,17 @@ _RANK: dict[FileStatus, int] = {
     "mismatch": 3,
     "overlap": 3,
     "unidentified": 3,
+    "blank": 3,
     "unreadable": 5,
     "skipped": 5,
 }
 _RANK_COVERED = 0
 _RANK_MISSING = 6
+
+
+def blank_note(blanks: int) -> str:
+    """How a counted return with blank cells is described (merge --blank-as-zero)."""
+    return f"空白{blanks}格（按0计）"
 
 
 @dataclass
@@ -78,6 +84,8 @@ def roster_status(files: Sequence[FileOutcome], roster: Mapping[str, str] | None
                 note = f"汇总表，含{len(coverage(data))}个单位"
             if roster is not None and code not in roster:
                 note = (note + "；" if note else "") + "该单位不在报送名单中，已计入汇总，请核实"
+        if f.status == "merged" and data is not None and data.blank_cells:
+            note = (note + "；" if note else "") + blank_note(data.blank_cells)
         ours = f.status == "skipped"  # e.g. our own earlier summary: no roster matter
         if roster is not None and code and code not in roster and data is not None and not ours:
             not_in[code] = name
@@ -92,6 +100,7 @@ def roster_status(files: Sequence[FileOutcome], roster: Mapping[str, str] | None
             errors=f.checked.report.errors,
             warnings=f.checked.report.warnings,
             note=note,
+            blanks=data.blank_cells if data is not None else None,
         )
         ranked.append(((1 if not code else 0, code, _RANK[f.status], f.file_name, f.sha256), row))
 

@@ -31,9 +31,23 @@ def a1(r: int, c: int) -> str:
     return f"{col_letter(c)}{r + 1}"
 
 
+#: Excel keeps 15 significant digits: no bound of a value type may need more.
+EXCEL_DIGITS = 15
+
+
+def digits_ceiling(decimals: int) -> Decimal:
+    """The largest number with ``decimals`` decimals that Excel holds exactly (15 digits)."""
+    return Decimal(10) ** (EXCEL_DIGITS - decimals) - Decimal(1).scaleb(-decimals)
+
+
 @dataclass(frozen=True)
 class ValueType:
-    """What an input cell may hold."""
+    """What an input cell may hold.
+
+    ``limit``: no value of this type is larger in size (an error above it, whatever
+    ``min``/``max`` say); ``plausible``: a value larger in size is possible but needs
+    checking (a warning naming the bound); None: no such warning.
+    """
 
     key: str
     kind: Literal["integer", "decimal"]
@@ -42,6 +56,8 @@ class ValueType:
     decimals: int
     unit: str
     label: str
+    limit: Decimal = field(default_factory=lambda: digits_ceiling(0))
+    plausible: Decimal | None = None
 
 
 @dataclass(frozen=True)
