@@ -274,3 +274,43 @@ def test_any_finite_number_stored_in_a_real_file_is_checked_without_a_crash(
         assert merged[cell] == 2 * got
     else:
         assert any(f.severity == "error" for f in judged), judged
+
+
+# --- a summary's sums are not held to one return's bounds ------------------------------------
+
+
+def test_summary_sums_beyond_a_returns_limit_check_clean_and_merge_upward(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Two returns of 600,000,000 (implausible, but within a return's limit) make a county
+    summary of 1,200,000,000 — above a return's limit, yet a correct sum: the summary checks
+    without a bound finding, and two such summaries merge upward into 2,400,000,000."""
+    cid = "a20_6.penalty.decisions"
+    vt = LAYOUT.cells[cid].type
+    big = Decimal(600_000_000)
+    assert vt.plausible is not None and vt.plausible < big <= vt.limit < 2 * big
+    counties = []
+    for n, county in enumerate(("甲", "乙")):
+        inbox = tmp_path / county
+        inbox.mkdir()
+        for i in range(2):
+            values = dict(real_inputs(LAYOUT))
+            values[cid] = big
+            who = ident(LAYOUT, code=f"{county}{i}", name=f"{county}县第{i}局")
+            (inbox / f"{i}.xlsx").write_bytes(build(LAYOUT, values, who))
+        out = tmp_path / f"{county}县汇总.xlsx"
+        argv = ["merge", str(inbox), "--out", str(out), "--name", f"{county}县", "--code", f"C{n}"]
+        code, text = _cli(argv, capsys)
+        assert code == 0, text
+        summary = check_file(out, CheckOptions(year=YEAR))
+        bound_codes = {"value-out-of-range", "value-implausible"}
+        assert not [f for f in summary.report.findings if f.code in bound_codes]
+        assert summary.report.status == "ok", summary.report.findings
+        assert summary.data is not None and summary.data.values[cid] == 2 * big
+        counties.append(out)
+    city = tmp_path / "市汇总.xlsx"
+    code, text = _cli(["merge", *map(str, counties), "--out", str(city), "--name", "某市"], capsys)
+    assert code == 0, text
+    merged = check_file(city, CheckOptions(year=YEAR))
+    assert merged.report.status == "ok", merged.report.findings
+    assert merged.data is not None and merged.data.values[cid] == 4 * big

@@ -7,7 +7,7 @@ objects, which :mod:`xlreport.spec.loader` builds from a data file in ``template
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Literal
 
@@ -58,6 +58,11 @@ class ValueType:
     label: str
     limit: Decimal = field(default_factory=lambda: digits_ceiling(0))
     plausible: Decimal | None = None
+
+    def for_summary(self) -> ValueType:
+        """This type in a summary: a sum of many returns may pass one return's limit and
+        plausibility bound (a province adds up millions), never what Excel holds exactly."""
+        return replace(self, limit=digits_ceiling(self.decimals), plausible=None)
 
 
 @dataclass(frozen=True)
