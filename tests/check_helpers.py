@@ -20,7 +20,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from realdata import load_real_report, real_report_inputs
 
 from xlreport.checks import CheckedFile, CheckOptions, check_file
-from xlreport.identity import Identity
+from xlreport.identity import Identity, template_id_of
 from xlreport.spec import builtin_layouts
 from xlreport.spec.model import Layout
 from xlreport.writer import build_workbook
@@ -55,7 +55,7 @@ def ident(
         agency_name=name,
         agency_type="部门" if code else "",
         kind="summary" if kind == "summary" else "return",
-        template_id=f"tid-{code}",
+        template_id=template_id_of(layout.fingerprint, year, "测试县", code),
         county="测试县",
     )
 

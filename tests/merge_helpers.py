@@ -14,7 +14,7 @@ from xml.etree import ElementTree as ET
 
 from xlreport.checks.model import CheckedFile, ReturnData
 from xlreport.findings import FileReport, Finding
-from xlreport.identity import Identity
+from xlreport.identity import Identity, template_id_of
 from xlreport.spec.model import Layout
 
 NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
@@ -40,7 +40,7 @@ def ident(
         agency_name=name or f"单位{code}",
         agency_type="汇总" if kind == "summary" else "部门",
         kind="summary" if kind == "summary" else "return",
-        template_id=f"tid-{code}",
+        template_id=template_id_of(layout.fingerprint, year, "测试县", code),
         county="测试县",
         contributors=contributors,
     )

@@ -255,7 +255,8 @@ def test_findings_doc_is_generated_and_up_to_date() -> None:
 def test_every_code_in_the_source_is_catalogued_and_every_catalogued_code_used() -> None:
     source = "".join(
         p.read_text(encoding="utf-8")
-        for p in (ROOT / "xlreport" / "checks").glob("*.py")
+        for folder in ("checks", "merge")  # merge refusals are catalogued too (issue 10)
+        for p in (ROOT / "xlreport" / folder).glob("*.py")
         if p.name != "catalogue.py"
     )
     used = set(re.findall(r'"([a-z]+(?:-[a-z]+)+)"', source))
@@ -287,3 +288,20 @@ def test_file_names_and_cell_text_cannot_drive_the_terminal(tmp_path: Path) -> N
     doc = json.loads(run_cli(str(path), "--json", cwd=tmp_path).stdout)
     assert doc["files"][0]["path"] == str(path)
     assert any(f["found"] == values["s3.open.natural"] for f in doc["files"][0]["findings"])
+
+
+def test_county_option_checks_whose_template_it_is(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """issue 10: ``check --county`` refuses a neighbouring county's template (same codes)."""
+    monkeypatch.setenv("PYTHONPATH", str(ROOT))  # this checkout's xlreport, whatever is installed
+    (tmp_path / "r.xlsx").write_bytes(build(LAYOUT, real_inputs(LAYOUT)))  # made for 测试县
+    r = run_cli("r.xlsx", "--county", "邻县", "--json", cwd=tmp_path)
+    assert r.returncode == 1
+    found = [f for f in json.loads(r.stdout)["files"][0]["findings"] if f["severity"] == "error"]
+    assert [(f["code"], f["expected"], f["found"]) for f in found] == [
+        ("county-mismatch", "邻县", "测试县")
+    ]
+    assert run_cli("r.xlsx", "--county", " 测试县 ", cwd=tmp_path).returncode == 0
+    r = run_cli("r.xlsx", "--county", " ", cwd=tmp_path)
+    assert r.returncode == 2 and "--county 不能为空" in r.stdout + r.stderr

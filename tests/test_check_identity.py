@@ -18,6 +18,7 @@ from xlreport.identity import (
     SIGNOFF_ROW,
     SIGNOFF_VALUE_COL,
     SUMMARY_SHEETS,
+    template_id_of,
 )
 from xlreport.spec.model import a1
 
@@ -59,9 +60,19 @@ def test_layout_other_than_asked_is_an_error_and_the_rest_still_checked(tmp_path
 
 
 def test_layout_version_differs_is_an_error(tmp_path: Path) -> None:
-    stale = replace(ident(LAYOUT), layout_fingerprint="0123456789abcdef")
+    # a template made by an earlier version of the layout: its own identity is consistent
+    old = replace(ident(LAYOUT), layout_fingerprint="0123456789abcdef")
+    stale = replace(
+        old, template_id=template_id_of(old.layout_fingerprint, YEAR, old.county, "A01")
+    )
     checked = check_bytes(tmp_path, build(LAYOUT, identity=stale))
     assert errors(checked) == [("layout-version-mismatch", "", "")]
+    # the fingerprint alone edited: the template id no longer matches either
+    checked = check_bytes(tmp_path, build(LAYOUT, identity=old))
+    assert sorted(errors(checked)) == [
+        ("layout-version-mismatch", "", ""),
+        ("template-id-mismatch", "", ""),
+    ]
 
 
 def _set_identity(wb: openpyxl.Workbook, key: str, value: str, *, names: bool = True) -> None:
@@ -132,8 +143,13 @@ def test_agency_not_in_roster_and_name_differing(tmp_path: Path) -> None:
     assert errors(checked) == [("agency-not-in-roster", GUIDE_SHEET, _guide_cell("agency_code"))]
     options = CheckOptions(year=YEAR, roster_codes={"A01": "县测试局（新名称）"})
     checked = check_bytes(tmp_path, build(LAYOUT), options)
+    # issue 10: a name that differs from the roster's is an error (another agency's return,
+    # or a code typed wrong), no longer a warning
+    assert errors(checked) == [("agency-name-differs", GUIDE_SHEET, _guide_cell("agency_name"))]
+    # the same name written with full-width brackets or a stray space is the same name
+    options = CheckOptions(year=YEAR, roster_codes={"A01": "县 测试局"})
+    checked = check_bytes(tmp_path, build(LAYOUT), options)
     assert errors(checked) == []
-    assert codes(checked, "warning") == ["agency-name-differs"]
 
 
 def test_generic_template_needs_the_agency_name(tmp_path: Path) -> None:

@@ -49,8 +49,10 @@ SIGNED = layout_of("gov-2019").types["signed"]
         (RawCell("e", "#REF!"), "invalid", "value-not-number", None, "非负整数"),
         (RawCell("n", "2.5"), "invalid", "value-not-integer", None, "非负整数"),
         (RawCell("n", "-3"), "invalid", "value-negative", None, "不小于 0"),
-        (RawCell("n", "7", "3+4"), "ok", "input-formula", Decimal(7), "7"),
-        (RawCell("n", None, "3+4"), "blank", "value-blank", None, "0 或其他非负整数"),
+        (RawCell("n", "7", "3+4"), "invalid", "input-formula", None, "非负整数"),
+        (RawCell("n", "100", "3+4"), "invalid", "input-formula", None, "非负整数"),
+        (RawCell("n", None, "3+4"), "invalid", "input-formula", None, "非负整数"),
+        (RawCell("str", "x", 'A1&"x"'), "invalid", "input-formula", None, "非负整数"),
     ],
 )
 def test_judging_a_count_cell(

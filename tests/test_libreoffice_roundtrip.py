@@ -33,7 +33,7 @@ from realdata import (
     synthetic_inputs,
 )
 
-from xlreport.identity import META_SHEET, NAME_OF_KEY, Identity
+from xlreport.identity import META_SHEET, NAME_OF_KEY, Identity, template_id_of
 from xlreport.reader import read_xlsx
 from xlreport.spec import builtin_layouts
 from xlreport.spec.model import Layout
@@ -70,7 +70,7 @@ def _prepare(layout_id: str, report_name: str, tmp: Path) -> tuple[Typed, Job]:
         layout_version=layout.version,
         layout_fingerprint=layout.fingerprint,
         year=int(report["year"]),
-        template_id=f"roundtrip-{layout.id}",
+        template_id=template_id_of(layout.fingerprint, int(report["year"]), "测试县", ""),
         county="测试县",
     )
     m = match_real_report(report, layout)

@@ -63,8 +63,13 @@ def test_roster_lists_the_missing_agency(
 ) -> None:
     argv = [str(inbox), "--out", str(tmp_path / "s.xlsx"), "--roster", str(tmp_path / "名单.csv")]
     code, text, _err = run(argv, capsys)
-    assert code == 0
+    # issue 10: an agency of the roster missing is no complete merge: exit 1, said so
+    assert code == 1
     assert "未报送（1/4）：从未报送局（A9）" in text
+    assert "汇总不完整" in text and "--allow-missing" in text
+    code, text, _err = run([*argv, "--allow-missing"], capsys)
+    assert code == 0
+    assert "未报送（1/4）：从未报送局（A9）" in text and "部分汇总" in text
 
 
 def test_a_file_left_out_exits_1(
@@ -134,3 +139,15 @@ def test_many_files_with_progress_display(
         (tmp_path / f"{i}.xlsx").write_bytes(data)
     code, text, _err = run([str(tmp_path), "--out", str(tmp_path / "out" / "s.xlsx")], capsys)
     assert code == 0 and "计入 22 份" in text
+
+
+def test_prefer_must_name_an_input(
+    inbox: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    stray = tmp_path / "别处.xlsx"
+    stray.write_bytes((inbox / "单位0.xlsx").read_bytes())
+    argv = [str(inbox), "--out", str(tmp_path / "s.xlsx"), "--prefer", str(stray)]
+    code, text, err = run(argv, capsys)
+    said = text + err
+    assert code == 2 and "--prefer 给出的文件" in said and "不在本次汇总的输入中" in said
+    assert not (tmp_path / "s.xlsx").exists()

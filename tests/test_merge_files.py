@@ -71,7 +71,8 @@ def test_flat_merge_is_the_exact_sum_and_passes_check(folder: Path, tmp_path: Pa
     before = digest_tree(folder)
     out = tmp_path / "县汇总.xlsx"
     result = merge_paths([folder], out, OPTIONS, roster=roster(1), name="某某县", workers=2)
-    assert result.exit_code == 0, [(f.file_name, f.reason) for f in result.left_out]
+    assert not result.left_out, [(f.file_name, f.reason) for f in result.left_out]
+    assert result.exit_code == 1  # one roster agency missing (issue 10)
     assert digest_tree(folder) == before  # inputs never modified
     assert result.missing == [(f"A{N:02d}", f"单位A{N:02d}")]
     values = agency_values()
@@ -120,9 +121,12 @@ def test_return_also_counted_in_a_summary_is_left_out(folder: Path, tmp_path: Pa
     merge_paths(files[:4], tmp_path / "county.xlsx", OPTIONS, name="甲县")
     result = merge_paths([tmp_path / "county.xlsx", files[0]], tmp_path / "city.xlsx", OPTIONS)
     by_name = {f.file_name: f for f in result.files}
-    assert by_name["county.xlsx"].status == "merged"
+    # issue 10: a summary is never mixed with a return it contains: both are refused
+    assert by_name["county.xlsx"].status == "overlap"
     assert by_name[files[0].name].status == "overlap"
-    assert result.exit_code == 1
+    assert by_name["county.xlsx"].reason_code == "summary-overlap"
+    assert files[0].name in by_name["county.xlsx"].reason
+    assert result.exit_code == 2  # nothing left to merge
 
 
 def test_duplicates_and_superseded_returns(folder: Path, tmp_path: Path) -> None:
@@ -132,7 +136,18 @@ def test_duplicates_and_superseded_returns(folder: Path, tmp_path: Path) -> None
     changed = dict(agency_values()["A04"])
     changed["a20_5.permit.decisions"] = changed.get("a20_5.permit.decisions", Decimal(0)) + 7
     write_return(inbox / "A04-更正.xlsx", "A04", changed, mtime=1_736_100_000)  # arrived later
+    # issue 10: the later file time decides nothing: two differing versions are a conflict
     result = merge_paths([inbox], tmp_path / "s.xlsx", OPTIONS)
+    by_name = {f.file_name: f for f in result.files}
+    assert by_name["A03的报表 (1).xlsx"].status == "duplicate"
+    for name in ("A04-更正.xlsx", "A04的报表.xlsx"):
+        assert (
+            by_name[name].status == "conflict" and by_name[name].reason_code == "version-conflict"
+        )
+    assert result.exit_code == 1
+    assert "A04" not in (result.identity.contributors if result.identity else ())
+    # --prefer names the version that counts
+    result = merge_paths([inbox], tmp_path / "s.xlsx", OPTIONS, prefer=[inbox / "A04-更正.xlsx"])
     by_name = {f.file_name: f for f in result.files}
     assert by_name["A03的报表 (1).xlsx"].status == "duplicate"
     assert by_name["A04-更正.xlsx"].status == "merged"

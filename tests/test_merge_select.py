@@ -1,4 +1,5 @@
-"""Which input counts: errors, layout and year, duplicates, superseded returns, overlaps."""
+"""Which input counts: errors, layout and year, duplicates, versions (conflict or --prefer),
+overlaps."""
 
 from __future__ import annotations
 
@@ -13,9 +14,10 @@ from merge_helpers import checked, random_values, unreadable
 
 from xlreport.merge.model import FileOutcome
 from xlreport.merge.naming import derived_code
-from xlreport.merge.select import recency, saved_timestamp, select_returns
+from xlreport.merge.select import select_returns
 from xlreport.merge.status import NOT_IN_ROSTER, roster_status
 from xlreport.merge.sums import merge_values
+from xlreport.merge.versions import near, near_pairs
 from xlreport.spec import resolve_layout
 
 L = resolve_layout("gov-2021")
@@ -86,41 +88,71 @@ def test_byte_identical_files_count_once() -> None:
     assert len(sel.counted) == 1
 
 
-def test_the_return_saved_last_counts_and_the_differences_are_listed() -> None:
+def test_two_differing_versions_are_a_conflict_whatever_their_times() -> None:
+    # issue 10: the saved time decided before (LibreOffice 7.4 writes local time as UTC,
+    # PC clocks are wrong): now neither counts, both are named with the cells that differ
     old = checked(L, "A", V1, path="/in/z-final.xlsx", saved_at="2025-01-03T08:00:00Z", mtime=9e9)
     new = checked(L, "A", V2, path="/in/a-draft.xlsx", saved_at="2025-01-05T08:00:00Z", mtime=1.0)
-    sel = select_returns([old, new], L, 2024)
+    other = checked(L, "B", V1, path="/in/b.xlsx")
+    sel = select_returns([old, new, other], L, 2024)
     f = by_name(sel.files)
-    assert f["a-draft.xlsx"].status == "merged"  # saved later, whatever the file time
-    sup = f["z-final.xlsx"]
-    assert sup.status == "superseded" and sup.instead == "a-draft.xlsx"
+    for name, twin in (("z-final.xlsx", "a-draft.xlsx"), ("a-draft.xlsx", "z-final.xlsx")):
+        c = f[name]
+        assert c.status == "conflict" and c.left_out and c.reason_code == "version-conflict"
+        assert twin in c.reason and "--prefer" in c.reason and c.instead == twin
+        assert [d.cell_id for d in c.differences] == ["s3.new.natural"]
+    assert "5→7" in f["z-final.xlsx"].reason
+    assert [d.identity.agency_code for d in sel.counted] == ["B"]
+    # 报送情况 lists every differing cell, and what to do
+    row = next(r for r in roster_status(sel.files, None).rows if r.file_name == "z-final.xlsx")
+    assert row.status == "版本冲突未汇总" and "a-draft.xlsx" in row.note
+    assert "5→7" in row.note and row.note.endswith("或用 --prefer 指定以哪份为准")
+
+
+def test_prefer_resolves_a_conflict_and_the_others_are_superseded() -> None:
+    old = checked(L, "A", V1, path="/in/z-final.xlsx", saved_at="2025-01-03T08:00:00Z")
+    new = checked(L, "A", V2, path="/in/a-draft.xlsx", saved_at="2025-01-05T08:00:00Z")
+    draft = checked(L, "A", V2, path="/in/draft-with-errors.xlsx", errors=3)
+    sel = select_returns([old, new, draft], L, 2024, prefer={"/in/z-final.xlsx"})
+    f = by_name(sel.files)
+    assert f["z-final.xlsx"].status == "merged"
+    for name in ("a-draft.xlsx", "draft-with-errors.xlsx"):
+        sup = f[name]
+        assert sup.status == "superseded" and not sup.left_out and sup.instead == "z-final.xlsx"
+        assert "--prefer" in sup.reason
+    sup = f["a-draft.xlsx"]
     assert [(d.cell_id, d.kept, d.replaced) for d in sup.differences] == [
-        ("s3.new.natural", "7", "5")
+        ("s3.new.natural", "5", "7")
     ]
     d = sup.differences[0]
     assert d.cell == L.cells["s3.new.natural"].a1 and d.sheet == L.sheet("s3").name
     assert "自然人" in d.col_label and "本年新收" in d.row_label
-    assert "保存时间更晚" in sup.reason and "5→7" in sup.reason
+    assert [d.values for d in sel.counted] == [V1]
 
 
-def test_file_time_then_path_break_ties() -> None:
-    a = checked(L, "A", V1, path="/in/1.xlsx", saved_at="2025-01-01T00:00:00Z", mtime=200.0)
-    b = checked(L, "A", V2, path="/in/2.xlsx", saved_at="2025-01-01T00:00:00Z", mtime=100.0)
-    assert by_name(select_returns([a, b], L, 2024).files)["1.xlsx"].status == "merged"
-    c = checked(L, "A", V2, path="/in/3.xlsx", saved_at="2025-01-01T00:00:00Z", mtime=200.0)
-    f = by_name(select_returns([c, a], L, 2024).files)
-    assert f["3.xlsx"].status == "merged" and f["1.xlsx"].status == "superseded"
+def test_an_erroneous_draft_beside_a_valid_return_keeps_its_error_without_prefer() -> None:
+    draft = checked(L, "A", V1, path="/in/a-old.xlsx", errors=2)
+    final = checked(L, "A", V2, path="/in/a-new.xlsx")
+    f = by_name(select_returns([draft, final], L, 2024).files)
+    # left out and named (exit 1) until the clerk says the valid one counts (--prefer)
+    assert f["a-new.xlsx"].status == "merged" and f["a-old.xlsx"].status == "error"
+    # last year's return of the same agency is no version of this year's
+    last_year = checked(L, "A", V1, path="/in/a-2023.xlsx", year=2023)
+    f = by_name(select_returns([last_year, final], L, 2024).files)
+    assert f["a-new.xlsx"].status == "merged" and f["a-2023.xlsx"].status == "mismatch"
 
 
-def test_saved_time_parsing() -> None:
-    assert saved_timestamp("") == float("-inf")
-    assert saved_timestamp("garbage") == float("-inf")
-    assert saved_timestamp("2025-01-01T00:00:00Z") == saved_timestamp("2025-01-01T08:00:00+08:00")
-    a = checked(L, "A", V1, saved_at="2025-01-01T00:00:00Z").data
-    assert a is not None and recency(a)[0] > saved_timestamp("2024-12-31T23:59:59Z")
+def test_two_preferred_versions_of_one_agency_stay_a_conflict() -> None:
+    a = checked(L, "A", V1, path="/in/1.xlsx")
+    b = checked(L, "A", V2, path="/in/2.xlsx")
+    f = by_name(select_returns([a, b], L, 2024, prefer={"/in/1.xlsx", "/in/2.xlsx"}).files)
+    assert f["1.xlsx"].status == f["2.xlsx"].status == "conflict"
+    assert "只能指定其中一份" in f["1.xlsx"].reason
 
 
-def test_summary_and_direct_return_of_the_same_agency_are_not_double_counted() -> None:
+def test_a_summary_is_never_mixed_with_the_returns_it_contains() -> None:
+    # issue 10: an old summary left in the folder outranked corrected returns; now the mix
+    # is refused: neither the summary nor the returns of its agencies count
     county = checked(
         L, "XCOUNTY", V1, path="/c/county.xlsx", kind="summary", contributors=("A", "B")
     )
@@ -128,19 +160,69 @@ def test_summary_and_direct_return_of_the_same_agency_are_not_double_counted() -
     other = checked(L, "C", V2, path="/c/c.xlsx")
     sel = select_returns([direct, other, county], L, 2024)
     f = by_name(sel.files)
-    assert f["county.xlsx"].status == "merged"
     assert f["c.xlsx"].status == "merged"
-    assert f["b.xlsx"].status == "overlap"
-    assert "B" in f["b.xlsx"].reason and "county.xlsx" in f["b.xlsx"].reason
-    assert f["b.xlsx"].left_out
+    for name, partner in (("county.xlsx", "b.xlsx"), ("b.xlsx", "county.xlsx")):
+        assert f[name].status == "overlap" and f[name].left_out
+        assert f[name].reason_code == "summary-overlap"
+        assert partner in f[name].reason and "B" in f[name].reason
+    assert [d.identity.agency_code for d in sel.counted] == ["C"]
 
 
-def test_overlapping_summaries() -> None:
+def test_overlapping_summaries_are_both_refused() -> None:
     s1 = checked(L, "S1", V1, path="/s1.xlsx", kind="summary", contributors=("A", "B", "C"))
     s2 = checked(L, "S2", V2, path="/s2.xlsx", kind="summary", contributors=("C", "D"))
     f = by_name(select_returns([s2, s1], L, 2024).files)
-    assert f["s1.xlsx"].status == "merged"  # the larger summary is kept
-    assert f["s2.xlsx"].status == "overlap" and "C" in f["s2.xlsx"].reason
+    assert f["s1.xlsx"].status == f["s2.xlsx"].status == "overlap"
+    assert "C" in f["s2.xlsx"].reason and "s1.xlsx" in f["s2.xlsx"].reason
+
+
+def test_summaries_with_one_code_and_other_contributors_never_replace_each_other() -> None:
+    # two batch summaries of one county (same --name, so the same code), disjoint: both count
+    b1 = checked(L, "XQ", V1, path="/batch1.xlsx", kind="summary", contributors=("A", "B"))
+    b2 = checked(L, "XQ", V2, path="/batch2.xlsx", kind="summary", contributors=("C",))
+    sel = select_returns([b1, b2], L, 2024)
+    assert {f.status for f in sel.files} == {"merged"}
+    assert merge_values(L, (d.values for d in sel.counted)) == merge_values(L, [V1, V2])
+    # sharing an agency: refused, not replaced
+    b3 = checked(L, "XQ", V2, path="/batch3.xlsx", kind="summary", contributors=("B", "C"))
+    f = by_name(select_returns([b1, b3], L, 2024).files)
+    assert f["batch1.xlsx"].status == f["batch3.xlsx"].status == "overlap"
+    assert "--code" in f["batch1.xlsx"].reason  # two districts of one name: give codes
+    # the same contributors and other figures: two versions of one summary, a conflict
+    b4 = checked(L, "XQ", V2, path="/batch4.xlsx", kind="summary", contributors=("A", "B"))
+    f = by_name(select_returns([b1, b4], L, 2024).files)
+    assert f["batch1.xlsx"].status == f["batch4.xlsx"].status == "conflict"
+    f = by_name(select_returns([b1, b4], L, 2024, prefer={"/batch4.xlsx"}).files)
+    assert f["batch4.xlsx"].status == "merged" and f["batch1.xlsx"].status == "superseded"
+
+
+def test_own_summary_in_a_folder_is_skipped_but_never_when_named() -> None:
+    own = checked(L, "XOWN", V1, path="/in/汇总.xlsx", kind="summary", contributors=("A",))
+    a = checked(L, "A", V1, path="/in/a.xlsx")
+    f = by_name(select_returns([own, a], L, 2024, own_code="XOWN").files)
+    assert f["汇总.xlsx"].status == "skipped" and f["a.xlsx"].status == "merged"
+    st_ = roster_status(select_returns([own, a], L, 2024, own_code="XOWN").files, {"A": "甲"})
+    assert st_.not_in_roster == []  # our own output is no roster matter
+    f = by_name(
+        select_returns([own, a], L, 2024, own_code="XOWN", explicit={"/in/汇总.xlsx"}).files
+    )
+    assert f["汇总.xlsx"].status == "overlap" and f["a.xlsx"].status == "overlap"
+
+
+def test_returns_of_another_county_are_left_out_without_county() -> None:
+    ours = [checked(L, c, V1, path=f"/{c}.xlsx") for c in ("A", "B")]
+    theirs = checked(L, "C", V2, path="/c.xlsx")
+    assert theirs.data is not None
+    theirs.data.identity = replace(theirs.data.identity, county="邻县")
+    sel = select_returns([*ours, theirs], L, 2024)
+    f = by_name(sel.files)
+    assert f["c.xlsx"].status == "mismatch" and f["c.xlsx"].reason_code == "county-conflict"
+    assert "邻县" in f["c.xlsx"].reason and "--county" in f["c.xlsx"].reason
+    # with --county the check has already judged it (county-mismatch): no vote here
+    assert (
+        by_name(select_returns([*ours, theirs], L, 2024, county="测试县").files)["c.xlsx"].status
+        == "merged"
+    )
 
 
 def test_generic_template_return_is_identified_by_its_name() -> None:
@@ -154,6 +236,35 @@ def test_generic_template_return_is_identified_by_its_name() -> None:
     assert select_returns([nameless], L, 2024).files[0].status == "unidentified"
 
 
+def test_generic_names_are_normalised_and_near_names_are_one_agency() -> None:
+    a = checked(L, "", V1, path="/g1.xlsx", name="某某乡人民政府（办公室）")
+    spaced = checked(L, "", V1, path="/g2.xlsx", name="某某乡 人民政府(办公室)")
+    assert a.data and spaced.data
+    spaced.data.sha256 = "other-bytes"  # a different file, the same name written otherwise
+    f = by_name(select_returns([a, spaced], L, 2024).files)
+    assert f["g1.xlsx"].status == f["g2.xlsx"].status == "conflict"  # one agency, not two
+    assert f["g1.xlsx"].code == f["g2.xlsx"].code == derived_code("某某乡人民政府(办公室)")
+    typo = checked(L, "", V2, path="/g3.xlsx", name="某某乡人民政府（办公室")
+    f = by_name(select_returns([a, typo], L, 2024).files)
+    assert f["g1.xlsx"].status == f["g3.xlsx"].status == "conflict"
+    assert f["g3.xlsx"].reason_code == "name-near-duplicate" and "--roster" in f["g3.xlsx"].reason
+    sel = select_returns([a, typo], L, 2024, prefer={"/g3.xlsx"})
+    f = by_name(sel.files)
+    assert f["g3.xlsx"].status == "merged" and f["g1.xlsx"].status == "superseded"
+    far = checked(L, "", V2, path="/g4.xlsx", name="某某镇人民政府（办公室）")
+    f = by_name(select_returns([a, far], L, 2024).files)
+    assert f["g1.xlsx"].status == f["g4.xlsx"].status == "merged"
+
+
+def test_near_names() -> None:
+    assert near("某某乡人民政", "某某乡人民政府") and near("县教育局", "县教育体育局")
+    assert not near("某某镇人民政府", "某某乡人民政府")  # a character replaced: two towns
+    assert not near("县财政局", "县财政局") and not near("县财政局", "县财政局办公室")
+    assert not near("乡", "乡政府")  # too short to tell
+    names = ["县教育局", "县教育体育局", "县财政局", "城关镇", "城南镇", "县财政局办"]
+    assert near_pairs(names) == [("县教育体育局", "县教育局"), ("县财政局", "县财政局办")]
+
+
 def test_roster_statuses() -> None:
     roster = {"A": "甲局", "B": "乙局", "C": "丙局", "D": "丁局", "E": "戊局"}
     files = [
@@ -164,7 +275,7 @@ def test_roster_statuses() -> None:
         checked(L, "Z", V1, path="/z.xlsx"),
         unreadable("/junk.xlsx"),
     ]
-    sel = select_returns(files, L, 2024)
+    sel = select_returns(files, L, 2024, prefer={"/b-new.xlsx"})
     st_ = roster_status(sel.files, roster)
     rows = [(r.code, r.status, r.file_name) for r in st_.rows]
     assert rows == [

@@ -72,15 +72,19 @@ def test_inputs_unlocked_and_validated_everything_else_locked(layout_id: str) ->
                 dv = validated[cell.a1]
                 assert dv.prompt and dv.error and dv.errorTitle and dv.promptTitle
                 assert dv.errorStyle in (None, "stop")
+                limit = cell.type.limit  # the layout's hard bound, from templates/*.toml
                 if cell.type.kind == "integer":
                     assert dv.type == "whole"
+                    assert dv.operator in (None, "between")
+                    assert int(dv.formula2) == limit
                     if cell.type.min == 0:
-                        assert dv.operator == "greaterThanOrEqual" and dv.formula1 == "0"
+                        assert dv.formula1 == "0"
                     else:
-                        assert dv.operator in (None, "between") and int(dv.formula1) < 0
+                        assert int(dv.formula1) == -limit
                 else:
                     assert dv.type == "custom"
                     assert f"ROUND({cell.a1},{cell.type.decimals})={cell.a1}" in dv.formula1
+                    assert f"{cell.a1}<={limit:f}" in dv.formula1
             else:
                 assert xl.protection.locked is True, cell.id
                 assert cell.a1 not in validated

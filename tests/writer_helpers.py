@@ -10,7 +10,7 @@ from xml.etree import ElementTree as ET
 
 import openpyxl
 
-from xlreport.identity import Identity
+from xlreport.identity import Identity, template_id_of
 from xlreport.spec.model import Layout
 
 NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
@@ -28,7 +28,7 @@ def identity(
         agency_code=code,
         agency_name=name,
         agency_type="部门" if code else "",
-        template_id=f"tid-{code}" if code else "tid-generic",
+        template_id=template_id_of(layout.fingerprint, 2024, "清河县", code),
         county="清河县",
     )
 

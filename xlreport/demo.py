@@ -2,7 +2,8 @@
 
 1. templates for every agency of ``samples/roster.csv``;
 2. the agencies "fill them in" with the figures of ``samples/sample_values_2024.csv`` — one
-   sends a return with mistakes, one sends twice, one never reports, files are renamed;
+   sends a return with mistakes, one sends a draft and a final version (the merge is told
+   which counts with ``--prefer``), one never reports, files are renamed;
 3. every return is checked, the faulty one gets an annotated copy to send back;
 4. the valid returns are merged into the county summary, with a long-form CSV export.
 """
@@ -126,6 +127,7 @@ def run_demo(out: Path) -> DemoResult:
 
     inbox = out / "2-收到的报表"
     reporting, result.missing = roster[:-1], roster[-1:]  # the last agency never reports
+    final: list[Path] = []  # the version the clerk confirmed with the agency (--prefer)
     for day, agency in enumerate(reporting, start=2):
         values: dict[str, Decimal | str] = dict(figures[agency.code])
         name = f"{agency.name}{YEAR}年报数据（终稿）.xlsx" if day % 2 else f"{agency.code}.xlsx"
@@ -138,6 +140,7 @@ def run_demo(out: Path) -> DemoResult:
             draft["a20_6.penalty.decisions"] = figures[agency.code]["a20_6.penalty.decisions"] + 7
             _fill(layout, agency, draft, inbox / f"{agency.name}（初稿）.xlsx", day)
             day += 2
+            final.append(inbox / name)
         result.returns.append(_fill(layout, agency, values, inbox / name, day))
     result.returns = sorted(inbox.iterdir())
 
@@ -157,7 +160,7 @@ def run_demo(out: Path) -> DemoResult:
     atomic_write_bytes(
         checks_dir / "校验结果.json", (render_json(result.check) + "\n").encode("utf-8")
     )
-    options = CheckOptions(layout=layout, year=YEAR)
+    options = CheckOptions(layout=layout, year=YEAR, county=COUNTY)
     summary_dir = out / "4-汇总"
     result.merge = merge_paths(
         [inbox],
@@ -166,5 +169,6 @@ def run_demo(out: Path) -> DemoResult:
         roster=roster,
         name=COUNTY,
         export=summary_dir / f"{COUNTY}{YEAR}年度汇总数据（长表）.csv",
+        prefer=final,
     )
     return result

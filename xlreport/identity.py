@@ -9,6 +9,9 @@ hidden one); the reader cross-checks the two copies.
 
 from __future__ import annotations
 
+import hashlib
+import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
@@ -107,3 +110,19 @@ class Identity:
             "generator": generator,
         }
         return [(k, values[k]) for k in META_KEYS]
+
+
+def template_id_of(fingerprint: str, year: int, county: str, agency_code: str) -> str:
+    """Deterministic id of one template: the same inputs always give the same id (the
+    writer stores it, the check recomputes it from the other identity fields)."""
+    key = f"{fingerprint}|{year}|{county}|{agency_code}"
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+
+
+_SPACE = re.compile(r"\s+")
+
+
+def normal_name(name: str) -> str:
+    """An agency name as compared: NFKC (full-width letters, digits and brackets become
+    half-width), every whitespace removed (a stray or ideographic space is no new agency)."""
+    return _SPACE.sub("", unicodedata.normalize("NFKC", name))

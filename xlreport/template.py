@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from collections import Counter
 from collections.abc import Sequence
@@ -11,7 +10,7 @@ from pathlib import Path
 
 from xlreport.errors import UsageError
 from xlreport.fsutil import atomic_write_bytes, safe_filename
-from xlreport.identity import Identity
+from xlreport.identity import Identity, template_id_of
 from xlreport.outputs import check_folder_writable, refuse_existing, refuse_roster
 from xlreport.roster import Agency, load_roster
 from xlreport.spec.model import Layout
@@ -36,8 +35,7 @@ class TemplateResult:
 
 def template_id(layout: Layout, year: int, county: str, agency_code: str) -> str:
     """Deterministic id of one template: the same inputs always give the same id."""
-    key = f"{layout.fingerprint}|{year}|{county}|{agency_code}"
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+    return template_id_of(layout.fingerprint, year, county, agency_code)
 
 
 def workbook_name(layout: Layout, year: int, who: str) -> str:

@@ -29,7 +29,7 @@ from hostile.tamper import (
 )
 from hostile.values import Agency, free_input, realistic_values, signoff
 from hostile.zipkit import read_members, write_members
-from xlreport.identity import META_SHEET, NAME_OF_KEY
+from xlreport.identity import META_SHEET, NAME_OF_KEY, template_id_of
 from xlreport.spec.model import Cell, Label, Layout, Sheet
 from xlreport.writer import build_workbook
 
@@ -90,7 +90,9 @@ def writer_return(
     who = agency or Agency("", "", "")
     ident = identity(layout, year, who)
     if agency is None:
-        ident = replace(ident, template_id="tid-generic")
+        ident = replace(
+            ident, template_id=template_id_of(layout.fingerprint, year, ident.county, "")
+        )
     data = build_workbook(layout, ident, password=PASSWORD, values=dict(values), signoff=sign)
     return write_members(set_saved(excel_like(read_members(data)), when))
 

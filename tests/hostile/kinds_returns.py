@@ -60,7 +60,8 @@ TAMPERED = [
     Spec("same-agency-copy.xlsx", OK, "a byte-identical copy of the good return",
          lambda c: c.good, merge="duplicate"),
     Spec("same-agency-draft.xlsx", OK, "an earlier version of the good return (one free input "
-         "differs), saved 30 h before", _draft, merge="superseded"),
+         "differs), saved 30 h before: no clock decides (issue 10), both versions are a "
+         "conflict until --prefer names one", _draft, merge="conflict"),
     Spec("summary-as-return.xlsx", OK, "a summary (writer, summary identity) of the good "
          "return alone: check accepts a summary as valid input; merge counts either it or the "
          "return (the other is an overlap), never both", _summary, merge="overlap"),

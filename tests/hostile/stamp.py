@@ -18,7 +18,7 @@ from decimal import Decimal
 
 from hostile.values import Agency
 from hostile.zipkit import RawMember, raw_zip, read_members
-from xlreport.identity import Identity
+from xlreport.identity import Identity, template_id_of
 from xlreport.spec.model import Layout
 from xlreport.writer import build_workbook
 
@@ -48,7 +48,7 @@ def identity(layout: Layout, year: int, agency: Agency, county: str = "清河县
         agency_code=agency.code,
         agency_name=agency.name,
         agency_type=agency.type,
-        template_id=f"tid-{agency.code}",
+        template_id=template_id_of(layout.fingerprint, year, county, agency.code),
         county=county,
     )
 
@@ -115,8 +115,11 @@ class _Part:
 class Stamper:
     """Turns (agency, figures, sign-off, saved time) into the bytes of a return."""
 
-    def __init__(self, layout: Layout, parts: Parts) -> None:
+    def __init__(
+        self, layout: Layout, parts: Parts, *, year: int = 2024, county: str = "清河县"
+    ) -> None:
         self.layout = layout
+        self.year, self.county = year, county
         by_name = sheet_parts(parts)
         cells_of: dict[str, dict[str, str]] = {}
         for cell in layout.cells.values():
@@ -144,7 +147,9 @@ class Stamper:
         repl = {
             TOKENS["name"].encode(): xml_text(agency.name),
             TOKENS["code"].encode(): xml_text(agency.code),
-            TOKENS["tid"].encode(): xml_text(tid or f"tid-{agency.code}"),
+            TOKENS["tid"].encode(): xml_text(
+                tid or template_id_of(self.layout.fingerprint, self.year, self.county, agency.code)
+            ),
         }
         repl.update({TOKENS[k].encode(): xml_text(v) for k, v in signoff.items() if k in TOKENS})
         members = []

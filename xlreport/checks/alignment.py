@@ -192,46 +192,7 @@ def align_sheet(sheet: Sheet, raw: RawSheet) -> tuple[SheetView, list[Located]]:
         out.append(_col_change(view, ch))
         if ch.kind == "insert":
             view.inserted_cols |= set(range(ch.file_at, ch.file_at + ch.count))
-    out.extend(_outside(view))
     return view, out
-
-
-#: Columns right of the table that the writer uses (a gap and the 勾稽检查 block).
-_BESIDE_COLS = 3
-
-
-def _outside(view: SheetView) -> list[Located]:
-    """Content in cells beyond the table and its check block: never read, never merged."""
-    raw = view.raw
-    if raw is None:
-        return []
-    max_row = view.sheet.height + len(view.inserted_rows)
-    max_col = view.sheet.width + _BESIDE_COLS + len(view.inserted_cols)
-    stray = sorted(
-        (r, c)
-        for (r, c), cell in raw.cells.items()
-        if (r >= max_row or c >= max_col) and (cell.text not in (None, "") or cell.formula)
-    )
-    if not stray:
-        return []
-    r, c = stray[0]
-    first = raw.cells[(r, c)]
-    shown = first.text if first.text is not None else "=" + (first.formula or "")
-    more = f"等 {len(stray)} 个单元格" if len(stray) > 1 else ""
-    return [
-        Located(
-            finding(
-                "content-outside-table",
-                f"工作表“{view.name}”表格以外的单元格 {a1(r, c)}{more}有内容（“{shown[:40]}”），"
-                "这些内容不会被读取或汇总。",
-                sheet=view.name,
-                cell=a1(r, c),
-                expected="空白",
-                found=shown[:200],
-            ),
-            None,
-        )
-    ]
 
 
 def _span(first: int, count: int, unit: str) -> str:

@@ -24,10 +24,12 @@ class FindingKind:
 
 _FILE = "文件"
 _IDENTITY = "标识与归属"
+IDENTITY_GROUP = _IDENTITY  # a file with an error of this group is not surely whose it says
 _STRUCTURE = "表格结构"
 _FORMULA = "合计公式"
 _VALUE = "填报数值"
 _RULE = "勾稽关系"
+_MERGE = "汇总取舍"
 
 _KINDS = (
     FindingKind(
@@ -91,12 +93,24 @@ _KINDS = (
         "核对单位名单（--roster）；如名单有误请更新名单，否则请单位使用自己的模板。",
     ),
     FindingKind(
-        "agency-name-differs", "warning", _IDENTITY, "单位名称与名单不一致",
-        "核对是否为同一单位；以名单中的名称为准。",
+        "agency-name-differs", "error", _IDENTITY, "单位名称与名单不一致",
+        "核对是否为同一单位：是别的单位的报表（或编码填错）请退回；名单中的名称有误请更正名单。",
     ),
     FindingKind(
         "agency-name-missing", "error", _IDENTITY, "通用模板未填写单位名称",
         "请单位在“填报说明”工作表的“填报单位”一栏填写单位全称。",
+    ),
+    FindingKind(
+        "template-id-mismatch", "error", _IDENTITY, "模板编号与报表标识不符",
+        "标识被改动过（例如把别的单位或别的县的模板改成本单位的）；请单位用下发给本单位的模板重新填写。",
+    ),
+    FindingKind(
+        "county-mismatch", "error", _IDENTITY, "报表属于另一个县（区）",
+        "这份模板是发给别的县（区）的，不计入本县汇总；请核实来源，或检查 --county 是否正确。",
+    ),
+    FindingKind(
+        "signoff-differs", "error", _IDENTITY, "“填报说明”中的单位或年度与报表标识不同",
+        "报表可能是别的单位的数据填进了本单位的模板；请核实后由本单位用自己的模板重新填写。",
     ),
     FindingKind(
         "sheet-missing", "error", _STRUCTURE, "缺少工作表",
@@ -113,6 +127,10 @@ _KINDS = (
     FindingKind(
         "content-outside-table", "error", _STRUCTURE, "表格以外的单元格有内容",
         "请删除表格以外的内容，把数据填到表格中对应的黄色单元格：表格以外的内容不会被汇总。",
+    ),
+    FindingKind(
+        "merge-changed", "error", _STRUCTURE, "合并单元格被改动",
+        "请单位改用下发的模板重新填写（不要取消或增加合并单元格）：合并会遮住单元格中的内容。",
     ),
     FindingKind(
         "label-changed", "error", _STRUCTURE, "表格中的固定文字被改动",
@@ -164,7 +182,11 @@ _KINDS = (
     ),
     FindingKind(
         "value-blank", "warning", _VALUE, "单元格为空",
-        "没有数据请填 0；空白在汇总时按 0 计算。",
+        "没有数据请填 0：有空白的报表汇总时默认不计入（汇总人确认空白即为 0 时可加 --blank-as-zero）。",
+    ),
+    FindingKind(
+        "return-empty", "error", _VALUE, "报表的填报单元格全部为空",
+        "请单位填写报表后重新报送（没有发生的事项填 0），不要报送空模板。",
     ),
     FindingKind(
         "value-text-number", "error", _VALUE, "数字被填成了文字",
@@ -195,8 +217,12 @@ _KINDS = (
         "按规定的小数位数填写（多余的位数请四舍五入）。",
     ),
     FindingKind(
-        "input-formula", "warning", _VALUE, "填报单元格中是公式",
-        "请直接填写数字，不要使用公式。",
+        "value-implausible", "warning", _VALUE, "数值异常大",
+        "请核实该数字（是否多输了 0、单位是否填错）；确实如此的无需修改。",
+    ),
+    FindingKind(
+        "input-formula", "error", _VALUE, "填报单元格中是公式",
+        "删除公式，直接填写数字：填报单元格中的公式及其保存的结果不予汇总。",
     ),
     FindingKind(
         "rule-broken", "error", _RULE, "不满足勾稽关系",
@@ -213,6 +239,22 @@ _KINDS = (
     FindingKind(
         "prior-not-found", "info", _RULE, "没有该单位的上年报表",
         "如需核对与上年的衔接，请用 --prior 给出该单位上一年度的报表。",
+    ),
+    FindingKind(
+        "version-conflict", "error", _MERGE, "同一单位有内容不同的多份报表",
+        "核实哪一份为准：移走其余文件，或用 xlreport merge --prefer 文件 指定（其余列为已被替换）。",
+    ),
+    FindingKind(
+        "name-near-duplicate", "error", _MERGE, "两份通用模板报表的单位名称几乎相同",
+        "按同一单位的两个版本处理：移走一份或用 --prefer 指定；如确为两个单位，请用 --roster 给出单位名单后汇总。",
+    ),
+    FindingKind(
+        "summary-overlap", "error", _MERGE, "汇总表与它所含单位的报表（或另一份汇总表）混在一起",
+        "汇总表不能与它包含的单位的报表一起汇总：移走旧汇总表（或这些报表）后重新汇总。",
+    ),
+    FindingKind(
+        "county-conflict", "error", _MERGE, "报表属于不同的县（区）",
+        "移走别的县（区）的报表，或用 --county 指定本次汇总的县（区）。",
     ),
 )  # fmt: skip
 

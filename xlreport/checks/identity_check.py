@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 from xlreport.checks.alignment import raw_text
 from xlreport.checks.catalogue import finding
 from xlreport.checks.formula_refs import sum_terms
+from xlreport.checks.identity_verify import verify_identity
 from xlreport.checks.located import Located, TemplatePos
 from xlreport.checks.model import CheckOptions
 from xlreport.findings import Finding
@@ -23,6 +24,7 @@ from xlreport.identity import (
     SIGNOFF_VALUE_COL,
     WORKBOOK_KIND_SUMMARY,
     Identity,
+    normal_name,
 )
 from xlreport.reader.model import RawWorkbook
 from xlreport.spec import builtin_layouts
@@ -173,6 +175,7 @@ def recognise(raw: RawWorkbook, options: CheckOptions) -> Recognised:
         )
     rec.layout = layout
     rec.signoff = read_signoff(raw)
+    rec.findings += verify_identity(identity, raw, options, rec.signoff)
     if options.year is not None and identity.year != options.year:
         cell, at = _guide_pos("year")
         rec.findings.append(
@@ -253,7 +256,7 @@ def _agency(identity: Identity, rec: Recognised, roster: Mapping[str, str] | Non
                 )
             )
         if roster is not None and name and not code:
-            matches = [c for c, n in roster.items() if n == name]
+            matches = [c for c, n in roster.items() if normal_name(n) == normal_name(name)]
             code = matches[0] if len(matches) == 1 else ""
             if not code:
                 _not_in_roster(rec, name, "agency_name", identity.generic)
@@ -261,7 +264,7 @@ def _agency(identity: Identity, rec: Recognised, roster: Mapping[str, str] | Non
     if roster is not None and identity.kind != WORKBOOK_KIND_SUMMARY and code:
         if code not in roster:
             _not_in_roster(rec, code, "agency_code", identity.generic)
-        elif name and roster[code] != name:
+        elif name and normal_name(roster[code]) != normal_name(name):
             cell, at = _guide_pos("agency_name")
             rec.findings.append(
                 Located(

@@ -30,6 +30,7 @@ class ReturnData:
     signoff: dict[str, str] = field(default_factory=dict)
     saved_at: str = ""  # the workbook's own saved time (docProps/core.xml modified), ISO text
     file_mtime: float = 0.0
+    blank_cells: int = 0  # input cells left blank (absent from ``values``)
 
 
 @dataclass
@@ -40,6 +41,9 @@ class CheckOptions:
     year: int | None = None
     roster_codes: Mapping[str, str] | None = None  # agency code → name, when --roster is given
     prior: Mapping[str, ReturnData] = field(default_factory=dict)  # agency code → last year's
+    county: str | None = None  # the county (县/区) the returns must be for, when given (--county)
+    #: merge: count a return with blank input cells, the blanks as 0 (else it is left out)
+    blank_as_zero: bool = False
 
 
 @dataclass(slots=True)

@@ -31,6 +31,7 @@ class CheckRequest:
     annotate: str | Path | None = None
     password: str | None = None  # protection of the annotated copies (default: derived)
     workers: int | None = None
+    county: str | None = None  # --county: the county the returns must be for
 
 
 @dataclass
@@ -117,7 +118,9 @@ def run_check(req: CheckRequest) -> CheckRun:
     if req.annotate is not None:
         check_folder_writable(Path(req.annotate), "退回修改稿（--annotate）")
     prior, prior_files = _priors(req.prior, req.workers)
-    options = CheckOptions(layout=layout, year=req.year, roster_codes=roster, prior=prior)
+    options = CheckOptions(
+        layout=layout, year=req.year, roster_codes=roster, prior=prior, county=_county(req.county)
+    )
     files = check_paths(req.paths, options, workers=req.workers, keep="check")
     if not any(not f.skipped for f in files):
         skipped = "；".join(f"{printable(f.report.path)}：{f.skipped}" for f in files[:5])
@@ -137,3 +140,14 @@ def run_check(req: CheckRequest) -> CheckRun:
     if req.annotate is not None:
         run.annotated = annotate_files(run.checked, Path(req.annotate), password=req.password)
     return run
+
+
+def _county(county: str | None) -> str | None:
+    """--county as given (None: not checked); an empty one is a usage error."""
+    if county is None:
+        return None
+    if not county.strip():
+        raise UsageError(
+            "--county 不能为空", "例如 --county 清河县（与制作模板时的 --county 相同）"
+        )
+    return county.strip()

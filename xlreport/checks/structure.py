@@ -11,6 +11,7 @@ from collections.abc import Collection
 from xlreport.checks.alignment import SheetView, align_sheet, raw_text
 from xlreport.checks.catalogue import finding
 from xlreport.checks.located import ANNOTATION_SHEET, Located
+from xlreport.checks.outside import check_outside
 from xlreport.checks.plan import sheet_plan
 from xlreport.findings import Finding
 from xlreport.identity import GUIDE_SHEET, META_SHEET
@@ -115,6 +116,7 @@ def match_sheets(
         views[sheet.key] = view
         out += changes
         out += check_labels(view)
+        out += check_outside(layout, view)
         if not rs.protected:
             out.append(
                 Located(

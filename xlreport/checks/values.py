@@ -18,6 +18,8 @@ from xlreport.spec.model import ValueType
 
 #: Excel keeps 15 significant digits; more in a stored number is binary floating-point noise.
 EXCEL_DIGITS = 15
+#: A double holds no number of a larger decimal exponent (1.8E+308; 4.9E-324 rounds to 1E-323).
+DOUBLE_EXPONENT = 330
 _TEXT_TYPES = ("s", "inlineStr", "str")
 #: What people type for "nothing" instead of 0.
 ZERO_WORDS = frozenset({"-", "--", "—", "——", "–", "－", "―", "无", "/", "\\", "空", "零"})
@@ -64,8 +66,8 @@ def excel_decimal(text: str) -> Decimal | None:
         d = Decimal(text.strip())
     except InvalidOperation:
         return None
-    if not d.is_finite():
-        return None
+    if not d.is_finite() or not -DOUBLE_EXPONENT <= d.adjusted() <= DOUBLE_EXPONENT:
+        return None  # no spreadsheet stores it as a number
     with localcontext() as ctx:
         ctx.prec = EXCEL_DIGITS
         d = +d
@@ -116,6 +118,8 @@ def _blank(raw: RawCell | None) -> bool:
 
 def judge(raw: RawCell | None, vt: ValueType) -> Judged:
     """Judge one input cell against its value type."""
+    if raw is not None and raw.formula is not None:
+        return _formula(raw, vt)
     if _blank(raw):
         found = raw.text if raw is not None and raw.text else ""
         return Judged(
@@ -123,7 +127,7 @@ def judge(raw: RawCell | None, vt: ValueType) -> Judged:
             None,
             found,
             "value-blank",
-            "单元格为空（汇总时按 0 计算）。",
+            "单元格为空（空白不会自动当作 0）。",
             "没有数据请填 0。",
             "0 或其他" + vt.label,
         )
@@ -132,18 +136,7 @@ def judge(raw: RawCell | None, vt: ValueType) -> Judged:
         d = excel_decimal(raw.text)
         if d is None:
             return _not_number(raw.text, vt)
-        judged = judge_number(d, vt)
-        if raw.formula is not None and judged.state == "ok":
-            return Judged(
-                "ok",
-                judged.value,
-                judged.found,
-                "input-formula",
-                f"填报单元格中是公式 ={raw.formula}，已按其结果 {judged.found} 校验。",
-                f"请删除公式，直接填写数字 {judged.found}。",
-                judged.found,
-            )
-        return judged
+        return judge_number(d, vt)
     if raw.t in _TEXT_TYPES:
         return _text(raw.text, vt)
     if raw.t == "b":
@@ -152,7 +145,36 @@ def judge(raw: RawCell | None, vt: ValueType) -> Judged:
     return _not_number(raw.text, vt)
 
 
+def _formula(raw: RawCell, vt: ValueType) -> Judged:
+    """A formula in an input cell is refused, whatever result the file stored with it.
+
+    The stored result is written by whatever program saved the file: it can be missing
+    (a program that does not calculate), stale, or typed into the XML by hand. Nothing
+    here recomputes a formula, so it is never summed nor offered as the number to type.
+    """
+    formula = _shown(raw.formula or "")
+    stored = f"（文件中保存的结果为“{_shown(raw.text)}”，未经核实，不予采用）" if raw.text else ""
+    return Judged(
+        "invalid",
+        None,
+        f"={formula}",
+        "input-formula",
+        f"填报单元格中是公式 ={formula}{stored}：填报单元格只能填写数字，公式不予汇总。",
+        f"请删除公式，自行核实结果后直接填写{type_text(vt)}。",
+        type_text(vt),
+    )
+
+
+#: Longest text of a cell shown in a message; the rest is cut with "…".
+SHOWN_MAX = 60
+
+
+def _shown(text: str) -> str:
+    return text if len(text) <= SHOWN_MAX else text[:SHOWN_MAX] + "…"
+
+
 def _not_number(found: str, vt: ValueType) -> Judged:
+    found = _shown(found)
     return Judged(
         "invalid",
         None,
@@ -196,8 +218,8 @@ def _text(text: str, vt: ValueType) -> Judged:
 
 
 def judge_number(d: Decimal, vt: ValueType) -> Judged:
-    """A stored number against the type's kind, range and decimals."""
-    found = fmt(d)
+    """A stored number against the type's kind, range, bounds and decimals."""
+    found = _big(d)
     if vt.kind == "integer" and d != d.to_integral_value():
         lo, hi = int(d.to_integral_value("ROUND_FLOOR")), int(d.to_integral_value("ROUND_CEILING"))
         return Judged(
@@ -217,12 +239,14 @@ def judge_number(d: Decimal, vt: ValueType) -> Judged:
                 found,
                 "value-negative",
                 f"这里应填{vt.label}，填的是负数 {found}。",
-                f"请核实：如应为 {fmt(-d)}，请去掉负号。",
+                f"请核实：如应为 {_big(-d)}，请去掉负号。",
                 f"不小于 {fmt(vt.min)}",
             )
         return _range(found, vt, f"不小于 {fmt(vt.min)}")
     if vt.max is not None and d > vt.max:
         return _range(found, vt, f"不大于 {fmt(vt.max)}")
+    if abs(d) > vt.limit:
+        return _range(found, vt, _bound_text(vt, vt.limit))
     if vt.kind == "decimal" and decimals_of(d) > vt.decimals:
         rounded = d.quantize(Decimal(1).scaleb(-vt.decimals), rounding=ROUND_HALF_UP)
         return Judged(
@@ -234,7 +258,35 @@ def judge_number(d: Decimal, vt: ValueType) -> Judged:
             f"可能应为 {fmt(rounded)}（四舍五入到 {vt.decimals} 位小数）。",
             f"最多 {vt.decimals} 位小数",
         )
+    if vt.plausible is not None and abs(d) > vt.plausible:
+        bound = _bound_text(vt, vt.plausible)
+        return Judged(
+            "ok",
+            d,
+            found,
+            "value-implausible",
+            f"{found} 异常大（一般应{bound}），已按填报的数字校验和汇总，请核实。",
+            "请核实这个数字；如填写有误（如多输了几个 0、把金额单位填错），请改正后重新报送。",
+            bound,
+        )
     return Judged("ok", d, found)
+
+
+def _bound_text(vt: ValueType, bound: Decimal) -> str:
+    unit = vt.unit or ""
+    if vt.min is not None and vt.min >= 0:
+        return f"不大于 {fmt(bound)}{unit}"
+    return f"在 -{fmt(bound)}{unit} 到 {fmt(bound)}{unit} 之间"
+
+
+#: A number longer than this is shown in scientific notation (1.234568E+300).
+BIG_SHOWN = 20
+
+
+def _big(d: Decimal) -> str:
+    """``fmt(d)``, or a short scientific form for a very long number."""
+    shown = fmt(d)
+    return shown if len(shown) <= BIG_SHOWN else f"{d:.6E}"
 
 
 def _range(found: str, vt: ValueType, bound: str) -> Judged:

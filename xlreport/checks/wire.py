@@ -72,6 +72,7 @@ class _Flat(NamedTuple):
     packed: Packed
     findings: tuple[Finding, ...]
     positions: tuple[TemplatePos | None, ...]
+    blank_cells: int = 0
 
 
 Wire = _Tree | _Flat
@@ -135,6 +136,7 @@ def pack(result: CheckedFile, keep: Keep) -> Wire:
         packed,
         tuple(result.report.findings),
         tuple(result.positions),
+        data.blank_cells,
     )
 
 
@@ -206,6 +208,7 @@ class Unpacker:
             signoff=wire.signoff,
             saved_at=wire.saved_at,
             file_mtime=wire.file_mtime,
+            blank_cells=wire.blank_cells,
         )
         report = FileReport(
             path=wire.path,

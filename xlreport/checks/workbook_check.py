@@ -34,8 +34,10 @@ def unreadable_file(path: str, f: Finding) -> CheckedFile:
 
 
 def _judge_inputs(
-    layout: Layout, views: dict[str, SheetView]
+    layout: Layout, views: dict[str, SheetView], summary: bool
 ) -> tuple[dict[str, Judged], list[Located]]:
+    """Every input cell judged by its value type (in a summary, the type without a
+    return's bounds: ``ValueType.for_summary``)."""
     judged: dict[str, Judged] = {}
     out: list[Located] = []
     for cell, cache in layout_plan(layout).inputs:
@@ -48,9 +50,9 @@ def _judge_inputs(
         raw = raw_sheet.cells.get(pos)
         # judge() reads nothing but these three and the cell's type
         key = None if raw is None else (raw.t, raw.text, raw.formula)
-        j = cache.get(key)
+        j = None if summary else cache.get(key)
         if j is None:
-            j = judge(raw, cell.type)
+            j = judge(raw, cell.type.for_summary() if summary else cell.type)
         judged[cell.id] = j
         if j.code:
             out.append(
@@ -70,6 +72,19 @@ def _judge_inputs(
                 )
             )
     return judged, out
+
+
+def _all_blank(layout: Layout, found: list[Located]) -> list[Located]:
+    """A return with every input cell blank is not a report: one error in place of a
+    "blank" warning per cell."""
+    n = sum(1 for _ in layout.inputs())
+    empty = finding(
+        "return-empty",
+        f"全部 {n} 个填报单元格都是空白，这不是一份填好的报表（可能报送了空模板）。",
+        expected="填写好的报表",
+        found="空模板",
+    )
+    return [Located(empty), *(loc for loc in found if loc.finding.code != "value-blank")]
 
 
 def _prior(
@@ -125,7 +140,10 @@ def check_workbook(
     summary = identity.kind == WORKBOOK_KIND_SUMMARY
     views, structure = match_sheets(raw, layout, SUMMARY_SHEETS if summary else ())
     located += structure
-    judged, value_findings = _judge_inputs(layout, views)
+    judged, value_findings = _judge_inputs(layout, views, summary)
+    blanks = sum(1 for j in judged.values() if j.state == "blank")
+    if judged and blanks == len(judged):
+        value_findings = _all_blank(layout, value_findings)
     totals = check_totals(layout, views, judged, raw)
     located += totals.findings + value_findings
     prior, prior_findings = _prior(layout, identity, options)
@@ -151,6 +169,7 @@ def check_workbook(
         signoff=rec.signoff,
         saved_at=raw.modified,
         file_mtime=file_mtime,
+        blank_cells=blanks,
     )
     report = FileReport(
         path=path,

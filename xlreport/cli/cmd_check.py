@@ -27,6 +27,10 @@ def check(
     roster: Annotated[
         Path | None, typer.Option("--roster", help="单位名单（.csv 或 .xlsx），核对填报单位")
     ] = None,
+    county: Annotated[
+        str | None,
+        typer.Option("--county", help="县（区）名称，核对报表模板是否发给本县（区），如 清河县"),
+    ] = None,
     prior: Annotated[
         list[Path] | None,
         typer.Option(
@@ -50,6 +54,7 @@ def check(
             spec=spec,
             year=year,
             roster=roster,
+            county=county,
             prior=prior or [],
             annotate=annotate,
         )

@@ -29,7 +29,7 @@ def demo(
         f"   模板保护密码：{PASSWORD}（已另存到模板文件夹旁：{result.password_file}，请勿发给填报单位）"
     )
     _say(
-        f"2. 模拟各单位填报并发回 {len(result.returns)} 个文件（有改名、有初稿和终稿、"
+        f"2. 模拟各单位填报并发回 {len(result.returns)} 个文件（有改名、有初稿和终稿（汇总时用 --prefer 指定终稿）、"
         f"有一份填错、{len(result.missing)} 个单位未报送）：{out / '2-收到的报表'}"
     )
     run = result.check

@@ -19,8 +19,9 @@ from xlreport.cli.usage import ChineseCommand
 from xlreport.errors import UsageError
 from xlreport.merge import MergeResult, merge_paths
 from xlreport.merge.model import STATUS_TEXT
-from xlreport.merge.report import next_steps, write_result_json
+from xlreport.merge.report import blank_as_zero_files, next_steps, write_result_json
 from xlreport.merge.run import Progress as ProgressFn
+from xlreport.merge.status import blank_note
 from xlreport.roster import load_roster
 from xlreport.safetext import printable
 from xlreport.spec import resolve_layout
@@ -91,6 +92,31 @@ def merge(
     export: Annotated[
         Path | None, typer.Option("--export", help="另存长表数据（.csv 或 .json）")
     ] = None,
+    county: Annotated[
+        str | None,
+        typer.Option(
+            "--county",
+            help="县（区）名称，报表模板须是发给本县（区）的；不指定则各报表须属于同一县（区）",
+        ),
+    ] = None,
+    prefer: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--prefer", help="同一单位有多份不同报表时以此文件为准（可多次给出），其余列为已被替换"
+        ),
+    ] = None,
+    allow_missing: Annotated[
+        bool,
+        typer.Option(
+            "--allow-missing", help="名单中有单位未报送时仍按成功退出（汇总表注明为部分汇总）"
+        ),
+    ] = False,
+    blank_as_zero: Annotated[
+        bool,
+        typer.Option(
+            "--blank-as-zero", help="有空白单元格的报表也计入，空白按 0 计（默认不计入并列出）"
+        ),
+    ] = False,
     force: Annotated[
         bool,
         typer.Option(
@@ -98,7 +124,7 @@ def merge(
         ),
     ] = False,
 ) -> None:
-    """汇总回收的报表：有错误的不计入，同一单位只计最后保存的一份，生成可再次汇总的汇总表。"""
+    """汇总回收的报表：有错误的不计入，同一单位有多份不同报表时须用 --prefer 指定，生成可再次汇总的汇总表。"""
     if year is not None and not 2008 <= year <= 2100:
         raise UsageError(f"--year {year} 不是有效的报告年度", "例如 --year 2024")
     layout = resolve_layout(format_id, spec) if (format_id or spec) else None
@@ -106,7 +132,9 @@ def merge(
     agencies = load_roster(roster, notes=notes) if roster is not None else None
     for note in notes:
         err_console.print(f"提示：{printable(note)}", soft_wrap=True, markup=False)
-    options = CheckOptions(layout=layout, year=year)
+    options = CheckOptions(
+        layout=layout, year=year, county=_county(county), blank_as_zero=blank_as_zero
+    )
     with _progress(not as_json) as progress:
         result = merge_paths(
             paths,
@@ -119,6 +147,8 @@ def merge(
             progress=progress,
             roster_file=roster,
             force=force,
+            prefer=prefer or [],
+            allow_missing=allow_missing,
         )
     if as_json:
         write_result_json(result, sys.stdout)
@@ -127,6 +157,14 @@ def merge(
     # SystemExit, not typer.Exit: the entry point runs typer with standalone_mode=False,
     # where an Exit's code would be returned rather than raised.
     raise SystemExit(result.exit_code)
+
+
+def _county(county: str | None) -> str | None:
+    if county is not None and not county.strip():
+        raise UsageError(
+            "--county 不能为空", "例如 --county 清河县（与制作模板时的 --county 相同）"
+        )
+    return county.strip() if county is not None else None
 
 
 def _names(agencies: list[tuple[str, str]]) -> str:
@@ -171,15 +209,31 @@ def render(result: MergeResult) -> None:
         for f in left:
             who = f"（{f.code} {f.agency_name}）" if f.code or f.agency_name else ""
             _say(f"  ✗ {f.file_name}{who} {STATUS_TEXT[f.status]}：{f.reason}")
-    for f in result.with_status("superseded"):
-        _say(f"已被替换：{f.code} {f.agency_name}：{f.file_name} → 以“{f.instead}”为准。")
+    pairs_shown: set[frozenset[str]] = set()
+    for f in result.with_status("superseded", "conflict"):
+        if f.status == "superseded":
+            _say(f"已被替换：{f.code} {f.agency_name}：{f.file_name} → 以“{f.instead}”为准。")
+        else:
+            pair = frozenset((f.file_name, f.instead))
+            if pair in pairs_shown:
+                continue  # the other side of a pair already shown
+            pairs_shown.add(pair)
+            _say(f"版本冲突：{f.code} {f.agency_name}：{f.file_name} 与 {f.instead} 不同：")
         for d in f.differences[:10]:
             _say(
                 f"    {d.sheet}!{d.cell}（{d.row_label} × {d.col_label}）："
-                f"旧 {d.replaced or '空'}，新 {d.kept or '空'}"
+                + (
+                    f"旧 {d.replaced or '空'}，新 {d.kept or '空'}"
+                    if f.status == "superseded"
+                    else f"本文件 {d.replaced or '空'}，{f.instead} {d.kept or '空'}"
+                )
             )
         if len(f.differences) > 10:
             _say(f"    ……共 {len(f.differences)} 个单元格不同，详见汇总表“报送情况”。")
+    for f in blank_as_zero_files(result):
+        assert f.data is not None
+        who = f"（{f.code} {f.agency_name}）" if f.code or f.agency_name else ""
+        _say(f"空白按0计：{f.file_name}{who} {blank_note(f.data.blank_cells)}。", "yellow")
     for f in result.with_status("duplicate"):
         _say(f"重复文件（只计一次）：{f.file_name} 与 {f.instead} 完全相同。")
     for f in result.with_status("skipped"):
@@ -188,6 +242,13 @@ def render(result: MergeResult) -> None:
         if result.missing:
             names = _names(result.missing)
             _say(f"未报送（{len(result.missing)}/{result.roster_size}）：{names}", "yellow")
+            if result.summary_written:
+                shown = "已按 --allow-missing 生成" if result.allow_missing else "生成的是"
+                _say(
+                    f"汇总不完整：{shown}部分汇总（名单中 {len(result.missing)} 个单位未计入），"
+                    "汇总表中已注明。",
+                    "bold yellow" if result.allow_missing else "bold red",
+                )
         else:
             _say(f"名单中的 {result.roster_size} 个单位都已报送。")
     if result.not_in_roster:

@@ -3,12 +3,13 @@
 ``merge_paths`` checks every input as ``xlreport check`` does, then (pure, in
 :mod:`~xlreport.merge.select`): returns with errors, unreadable and skipped files are left
 out with their reason; the layout and year are --format/--year or the most common among
-the valid inputs (others are left out); byte-identical files count once; of two returns of
-the same agency (code from inside the workbook; a generic template's return: a code
-derived from the name typed in it) the one saved last counts — the workbook's own saved
-time, then the file time, then the path — and the other is listed as superseded with the
-cells that differ; a summary counts for all its contributors, and an input whose agencies
-are already counted through a summary is left out (summaries first, the largest first).
+the valid inputs (others are left out), the county --county or the one the returns agree
+on; byte-identical files count once; two differing files of one agency (code from inside
+the workbook; a generic template's return: a code derived from the normalised name typed
+in it, near names joined) are a conflict — neither counts — unless ``--prefer`` names one,
+and the others are then superseded with the cells that differ (no clock decides: see
+:mod:`~xlreport.merge.versions`); a summary counts for all its contributors, and is never
+mixed with an input that speaks for one of them (both are left out).
 
 Sums are exact (Decimal, blank = 0), totals recomputed by ``Layout.compute_totals``. The
 summary workbook is the layout's own locked workbook holding the sums, identity kind

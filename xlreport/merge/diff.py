@@ -34,8 +34,9 @@ def differing_cells(
     return tuple(out)
 
 
-def describe_differences(diffs: tuple[CellDiff, ...], limit: int = 5) -> str:
-    """“有2个单元格不同（旧→新）：二、主动公开!B9（… × …）95→120；…” for the terminal and sheets."""
+def describe_differences(diffs: tuple[CellDiff, ...], limit: int = 5, order: str = "旧→新") -> str:
+    """“有2个单元格不同（旧→新）：二、主动公开!B9（… × …）95→120；…” for the terminal and
+    sheets; ``order`` says what the two sides of each arrow are."""
     if not diffs:
         return "数据完全相同（仅文件不同）"
     parts = [
@@ -43,4 +44,4 @@ def describe_differences(diffs: tuple[CellDiff, ...], limit: int = 5) -> str:
         for d in diffs[:limit]
     ]
     more = "；……" if len(diffs) > limit else ""
-    return f"有{len(diffs)}个单元格不同（旧→新）：" + "；".join(parts) + more
+    return f"有{len(diffs)}个单元格不同（{order}）：" + "；".join(parts) + more

@@ -8,25 +8,27 @@ from pathlib import Path, PurePath, PurePosixPath
 from typing import Literal, Protocol
 
 from xlreport.checks.model import CheckedFile, ReturnData
-from xlreport.identity import Identity
+from xlreport.identity import Identity, normal_name
 from xlreport.merge.naming import derived_code
 from xlreport.spec.model import Layout
 
 FileStatus = Literal[
     "merged",  # counted in the summary
     "duplicate",  # byte-identical to a file that counts
-    "superseded",  # an older return of an agency whose later return counts
+    "superseded",  # another version of an agency whose preferred version (--prefer) counts
+    "conflict",  # one of several differing versions of one agency, none preferred
     "error",  # the check found errors
     "mismatch",  # another layout or year than the summary's
     "overlap",  # its agencies are already counted through another input
     "unidentified",  # no agency code and no agency name inside the workbook
+    "blank",  # input cells left blank, and merge was not told to count blanks as 0
     "unreadable",  # not a workbook xlreport can read
     "skipped",  # not checked at all: an Excel lock file ~$…, a hidden file, not a spreadsheet
 ]
 
 #: Statuses that mean "left out because something is wrong" (exit status 1).
 LEFT_OUT: frozenset[FileStatus] = frozenset(
-    {"error", "mismatch", "overlap", "unidentified", "unreadable"}
+    {"error", "mismatch", "overlap", "unidentified", "unreadable", "conflict", "blank"}
 )
 
 #: The status of a file as the 报送情况 sheet and the terminal say it.
@@ -34,10 +36,12 @@ STATUS_TEXT: dict[FileStatus, str] = {
     "merged": "已报送",
     "duplicate": "重复文件（只计一次）",
     "superseded": "已被替换",
+    "conflict": "版本冲突未汇总",
     "error": "有错误未汇总",
     "mismatch": "有错误未汇总",
     "overlap": "有错误未汇总",
     "unidentified": "有错误未汇总",
+    "blank": "有空白未汇总",
     "unreadable": "无法读取",
     "skipped": "未校验（跳过）",
 }
@@ -76,6 +80,7 @@ class FileOutcome:
     reason: str = ""  # why it was left out / replaced, Chinese
     instead: str = ""  # file name of the input that counts in its place
     differences: tuple[CellDiff, ...] = ()
+    reason_code: str = ""  # the catalogue code of a merge refusal (version-conflict …), or ""
 
     @property
     def path(self) -> str:
@@ -121,6 +126,7 @@ class AgencyRow:
     errors: int | None = None
     warnings: int | None = None
     note: str = ""
+    blanks: int | None = None  # blank input cells of the file (None: no file)
 
 
 @dataclass
@@ -144,6 +150,12 @@ class MergeResult:
     #: With --year: the year most inputs say when it is another (--year mistyped), else None.
     year_hint: int | None = None
     year_hint_text: str = ""
+    allow_missing: bool = False  # --allow-missing: a partial summary (roster agencies missing)
+
+    @property
+    def partial(self) -> bool:
+        """Roster agencies sent nothing: the summary covers only part of the county."""
+        return bool(self.missing)
 
     def with_status(self, *statuses: FileStatus) -> list[FileOutcome]:
         return [f for f in self.files if f.status in statuses]
@@ -158,11 +170,14 @@ class MergeResult:
 
     @property
     def exit_code(self) -> int:
-        """0: every input counted (duplicates and replaced drafts are fine); 1: some left out;
-        2: nothing could be merged."""
+        """0: every input counted (duplicates and replaced drafts are fine) and no roster
+        agency missing (unless --allow-missing); 1: some left out or missing; 2: nothing
+        could be merged."""
         if not self.summary_written:
             return 2
-        return 1 if self.left_out else 0
+        if self.left_out or (self.missing and not self.allow_missing):
+            return 1
+        return 0
 
 
 _POSIX = type(PurePath()) is PurePosixPath
@@ -184,8 +199,9 @@ def agency_name(data: ReturnData) -> str:
 
 def agency_key(data: ReturnData) -> str:
     """The agency's code as the workbook states it; a generic template's return (no code)
-    gets the stable code derived from the name it typed; "" when it has neither."""
+    gets the stable code derived from the name it typed (compared as :func:`normal_name`
+    gives it: a stray space or full-width bracket is no new agency); "" when it has neither."""
     if data.identity.agency_code:
         return data.identity.agency_code
-    name = agency_name(data)
+    name = normal_name(agency_name(data))
     return derived_code(name) if name else ""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 
-from xlreport.identity import Identity
+from xlreport.identity import Identity, template_id_of
 from xlreport.spec.model import Layout
 
 #: Prefix of codes made up by xlreport (a summary, or a return from a generic template).
@@ -46,15 +46,17 @@ def summary_identity(
     """The identity the summary workbook carries: kind "summary", contributors sorted."""
     leaves = tuple(sorted(set(contributors)))
     shown = name.strip() or default_summary_name(leaves)
+    own = code.strip() or summary_code(name, leaves)
     return Identity(
         layout_id=layout.id,
         layout_version=layout.version,
         layout_fingerprint=layout.fingerprint,
         year=year,
-        agency_code=code.strip() or summary_code(name, leaves),
+        agency_code=own,
         agency_name=shown,
         agency_type=SUMMARY_AGENCY_TYPE,
         kind="summary",
+        template_id=template_id_of(layout.fingerprint, year, shown, own),
         county=shown,
         contributors=leaves,
     )

@@ -53,8 +53,13 @@ def reporting_rows(
             ["有报表但未计入汇总", len(status.not_reported) - len(status.missing)],
             ["不在名单中但已计入", len(status.not_in_roster)],
         ]
+        if status.missing:
+            rows.append(
+                ["汇总范围", f"部分汇总：名单中 {len(status.missing)} 个单位未报送，未计入"]
+            )
     rows += [
         ["已被替换的旧版本", _count(files, "superseded")],
+        ["版本冲突未汇总", _count(files, "conflict")],
         ["重复文件（只计一次）", _count(files, "duplicate")],
         ["有错误未汇总", _count(files, "error", "mismatch", "overlap", "unidentified")],
         ["无法读取的文件", _count(files, "unreadable")],

@@ -22,9 +22,11 @@ def _file(f: FileOutcome) -> dict[str, Any]:
         "status": f.status,
         "status_text": STATUS_TEXT[f.status],
         "reason": f.reason,
+        "reason_code": f.reason_code,
         "instead": f.instead,
         "errors": report.errors,
         "warnings": report.warnings,
+        "blank_cells": f.data.blank_cells if f.data else None,
         "differences": [
             {
                 "cell_id": d.cell_id,
@@ -92,6 +94,7 @@ def _agency(a: AgencyRow) -> dict[str, Any]:
         "saved_at": a.saved_at,
         "errors": a.errors,
         "warnings": a.warnings,
+        "blank_cells": a.blanks,
         "note": a.note,
     }
 
@@ -116,6 +119,7 @@ def _document(result: MergeResult, *, lazy: bool) -> dict[str, Any]:
         "contributors": list(ident.contributors) if ident else [],
         "values": {k: decimal_text(v) for k, v in result.values.items()},
         "export": str(result.export) if result.export else "",
+        "partial": result.summary_written and result.partial,
     }
     return {
         "summary": summary,
@@ -126,8 +130,11 @@ def _document(result: MergeResult, *, lazy: bool) -> dict[str, Any]:
             "merged": len(result.merged),
             "left_out": len(result.left_out),
             "superseded": len(result.with_status("superseded")),
+            "conflicts": len(result.with_status("conflict")),
             "duplicates": len(result.with_status("duplicate")),
             "skipped": len(result.with_status("skipped")),
+            "blank": len(result.with_status("blank")),
+            "blank_as_zero": len(blank_as_zero_files(result)),
             "roster": result.roster_size,
             "missing": len(result.missing),
             "not_in_roster": len(result.not_in_roster),
@@ -148,13 +155,30 @@ def next_steps(result: MergeResult) -> list[str]:
     steps: list[str] = []
     if result.year_hint is not None:  # the files are not what is wrong: nothing to send back
         return [f"改用 --year {result.year_hint} 重新运行 xlreport merge。"]
-    if result.left_out:
+    if result.with_status("conflict"):
+        steps.append(
+            "同一单位有内容不同的多份报表（版本冲突）：核实以哪份为准，移走其余文件，或用 "
+            "--prefer 文件 指定后重新运行 xlreport merge。"
+        )
+    if any(f.status != "conflict" for f in result.left_out):
         steps.append(
             "把“未计入”的报表退回单位修改（可运行 xlreport check 文件 --annotate 文件夹 "
             "生成标注了问题单元格的退回件），收回后重新运行 xlreport merge。"
         )
+    if result.with_status("blank"):
+        steps.append(
+            "有空白的报表未计入：请单位补填（没有的填 0）；如确认空白即为 0，"
+            "可加 --blank-as-zero 重新汇总（报送情况中会注明按 0 计的空白格数）。"
+        )
     if result.missing:
-        steps.append(f"催报未报送的 {len(result.missing)} 个单位，收到后重新运行 xlreport merge。")
+        steps.append(
+            f"催报未报送的 {len(result.missing)} 个单位，收到后重新运行 xlreport merge"
+            + (
+                "。"
+                if result.allow_missing
+                else "（确需先报送部分汇总时加 --allow-missing，汇总表会注明为部分汇总）。"
+            )
+        )
     if result.not_in_roster:
         steps.append("核对不在名单中的单位：如确应汇总，请把它们加入名单后重新汇总。")
     if result.summary_written:
@@ -163,3 +187,8 @@ def next_steps(result: MergeResult) -> list[str]:
             "把各地汇总表再次汇总。"
         )
     return steps
+
+
+def blank_as_zero_files(result: MergeResult) -> list[FileOutcome]:
+    """Counted returns with blank input cells (merge --blank-as-zero took them as 0)."""
+    return [f for f in result.merged if f.data is not None and f.data.blank_cells]

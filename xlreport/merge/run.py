@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
@@ -34,6 +34,7 @@ from xlreport.merge.sheets import detail_sheet, findings_sheet, status_sheet
 from xlreport.merge.spill import ValueSpill
 from xlreport.merge.status import RosterStatus, roster_status
 from xlreport.merge.sums import merge_values
+from xlreport.safetext import printable
 from xlreport.spec.model import Layout
 from xlreport.writer import write_workbook
 from xlreport.writer.summary_sheets import ExtraSheet, summary_sheets_hook
@@ -128,6 +129,8 @@ def merge_paths(
     progress: Progress | None = None,
     roster_file: str | Path | None = None,
     force: bool = False,
+    prefer: Sequence[str | Path] = (),
+    allow_missing: bool = False,
 ) -> MergeResult:
     """Merge the returns (and summaries) under ``paths`` into the summary workbook ``out``.
 
@@ -135,9 +138,13 @@ def merge_paths(
     restrict the merge (None: the most common among valid inputs). ``name`` is the
     summary's agency name (e.g. 某某县), ``code`` its code (default: derived from the name).
     Nothing is written when nothing can be merged (``result.summary_written`` is False).
-    ``progress(done, total)`` is called as files are checked. Before any is, the outputs
-    are checked (:mod:`xlreport.outputs`): never an input or ``roster_file``, an existing
-    file only when it is an earlier output of ours or with ``force``.
+    ``progress(done, total)`` is called as files are checked. ``prefer``: the files that
+    count when an agency has several differing versions (else such versions are a
+    conflict); ``allow_missing``: roster agencies without a return do not make the exit
+    status 1 (the summary says it is partial). ``options.county``: the county the returns
+    must be for (None: they must agree on one). Before any file is checked, the outputs
+    are (:mod:`xlreport.outputs`): never an input or ``roster_file``, an existing file
+    only when it is an earlier output of ours or with ``force``.
     """
     out_path = Path(out)
     if out_path.suffix.lower() != ".xlsx":
@@ -151,9 +158,52 @@ def merge_paths(
     guard_outputs(paths, found, out_path, export_path, roster_file=roster_file, force=force)
     checked = check_all(found, check_options, workers, progress)
     checked = _not_output(checked, out_path, export_path)
+    by_key = _input_keys(checked)
+    preferred = _preferred(prefer, by_key)
+    # the files named on the command line (however they were reached first)
+    explicit = {by_key[k] for p in paths if Path(p).is_file() and (k := _key(p)) in by_key}
     return merge_checked(
-        checked, out_path, options, roster=codes, name=name, export=export_path, code=code
+        checked,
+        out_path,
+        options,
+        roster=codes,
+        name=name,
+        export=export_path,
+        code=code,
+        prefer=preferred,
+        explicit=explicit,
+        allow_missing=allow_missing,
     )
+
+
+def _key(path: str | Path) -> object | None:
+    st = _stat(path)
+    return file_key(path, st) if st is not None else None
+
+
+def _input_keys(checked: Sequence[CheckedFile]) -> dict[object, str]:
+    """The inputs' file identities → their paths as the results show them."""
+    out: dict[object, str] = {}
+    for c in checked:
+        k = _key(c.report.path)
+        if k is not None:
+            out[k] = c.report.path
+    return out
+
+
+def _preferred(prefer: Sequence[str | Path], by_key: Mapping[object, str]) -> set[str]:
+    """The input paths (as the results show them) of the files given with --prefer."""
+    out: set[str] = set()
+    for p in prefer:
+        k = _key(p)
+        found = by_key.get(k) if k is not None else None
+        if found is None:
+            raise UsageError(
+                f"--prefer 给出的文件 {printable(str(p))} 不在本次汇总的输入中",
+                "--prefer 只能指定要汇总的文件之一（也要作为输入给出，或在输入的文件夹中）",
+            )
+        out.add(found)
+    return out
 
 
 def merge_checked(
@@ -165,10 +215,22 @@ def merge_checked(
     name: str = "",
     export: Path | None = None,
     code: str = "",
+    prefer: Collection[str] = (),
+    explicit: Collection[str] = (),
+    allow_missing: bool = False,
 ) -> MergeResult:
     """The part of :func:`merge_paths` after checking (no file is read here)."""
     own = code.strip() or (derived_code(name) if name.strip() else "")
-    sel = select_returns(checked, options.layout, options.year, own_code=own)
+    sel = select_returns(
+        checked,
+        options.layout,
+        options.year,
+        own_code=own,
+        prefer=prefer,
+        explicit=explicit,
+        county=options.county,
+        blank_as_zero=options.blank_as_zero,
+    )
     status = roster_status(sel.files, roster)
     result = MergeResult(
         out=out,
@@ -180,6 +242,7 @@ def merge_checked(
         missing=status.missing,
         not_in_roster=status.not_in_roster,
         roster_size=len(roster) if roster is not None else None,
+        allow_missing=allow_missing,
     )
     _year_hint(result, checked, options.year)
     if not sel.counted or sel.layout is None or sel.year is None:

@@ -1,5 +1,6 @@
-"""Which input counts: errors out, one layout and year, duplicates once, the latest return of
-each agency, and no agency counted twice through a summary.
+"""Which input counts: errors out, one layout, year and county, duplicates once, one version
+of each agency (differing versions are a conflict unless one is preferred, see
+``xlreport.merge.versions``), and a summary never mixed with the inputs it could contain.
 
 Pure: works on what ``check_paths`` produced, never reads a file. The result does not depend
 on the order of the inputs.
@@ -7,21 +8,22 @@ on the order of the inputs.
 
 from __future__ import annotations
 
-import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import TypeVar
 
+from xlreport.checks.catalogue import CATALOGUE, IDENTITY_GROUP
 from xlreport.checks.model import CheckedFile, ReturnData
 from xlreport.findings import FileReport
-from xlreport.identity import WORKBOOK_KIND_SUMMARY
-from xlreport.merge.diff import describe_differences, differing_cells
-from xlreport.merge.model import FileOutcome, agency_key, agency_name, base_name
+from xlreport.identity import WORKBOOK_KIND_SUMMARY, normal_name
+from xlreport.merge.model import FileOutcome, agency_key, base_name
+from xlreport.merge.versions import resolve_versions
 from xlreport.spec.model import Layout
 
-_K = TypeVar("_K", int, tuple[str, str])
+#: Other files named in one overlap reason at most.
+_NAMED = 5
+_K = TypeVar("_K", int, str, tuple[str, str])
 
 
 @dataclass
@@ -47,25 +49,6 @@ def coverage(data: ReturnData) -> frozenset[str]:
     if is_summary(data) and data.identity.contributors:
         return frozenset(data.identity.contributors)
     return frozenset({agency_key(data)})
-
-
-def saved_timestamp(saved_at: str) -> float:
-    """The workbook's own saved time as a POSIX time; -inf when absent or unreadable."""
-    text = saved_at.strip()
-    if not text:
-        return -math.inf
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        return -math.inf
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.timestamp()
-
-
-def recency(data: ReturnData) -> tuple[float, float, str]:
-    """Later is newer: the workbook's saved time, then the file time, then the path."""
-    return (saved_timestamp(data.saved_at), data.file_mtime, data.path)
 
 
 def _first(report: FileReport, severity: str) -> str:
@@ -103,11 +86,18 @@ def select_returns(
     year: int | None = None,
     *,
     own_code: str = "",
+    prefer: Collection[str] = (),
+    explicit: Collection[str] = (),
+    county: str | None = None,
+    blank_as_zero: bool = False,
 ) -> Selection:
     """Decide for every input whether it counts; ``layout``/``year`` default to the most
     common among the returns without errors (ties: the later year, the larger layout id).
     A summary whose code is ``own_code`` (the summary being made: an earlier run's output
-    lying among the inputs) is skipped, never merged into itself."""
+    lying in an input folder) is skipped, never merged into itself — unless its path is in
+    ``explicit`` (named on the command line: never silently skipped). ``prefer``: paths of
+    the inputs that count when an agency has several differing versions. ``county`` None:
+    the returns must agree on one county (those of another are left out)."""
     ordered = sorted(checked, key=file_order)
     outcomes: dict[int, FileOutcome] = {}
     valid: list[int] = []
@@ -122,7 +112,12 @@ def select_returns(
         elif not agency_key(data):
             reason = "工作簿中既没有单位编码，也没有填写单位名称，无法确定是哪个单位的报表"
             outcomes[i] = FileOutcome(cf, "unidentified", reason)
-        elif own_code and is_summary(data) and data.identity.agency_code == own_code:
+        elif (
+            own_code
+            and is_summary(data)
+            and data.identity.agency_code == own_code
+            and rep.path not in explicit
+        ):
             reason = (
                 f"这是本单位（{data.identity.agency_name}）此前生成的汇总表，"
                 "本次重新汇总，不把它作为输入"
@@ -151,14 +146,48 @@ def select_returns(
         else:
             same.append(i)
 
+    if county is None:
+        same = _one_county(ordered, same, outcomes)
     unique = _drop_duplicates(ordered, same, outcomes)
-    latest = _keep_latest(ordered, unique, outcomes, layout)
+    # an erroneous file of the same layout and year is a version too (a draft, say), unless
+    # its identity is in doubt (another county's, another agency's figures …)
+    drafts = [
+        i
+        for i, cf in enumerate(ordered)
+        if outcomes.get(i) is not None
+        and outcomes[i].status == "error"
+        and cf.data is not None
+        and agency_key(cf.data)
+        and not _mismatch(cf.data, layout, year)
+        and not _identity_in_doubt(cf.report)
+    ]
+    members = [(i, data_of(i)) for i in sorted([*unique, *drafts])]
+    wanted = set(prefer)
+    latest = resolve_versions(
+        ordered,
+        members,
+        set(unique),
+        lambda i: ordered[i].report.path in wanted,
+        outcomes,
+        layout,
+    )
     counted = _drop_overlaps(ordered, latest, outcomes)
+    if not blank_as_zero:
+        counted = _drop_blanks(ordered, counted, outcomes)
     for i in counted:
         outcomes[i] = FileOutcome(ordered[i], "merged")
     files = [outcomes[i] for i in range(len(ordered))]
     chosen_data = sorted((data_of(i) for i in counted), key=agency_key)
     return Selection(layout, year, files, chosen_data)
+
+
+def _identity_in_doubt(report: FileReport) -> bool:
+    return any(
+        f.severity == "error"
+        and (k := CATALOGUE.get(f.code)) is not None
+        and k.group == IDENTITY_GROUP
+        for f in report.findings
+    )
 
 
 def _mismatch(data: ReturnData, layout: Layout | None, year: int | None) -> str:
@@ -204,80 +233,114 @@ def _drop_duplicates(
     return sorted(keep)
 
 
-def _keep_latest(
-    ordered: Sequence[CheckedFile],
-    idx: list[int],
-    outcomes: dict[int, FileOutcome],
-    layout: Layout | None,
-) -> list[int]:
-    groups: dict[str, list[int]] = defaultdict(list)
-    for i in idx:
-        data = ordered[i].data
-        assert data is not None
-        groups[agency_key(data)].append(i)
-    keep: list[int] = []
-    for members in groups.values():
-
-        def newness(i: int) -> tuple[float, float, str]:
-            d = ordered[i].data
-            assert d is not None
-            return recency(d)
-
-        winner = max(members, key=newness)
-        keep.append(winner)
-        won = ordered[winner].data
-        assert won is not None
-        win_name = base_name(won.path)
-        for i in members:
-            if i == winner:
-                continue
-            old = ordered[i].data
-            assert old is not None
-            diffs = differing_cells(layout, won.values, old.values) if layout else ()
-            by = (
-                "保存时间更晚"
-                if saved_timestamp(won.saved_at) > saved_timestamp(old.saved_at)
-                else (
-                    "文件修改时间更晚" if won.file_mtime > old.file_mtime else "按文件路径排序在后"
-                )
-            )
-            reason = (
-                f"同一单位（{agency_name(won) or agency_key(won)}）另有报表“{win_name}”"
-                f"（{by}），以它为准；{describe_differences(diffs)}"
-            )
-            outcomes[i] = FileOutcome(ordered[i], "superseded", reason, win_name, diffs)
-    return sorted(keep)
-
-
 def _drop_overlaps(
     ordered: Sequence[CheckedFile], idx: list[int], outcomes: dict[int, FileOutcome]
 ) -> list[int]:
-    """Summaries first (most agencies first): an input whose agencies are already counted
-    through another input is left out, naming them, so no agency is counted twice."""
-
-    def priority(i: int) -> tuple[int, int, str]:
-        d = ordered[i].data
-        assert d is not None
-        return (0 if is_summary(d) else 1, -len(coverage(d)), agency_key(d))
-
-    owner: dict[str, int] = {}
-    keep: list[int] = []
-    for i in sorted(idx, key=priority):
+    """A summary is never mixed with an input it could contain: when two inputs speak for
+    one agency (a summary and that agency's return, or two summaries sharing agencies),
+    neither counts — an old summary must not outrank corrected returns, nor they it."""
+    owners: dict[str, list[int]] = defaultdict(list)
+    for i in idx:
         data = ordered[i].data
         assert data is not None
-        clash = sorted(coverage(data) & owner.keys())
-        if not clash:
+        for code in coverage(data):
+            owners[code].append(i)
+    clashes: dict[int, dict[int, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for code, who in owners.items():
+        for i in who:
+            for j in who:
+                if i != j:
+                    clashes[i][j].append(code)
+    keep: list[int] = []
+    for i in idx:
+        if i not in clashes:
             keep.append(i)
-            owner.update(dict.fromkeys(coverage(data), i))
             continue
-        other = ordered[owner[clash[0]]].data
-        assert other is not None
-        other_file = base_name(other.path)
-        shown = "、".join(clash[:5]) + ("等" if len(clash) > 5 else "")
+        parts = []
+        for j, codes in sorted(clashes[i].items())[:_NAMED]:
+            other = ordered[j].data
+            assert other is not None
+            kind = "汇总表" if is_summary(other) else "报表"
+            shown = "、".join(sorted(codes)[:5]) + ("等" if len(codes) > 5 else "")
+            parts.append(f"{kind}“{base_name(other.path)}”（共同的单位：{shown}）")
+        first = min(clashes[i])
         reason = (
-            f"单位 {shown}（共{len(clash)}个）已通过“{agency_name(other)}”的汇总表"
-            f"“{other_file}”计入，再计入本文件会重复计算，未汇总；"
-            "如需以本文件为准，请从汇总表中剔除这些单位后重新汇总"
+            "汇总表不能与它所含单位的报表（或含相同单位的另一份汇总表）一起汇总，"
+            f"本文件与{'、'.join(parts)}"
+            + (f"等{len(clashes[i])}个文件" if len(clashes[i]) > _NAMED else "")
+            + "都含有相同单位，均未汇总；"
+            "请移走旧汇总表（或这些报表）后重新汇总"
         )
-        outcomes[i] = FileOutcome(ordered[i], "overlap", reason, instead=other_file)
+        if any(_same_code_summaries(ordered, i, j) for j in clashes[i]):
+            reason += (
+                "；编码相同的两份汇总表所含单位不同，如为两个不同地区（如同名的区），"
+                "请各自重新汇总时用 --code 给出不同的编码"
+            )
+        outcomes[i] = FileOutcome(
+            ordered[i],
+            "overlap",
+            reason,
+            instead=base_name(ordered[first].report.path),
+            reason_code="summary-overlap",
+        )
     return sorted(keep)
+
+
+def _same_code_summaries(ordered: Sequence[CheckedFile], i: int, j: int) -> bool:
+    a, b = ordered[i].data, ordered[j].data
+    return (
+        a is not None
+        and b is not None
+        and is_summary(a)
+        and is_summary(b)
+        and a.identity.agency_code == b.identity.agency_code
+    )
+
+
+def _one_county(
+    ordered: Sequence[CheckedFile], idx: list[int], outcomes: dict[int, FileOutcome]
+) -> list[int]:
+    """Without --county, the returns must be for one county: those for another than the
+    most common one are left out (a neighbouring county's template with the same codes)."""
+
+    def county_of(i: int) -> str | None:
+        data = ordered[i].data
+        assert data is not None
+        return None if is_summary(data) else normal_name(data.identity.county)
+
+    counties = [c for c in map(county_of, idx) if c is not None]
+    ours = _most_common(counties)
+    if ours is None or len(set(counties)) == 1:
+        return idx
+    keep: list[int] = []
+    for i in idx:
+        theirs = county_of(i)
+        if theirs is None or theirs == ours:
+            keep.append(i)
+            continue
+        reason = (
+            f"这份报表的模板是发给“{theirs or '未指定县（区）'}”的，本次汇总的其他报表属于"
+            f"“{ours or '未指定县（区）'}”，未汇总；如确应汇总，请用 --county 指定本次汇总的县（区）"
+        )
+        outcomes[i] = FileOutcome(ordered[i], "mismatch", reason, reason_code="county-conflict")
+    return keep
+
+
+def _drop_blanks(
+    ordered: Sequence[CheckedFile], idx: list[int], outcomes: dict[int, FileOutcome]
+) -> list[int]:
+    """A return with blank input cells is not counted unless merge is told to take blanks
+    as 0 (``--blank-as-zero``): blank is not a number, and saying 0 is the agency's call."""
+    keep: list[int] = []
+    for i in idx:
+        data = ordered[i].data
+        assert data is not None
+        if not data.blank_cells:
+            keep.append(i)
+            continue
+        reason = (
+            f"有{data.blank_cells}个填报单元格为空白，未计入汇总：请单位补填（没有的填 0）；"
+            "如确认空白即为 0，可加 --blank-as-zero 重新汇总"
+        )
+        outcomes[i] = FileOutcome(ordered[i], "blank", reason)
+    return keep

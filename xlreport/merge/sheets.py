@@ -32,6 +32,7 @@ STATUS_HEADER = (
     "保存时间",
     "错误数",
     "警告数",
+    "空白格数",
     "说明",
 )
 FINDINGS_HEADER = (
@@ -160,6 +161,7 @@ def _status_row(r: AgencyRow) -> list[CellValue]:
         r.saved_at,
         r.errors,
         r.warnings,
+        r.blanks,
         r.note,
     ]
 
@@ -172,7 +174,7 @@ def status_sheet(rows: Sequence[AgencyRow], title: str) -> ExtraSheet:
         name=STATUS_SHEET,
         title=f"{title}报送情况",
         blocks=[block],
-        widths=[14, 28, 16, 16, 36, 20, 22, 8, 8, 60],
+        widths=[14, 28, 16, 16, 36, 20, 22, 8, 8, 10, 60],
         freeze_cols=2,
     )
 

@@ -22,15 +22,22 @@ _RANK: dict[FileStatus, int] = {
     "merged": 0,
     "duplicate": 1,
     "superseded": 2,
+    "conflict": 3,
     "error": 3,
     "mismatch": 3,
     "overlap": 3,
     "unidentified": 3,
+    "blank": 3,
     "unreadable": 5,
     "skipped": 5,
 }
 _RANK_COVERED = 0
 _RANK_MISSING = 6
+
+
+def blank_note(blanks: int) -> str:
+    """How a counted return with blank cells is described (merge --blank-as-zero)."""
+    return f"空白{blanks}格（按0计）"
 
 
 @dataclass
@@ -66,6 +73,10 @@ def roster_status(files: Sequence[FileOutcome], roster: Mapping[str, str] | None
             note = f"以“{f.instead}”为准；" + describe_differences(
                 f.differences, len(f.differences)
             )
+        elif f.status == "conflict" and f.differences:
+            head, _sep, rest = f.reason.partition("（与“")
+            every = describe_differences(f.differences, len(f.differences), f"本文件→“{f.instead}”")
+            note = f"{head}；{every}{rest.rpartition('）')[2]}"
         if f.status == "merged" and data is not None:
             covered |= coverage(data) | {code}
             if is_summary(data):
@@ -73,19 +84,23 @@ def roster_status(files: Sequence[FileOutcome], roster: Mapping[str, str] | None
                 note = f"汇总表，含{len(coverage(data))}个单位"
             if roster is not None and code not in roster:
                 note = (note + "；" if note else "") + "该单位不在报送名单中，已计入汇总，请核实"
-        if roster is not None and code and code not in roster and data is not None:
+        if f.status == "merged" and data is not None and data.blank_cells:
+            note = (note + "；" if note else "") + blank_note(data.blank_cells)
+        ours = f.status == "skipped"  # e.g. our own earlier summary: no roster matter
+        if roster is not None and code and code not in roster and data is not None and not ours:
             not_in[code] = name
         row = AgencyRow(
             code=code,
             name=name,
             status=STATUS_TEXT[f.status],
-            in_roster=flag(code),
+            in_roster="" if ours else flag(code),
             file_name=f.file_name,
             sha256=f.sha256,
             saved_at=data.saved_at if data else "",
             errors=f.checked.report.errors,
             warnings=f.checked.report.warnings,
             note=note,
+            blanks=data.blank_cells if data is not None else None,
         )
         ranked.append(((1 if not code else 0, code, _RANK[f.status], f.file_name, f.sha256), row))
 

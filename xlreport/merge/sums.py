@@ -2,17 +2,40 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from decimal import Decimal, Inexact, localcontext
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from decimal import Decimal, DecimalException, Inexact, localcontext
 from operator import add
 from typing import cast
 
 from xlreport.checks.compact import CompactValues
+from xlreport.errors import XlreportError
 from xlreport.spec.model import Layout
 
-#: Precision for the sums: far beyond any report (10^15 件 with 6 decimals is 22 digits);
-#: an addition that would still need rounding raises instead of drifting.
+#: Precision for the sums: far beyond any value the checks let through (a type's limit
+#: has at most 15 significant digits; 10^9 returns add 9 more); an addition that would
+#: still need rounding is refused (:class:`SumRefused`) instead of drifting.
 _PRECISION = 60
+
+
+class SumRefused(XlreportError):
+    """A sum that cannot be computed exactly: the summary is not written."""
+
+
+@contextmanager
+def _exact(what: str) -> Iterator[None]:
+    """Decimal arithmetic in ``_PRECISION`` digits where any rounding, overflow or invalid
+    operation becomes :class:`SumRefused` naming ``what``."""
+    with localcontext() as ctx:
+        ctx.prec = _PRECISION
+        ctx.traps[Inexact] = True
+        try:
+            yield
+        except DecimalException as e:
+            raise SumRefused(
+                f"{what}无法精确计算（数值超出 {_PRECISION} 位有效数字），未生成汇总表",
+                "请检查报表中是否有异常大的数字或过多的小数位",
+            ) from e
 
 
 def sum_inputs(layout: Layout, value_maps: Iterable[Mapping[str, Decimal]]) -> dict[str, Decimal]:
@@ -27,15 +50,13 @@ def sum_inputs(layout: Layout, value_maps: Iterable[Mapping[str, Decimal]]) -> d
     if packed is not None:
         return {cid: tidy(Decimal(v)) for cid, v in zip(ids, packed, strict=True)}
     sums = dict.fromkeys(ids, Decimal(0))
-    with localcontext() as ctx:
-        ctx.prec = _PRECISION
-        ctx.traps[Inexact] = True
+    with _exact("各单位数值的合计"):
         for values in maps:
             for cid in ids:
                 v = values.get(cid)
                 if v is not None:
                     sums[cid] += v
-    return {cid: tidy(v) for cid, v in sums.items()}
+        return {cid: tidy(v) for cid, v in sums.items()}
 
 
 #: Packed values below this in size, with at most _FRACTION decimals, add up exactly in
@@ -52,9 +73,7 @@ def _sum_packed(
     not packed in ``layout``'s order or a value is outside the bounds that make every
     addition exact."""
     sums: list[int | Decimal] = [0] * width
-    with localcontext() as ctx:
-        ctx.prec = _PRECISION
-        ctx.traps[Inexact] = True
+    with _exact("各单位数值的合计"):
         for values in maps:
             if not (isinstance(values, CompactValues) and values.packed_for(layout)):
                 return None
@@ -85,8 +104,11 @@ def _few_decimals(v: Decimal) -> bool:
 
 
 def merge_values(layout: Layout, value_maps: Iterable[Mapping[str, Decimal]]) -> dict[str, Decimal]:
-    """The summary's cells: summed inputs plus every total recomputed from them."""
-    return layout.compute_totals(sum_inputs(layout, value_maps))
+    """The summary's cells: summed inputs plus every total recomputed from them, exactly
+    (:class:`SumRefused` rather than a rounded number)."""
+    inputs = sum_inputs(layout, value_maps)
+    with _exact("合计单元格"):
+        return layout.compute_totals(inputs)
 
 
 def tidy(value: Decimal) -> Decimal:

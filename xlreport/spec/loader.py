@@ -17,6 +17,7 @@ from typing import Any, Literal, cast
 from xlreport.spec.context import FileContext, LayoutError
 from xlreport.spec.expressions import parse_rules, parse_totals
 from xlreport.spec.model import (
+    EXCEL_DIGITS,
     Axis,
     Cell,
     Label,
@@ -24,6 +25,7 @@ from xlreport.spec.model import (
     Sheet,
     Table,
     ValueType,
+    digits_ceiling,
 )
 
 #: Names of the sheets the writer adds beside the layout's own.
@@ -124,7 +126,15 @@ def _types(ctx: FileContext, raw: dict[str, Any]) -> dict[str, ValueType]:
             rt,
             where,
             {"kind": str},
-            {"min": int, "max": int, "decimals": int, "unit": str, "label": str},
+            {
+                "min": int,
+                "max": int,
+                "decimals": int,
+                "unit": str,
+                "label": str,
+                "limit": int,
+                "plausible": int,
+            },
         )
         if t["kind"] not in ("integer", "decimal"):
             raise ctx.fail(where + ".kind", "只能是 integer 或 decimal")
@@ -133,6 +143,7 @@ def _types(ctx: FileContext, raw: dict[str, Any]) -> dict[str, ValueType]:
             raise ctx.fail(where + ".decimals", "整数类型不能有小数位")
         if t["kind"] == "decimal" and not 1 <= decimals <= 10:
             raise ctx.fail(where + ".decimals", "小数类型的小数位数应在 1 到 10 之间")
+        limit, plausible = _bounds(ctx, t, where, decimals)
         out[ctx.key(key, where)] = ValueType(
             key=key,
             kind=cast(Literal["integer", "decimal"], t["kind"]),
@@ -141,10 +152,48 @@ def _types(ctx: FileContext, raw: dict[str, Any]) -> dict[str, ValueType]:
             decimals=decimals,
             unit=t.get("unit", ""),
             label=t.get("label", key),
+            limit=limit,
+            plausible=plausible,
         )
     if "count" not in out:
-        out["count"] = ValueType("count", "integer", Decimal(0), None, 0, "", "非负整数")
+        out["count"] = ValueType(
+            "count",
+            "integer",
+            Decimal(0),
+            None,
+            0,
+            "",
+            "非负整数",
+            Decimal(DEFAULT_COUNT_LIMIT),
+            Decimal(DEFAULT_COUNT_PLAUSIBLE),
+        )
     return out
+
+
+#: The bounds of the ``count`` type a layout gets when it defines none (as the shipped ones).
+DEFAULT_COUNT_LIMIT = 999_999_999
+DEFAULT_COUNT_PLAUSIBLE = 9_999_999
+
+
+def _bounds(
+    ctx: FileContext, t: dict[str, Any], where: str, decimals: int
+) -> tuple[Decimal, Decimal | None]:
+    """A type's ``limit`` (default: the most Excel holds exactly with its decimals) and
+    ``plausible``: 0 < plausible <= limit <= that most, and no ``min``/``max`` beyond it."""
+    ceiling = digits_ceiling(decimals)
+    limit = Decimal(t.get("limit", ceiling))
+    if not 0 < limit <= ceiling:
+        raise ctx.fail(
+            where + ".limit",
+            f"上限应大于 0 且不超过 {ceiling:f}（Excel 只能精确保存 {EXCEL_DIGITS} 位有效数字）",
+        )
+    for name in ("min", "max"):
+        if name in t and abs(Decimal(t[name])) > limit:
+            raise ctx.fail(f"{where}.{name}", f"不能超出上限 {limit:f}（limit）")
+    plausible = Decimal(t["plausible"]) if "plausible" in t else None
+    if plausible is not None and not 0 < plausible <= limit:
+        raise ctx.fail(where + ".plausible", f"应大于 0 且不超过上限 {limit:f}（limit）")
+    return limit, plausible
 
 
 def _axes(
@@ -315,7 +364,11 @@ def _sheet(
 
 
 def _with_fingerprint(layout: Layout) -> Layout:
-    """Fingerprint of everything that shapes the workbook, not of comments or spacing."""
+    """Fingerprint of everything that shapes the workbook, not of comments or spacing.
+
+    A type's ``limit`` and ``plausible`` bounds are left out: the checks apply the current
+    bounds to every return whatever its template's validation said, so a template sent out
+    before a bound changed is still the same layout."""
     doc = {
         "id": layout.id,
         "version": layout.version,

@@ -7,7 +7,7 @@ objects, which :mod:`xlreport.spec.loader` builds from a data file in ``template
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Literal
 
@@ -31,9 +31,23 @@ def a1(r: int, c: int) -> str:
     return f"{col_letter(c)}{r + 1}"
 
 
+#: Excel keeps 15 significant digits: no bound of a value type may need more.
+EXCEL_DIGITS = 15
+
+
+def digits_ceiling(decimals: int) -> Decimal:
+    """The largest number with ``decimals`` decimals that Excel holds exactly (15 digits)."""
+    return Decimal(10) ** (EXCEL_DIGITS - decimals) - Decimal(1).scaleb(-decimals)
+
+
 @dataclass(frozen=True)
 class ValueType:
-    """What an input cell may hold."""
+    """What an input cell may hold.
+
+    ``limit``: no value of this type is larger in size (an error above it, whatever
+    ``min``/``max`` say); ``plausible``: a value larger in size is possible but needs
+    checking (a warning naming the bound); None: no such warning.
+    """
 
     key: str
     kind: Literal["integer", "decimal"]
@@ -42,6 +56,13 @@ class ValueType:
     decimals: int
     unit: str
     label: str
+    limit: Decimal = field(default_factory=lambda: digits_ceiling(0))
+    plausible: Decimal | None = None
+
+    def for_summary(self) -> ValueType:
+        """This type in a summary: a sum of many returns may pass one return's limit and
+        plausibility bound (a province adds up millions), never what Excel holds exactly."""
+        return replace(self, limit=digits_ceiling(self.decimals), plausible=None)
 
 
 @dataclass(frozen=True)

@@ -36,15 +36,6 @@ def holds(check: RuleCheck, values: Mapping[str, Decimal]) -> bool:
     return abs(check.lhs.evaluate(values) - check.rhs.evaluate(values)) < _HALF_MICRO
 
 
-def live_rules(layout: Layout) -> dict[int, list[RuleCheck]]:
-    """Hard rules without last-year terms, grouped by rule entry (``RuleCheck.index``)."""
-    out: dict[int, list[RuleCheck]] = {}
-    for ch in layout.checks:
-        if ch.severity == "error" and not ch.uses_prior:
-            out.setdefault(ch.index, []).append(ch)
-    return out
-
-
 def status_cell(
     instances: Sequence[RuleCheck], layout: Layout, from_sheet: str, values: Mapping[str, Decimal]
 ) -> tuple[str, str]:

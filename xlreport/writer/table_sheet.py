@@ -9,11 +9,11 @@ from decimal import Decimal
 from typing import Any
 
 from xlreport.spec.model import Cell, Layout, RuleCheck, Sheet, ValueType, a1
+from xlreport.spec.sheet_map import INFO_ROW, check_blocks, check_column
 from xlreport.writer.cells import CellWriter
 from xlreport.writer.formulas import (
     difference_formula,
     expr_formula,
-    live_rules,
     status_cell,
 )
 from xlreport.writer.styles import Styles, display_width, number_format
@@ -57,9 +57,9 @@ def write_table_sheet(
         out.text(lb.r1, lb.c1, lb.text, kind, lb.r2, lb.c2)
     last_col = sheet.width - 1
     if texts.info_formula:
-        out.formula(1, 0, texts.info_formula, texts.info, "info", r2=1, c2=last_col)
+        out.formula(INFO_ROW, 0, texts.info_formula, texts.info, "info", r2=INFO_ROW, c2=last_col)
     else:
-        out.text(1, 0, texts.info, "info", 1, last_col)
+        out.text(INFO_ROW, 0, texts.info, "info", INFO_ROW, last_col)
 
     for cell in layout.cells.values():
         if cell.sheet != sheet.key:
@@ -99,28 +99,23 @@ def validation(cell: Cell) -> dict[str, Any]:
         "error_message": f"这里只能填{hint}，不要带单位、文字或空格。请改为数字后再确认。"[:255],
         "error_type": "stop",
     }
+    # the type's hard bound (``limit``) caps whatever min/max allow
+    lo = max(vt.min, -vt.limit) if vt.min is not None else -vt.limit
+    hi = min(vt.max, vt.limit) if vt.max is not None else vt.limit
     if vt.kind == "integer":
-        lo = int(vt.min) if vt.min is not None else -999_999_999
-        hi = int(vt.max) if vt.max is not None else 999_999_999
-        if vt.max is None and vt.min is not None:
-            opts.update({"validate": "integer", "criteria": ">=", "value": lo})
-        else:
-            opts.update(
-                {"validate": "integer", "criteria": "between", "minimum": lo, "maximum": hi}
-            )
+        opts.update(
+            {"validate": "integer", "criteria": "between", "minimum": int(lo), "maximum": int(hi)}
+        )
         return opts
     ref = a1(cell.r, cell.c)
-    parts = [f"ISNUMBER({ref})", f"ROUND({ref},{vt.decimals})={ref}"]
-    if vt.min is not None:
-        parts.insert(1, f"{ref}>={vt.min}")
-    if vt.max is not None:
-        parts.insert(2, f"{ref}<={vt.max}")
+    parts = [
+        f"ISNUMBER({ref})",
+        f"{ref}>={lo:f}",
+        f"{ref}<={hi:f}",
+        f"ROUND({ref},{vt.decimals})={ref}",
+    ]
     opts.update({"validate": "custom", "value": "=AND(" + ",".join(parts) + ")"})
     return opts
-
-
-def _table_of(layout: Layout, check: RuleCheck) -> str:
-    return check.table or layout.cells[check.cells()[0]].table
 
 
 def _check_block(
@@ -133,17 +128,12 @@ def _check_block(
     widths: Sequence[float],
 ) -> None:
     """Beside each table with hard rules: one status cell per rule entry, plus red marking."""
-    col = sheet.width + 1
-    entries = live_rules(layout)
-    next_free = 0
-    for table in sheet.tables:
-        mine = [inst for inst in entries.values() if _table_of(layout, inst[0]) == table.key]
-        if not mine:
-            continue
-        r = max(table.top, next_free)
+    col = check_column(sheet)
+    blocks = check_blocks(layout, sheet)
+    for block in blocks:
+        r = block.heading_row
         out.text(r, col, CHECK_HEADING, "check_head", r, col + 1)
-        for instances in mine:
-            r += 1
+        for r, instances in block.rows:
             first = instances[0]
             out.text(r, col, f"{first.rule} {first.name}", "check_rule")
             formula, cached = status_cell(instances, layout, sheet.key, computed)
@@ -157,8 +147,7 @@ def _check_block(
             )
             for inst in instances:
                 _mark_broken(ws, styles, layout, sheet, inst)
-        next_free = r + 2
-    if next_free:
+    if blocks:
         for i, w in enumerate(_CHECK_WIDTHS):
             ws.set_column(col + i, col + i, w)
 

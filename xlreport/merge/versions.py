@@ -1,0 +1,215 @@
+"""Several versions of one agency: which counts is never decided by a clock.
+
+Two different files (different bytes) of one agency are a conflict: neither is merged,
+both are named with the cells that differ, until the user says which counts (``--prefer
+FILE``) or removes one. The file's saved time is not evidence (LibreOffice 7.4 writes local
+time marked as UTC, PC clocks are wrong, some producers write none).
+
+Without a roster a generic template's return is known by the name it typed; names that are
+the same after :func:`xlreport.identity.normal_name` are one agency, and names that differ
+by a character or two added or dropped (a corrected or completed name) are treated as one
+agency too — a conflict, never two agencies summed.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+
+from xlreport.checks.model import CheckedFile, ReturnData
+from xlreport.identity import WORKBOOK_KIND_SUMMARY, normal_name
+from xlreport.merge.diff import describe_differences, differing_cells
+from xlreport.merge.model import FileOutcome, agency_key, agency_name, base_name
+from xlreport.merge.naming import DERIVED_PREFIX
+from xlreport.spec.model import Layout
+
+#: A name is "near" another when it is that name with at most this many characters added …
+NEAR_EXTRA = 2
+#: … and has at least this many characters itself.
+NEAR_MIN = 3
+
+
+def version_key(data: ReturnData) -> str:
+    """Versions of one input share this key: an agency's code; a summary's code and its
+    contributors (a summary never replaces one with other contributors)."""
+    if data.identity.kind == WORKBOOK_KIND_SUMMARY:
+        return "summary:" + agency_key(data) + ":" + ",".join(sorted(data.identity.contributors))
+    return agency_key(data)
+
+
+def _deletions(name: str, depth: int) -> set[str]:
+    out, level = {name}, {name}
+    for _ in range(depth):
+        level = {w[:i] + w[i + 1 :] for w in level for i in range(len(w))}
+        out |= level
+    return out
+
+
+def near(a: str, b: str) -> bool:
+    """Two normalised names a clerk would take for one agency: one is the other with one or
+    two characters added (a name corrected or completed: 某某乡人民政 / 某某乡人民政府).
+    A character replaced is not near: 城关镇 and 城南镇 are two towns."""
+    short, long_ = sorted((a, b), key=len)
+    return (
+        len(short) >= NEAR_MIN
+        and 1 <= len(long_) - len(short) <= NEAR_EXTRA
+        and short in _deletions(long_, len(long_) - len(short))
+    )
+
+
+def near_pairs(names: Iterable[str]) -> list[tuple[str, str]]:
+    """Every pair of near names, through the deletion variants of each (no n² comparison)."""
+    distinct = set(names)
+    by_variant: dict[str, set[str]] = defaultdict(set)
+    for name in distinct:
+        for variant in _deletions(name, NEAR_EXTRA):
+            if variant != name:
+                by_variant[variant].add(name)
+    pairs = {
+        tuple(sorted((short, long_)))
+        for short in distinct
+        for long_ in by_variant.get(short, ())
+        if near(short, long_)
+    }
+    return sorted((p[0], p[1]) for p in pairs)
+
+
+def group_versions(
+    members: Sequence[tuple[int, ReturnData]],
+) -> tuple[dict[str, list[int]], dict[str, list[str]]]:
+    """Inputs grouped by agency; generic returns with near names joined into one group.
+    Also returns, per group, the distinct names that were joined (more than one: near)."""
+    groups: dict[str, list[int]] = defaultdict(list)
+    name_of: dict[str, str] = {}
+    for i, data in members:
+        key = version_key(data)
+        groups[key].append(i)
+        if not data.identity.agency_code and key.startswith(DERIVED_PREFIX):
+            name_of[key] = normal_name(agency_name(data))
+    parent = {k: k for k in groups}
+
+    def root(k: str) -> str:
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    key_of_name = {n: k for k, n in name_of.items()}
+    for a, b in near_pairs(name_of.values()):
+        ra, rb = root(key_of_name[a]), root(key_of_name[b])
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    joined: dict[str, list[int]] = defaultdict(list)
+    names: dict[str, list[str]] = defaultdict(list)
+    for k, idx in groups.items():
+        joined[root(k)] += idx
+        if k in name_of:
+            names[root(k)].append(name_of[k])
+    return dict(joined), {k: sorted(v) for k, v in names.items()}
+
+
+def resolve_versions(
+    ordered: Sequence[CheckedFile],
+    members: Sequence[tuple[int, ReturnData]],
+    valid: set[int],
+    preferred: Callable[[int], bool],
+    outcomes: dict[int, FileOutcome],
+    layout: Layout | None,
+) -> list[int]:
+    """Per agency: one file counts; several differing valid files are a conflict unless
+    exactly one is preferred. ``members``: every input with an agency (``valid`` ones may
+    count, the others already have an error outcome and keep it — an erroneous draft is
+    left out either way — unless a preferred file of their agency makes them superseded).
+    Returns the valid inputs still in the running."""
+    groups, names = group_versions(members)
+    data_of: Mapping[int, ReturnData] = dict(members)
+    keep: list[int] = []
+    for key, idx in groups.items():
+        idx = sorted(idx)
+        if len(idx) == 1:
+            keep += [i for i in idx if i in valid]
+            continue
+        chosen = [i for i in idx if preferred(i)]
+        if len(chosen) == 1:
+            win = chosen[0]
+            if win in valid:
+                keep.append(win)
+            for i in idx:
+                if i != win:
+                    outcomes[i] = _superseded(ordered, data_of, i, win, layout)
+            continue
+        idx = [i for i in idx if i in valid]  # errors keep their own outcome
+        if len(idx) < 2:
+            keep += idx
+            continue
+        near_names = names.get(key, [])
+        code = "name-near-duplicate" if len(near_names) > 1 else "version-conflict"
+        for i in idx:
+            others = [j for j in idx if j != i]
+            reason = _conflict_reason(data_of, i, others, near_names, len(chosen) > 1)
+            theirs = data_of[others[0]].values
+            diffs = differing_cells(layout, theirs, data_of[i].values) if layout else ()
+            outcomes[i] = FileOutcome(
+                ordered[i], "conflict", reason, base_name(data_of[others[0]].path), diffs,
+                reason_code=code,
+            )  # fmt: skip
+    return sorted(keep)
+
+
+def _files(data_of: Mapping[int, ReturnData], idx: Sequence[int]) -> str:
+    return "、".join(f"“{base_name(data_of[j].path)}”" for j in idx)
+
+
+def _conflict_reason(
+    data_of: Mapping[int, ReturnData],
+    i: int,
+    others: Sequence[int],
+    near_names: Sequence[str],
+    several_preferred: bool,
+) -> str:
+    d = data_of[i]
+    who = agency_name(d) or agency_key(d)
+    if several_preferred:
+        head = (
+            f"--prefer 给出了同一单位（{who}）的多份不同文件（本文件与{_files(data_of, others)}）"
+        )
+        return head + "，只能指定其中一份；均未汇总"
+    if len(near_names) > 1:
+        shown = "”“".join(near_names)
+        head = (
+            f"单位名称“{shown}”几乎相同，视为同一单位：本文件与{_files(data_of, others)}"
+            "内容不同，无法确定以哪份为准，均未汇总"
+        )
+        tail = "；移走一份或用 --prefer 指定；如确为不同单位，请用 --roster 给出单位名单"
+    else:
+        head = (
+            f"同一单位（{who}）另有内容不同的文件{_files(data_of, others)}，"
+            "无法确定以哪份为准（不按文件的保存时间判断），均未汇总"
+        )
+        tail = "；核实后移走其余文件，或用 --prefer 指定以哪份为准"
+    diffs = differing_cells_any(data_of, i, others)
+    return f"{head}（{diffs}）{tail}"
+
+
+def differing_cells_any(data_of: Mapping[int, ReturnData], i: int, others: Sequence[int]) -> str:
+    d, o = data_of[i], data_of[others[0]]
+    other = base_name(o.path)
+    diffs = differing_cells(d.layout, o.values, d.values)
+    return f"与“{other}”相比" + describe_differences(diffs, 3, f"本文件→“{other}”")
+
+
+def _superseded(
+    ordered: Sequence[CheckedFile],
+    data_of: Mapping[int, ReturnData],
+    i: int,
+    win: int,
+    layout: Layout | None,
+) -> FileOutcome:
+    won, old = data_of[win], data_of[i]
+    win_name = base_name(won.path)
+    diffs = differing_cells(layout, won.values, old.values) if layout else ()
+    reason = (
+        f"同一单位（{agency_name(won) or agency_key(won)}）按 --prefer 以“{win_name}”为准，"
+        f"本文件不计入；{describe_differences(diffs)}"
+    )
+    return FileOutcome(ordered[i], "superseded", reason, win_name, diffs)
