@@ -31,7 +31,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "COLUMNS": "200", "PYTHONIOENCODING": "utf-8"}
+    # PYTHONPATH: this checkout's package, whatever the editable install points at
+    env = {**os.environ, "COLUMNS": "200", "PYTHONIOENCODING": "utf-8", "PYTHONPATH": str(ROOT)}
     return subprocess.run(
         [sys.executable, "-m", "xlreport", "check", *args],
         capture_output=True,
@@ -81,7 +82,7 @@ def test_exit_codes_and_terminal_report(returns: Path, tmp_path: Path) -> None:
     assert r.returncode == 2 and "找不到" in r.stdout
     assert "Traceback" not in r.stdout + r.stderr
     r = run_cli(str(good), "--format", "gov-1999", cwd=tmp_path)
-    assert r.returncode == 2 and "gov-1999" in r.stdout
+    assert r.returncode == 2 and "gov-1999" in r.stderr  # errors on stderr
 
 
 def test_terminal_groups_many_findings_of_one_kind(tmp_path: Path) -> None:

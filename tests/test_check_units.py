@@ -124,10 +124,11 @@ def test_discover_accounts_for_every_file(tmp_path: Path) -> None:
     assert by_name[".explicit.xlsx"] == ""  # named explicitly: checked
     assert "锁定文件" in by_name["~$r1.xlsx"] and "锁定文件" in by_name["~$explicit.xlsx"]
     assert by_name["r2.xlsx"] == "隐藏文件"
-    assert by_name["通知.pdf"] == "不是电子表格文件"
+    assert by_name["通知.pdf"] == "不是 Excel 工作簿"
     assert [f.shown for f in found] == sorted(f.shown for f in found)
-    with pytest.raises(UsageError):
-        discover([tmp_path / "nothing-here"])
+    # a path that does not exist is listed with its reason, not an abort
+    [gone] = discover([tmp_path / "nothing-here"])
+    assert gone.code == "path-not-found" and not gone.to_check and "nothing-here" in gone.problem
 
 
 def test_discover_counts_a_file_once_however_it_is_reached(tmp_path: Path) -> None:
@@ -143,11 +144,16 @@ def test_discover_counts_a_file_once_however_it_is_reached(tmp_path: Path) -> No
     (inbox / "loop").symlink_to(inbox, target_is_directory=True)
     (inbox / "dangling.xlsx").symlink_to(tmp_path / "gone.xlsx")
     found = discover([inbox, real])
-    assert [f.shown for f in found] == [str(inbox / "a-link.xlsx")]
+    assert [f.shown for f in found if f.to_check] == [str(inbox / "a-link.xlsx")]
+    # the link to a folder is listed as skipped, the dangling link as a problem
+    by_name = {f.path.name: f for f in found}
+    assert "链接" in by_name["loop"].skip
+    assert by_name["dangling.xlsx"].code == "link-broken"
     other = tmp_path / "other"
     other.mkdir()
     (other / "d.xlsx").write_bytes(b"y")
-    assert [f.path.name for f in discover([other, inbox])] == ["a-link.xlsx", "d.xlsx"]
+    listed = [f.path.name for f in discover([other, inbox]) if f.to_check]
+    assert listed == ["a-link.xlsx", "d.xlsx"]
 
 
 def test_a_folder_that_cannot_be_listed_is_one_clear_line(
@@ -162,9 +168,9 @@ def test_a_folder_that_cannot_be_listed_is_one_clear_line(
         return real_scandir(path)
 
     monkeypatch.setattr(os, "scandir", scandir)
-    with pytest.raises(UsageError) as e:
-        discover([tmp_path])
-    assert "无法读取文件夹" in e.value.message and "locked" in e.value.message
+    [locked] = discover([tmp_path])
+    assert locked.code == "folder-unreadable"
+    assert "无法读取文件夹" in locked.problem and "locked" in locked.problem
 
 
 def test_an_unreadable_prior_is_exit_status_2(tmp_path: Path) -> None:

@@ -45,6 +45,11 @@ def test_demo_round_trip(tmp_path: Path) -> None:
         found = raw.number if raw is not None else None
         assert (found or Decimal(0)) == expected[cell.id], cell.id
     assert merge.export is not None and merge.export.exists()
+    # the password file the demo announces exists, beside the templates' folder
+    assert result.password_file is not None and result.password_file.is_file()
+    assert "qinghe-demo" in result.password_file.read_text(encoding="utf-8-sig")
+    assert result.password_file.parent == tmp_path / "out"
+    assert all(p.suffix == ".xlsx" for p in (tmp_path / "out" / "1-下发模板").iterdir())
 
 
 def test_demo_command(tmp_path: Path) -> None:
@@ -58,4 +63,25 @@ def test_demo_command(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "未报送：清河县桃源乡人民政府" in proc.stdout
     assert "Traceback" not in proc.stdout + proc.stderr
+    assert str(out / "1-下发模板_模板保护密码") in proc.stdout
+    # run again into the same folder: the earlier demo is replaced
+    again = subprocess.run(
+        [sys.executable, "-m", "xlreport", "demo", "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert again.returncode == 0, again.stdout + again.stderr
+    # a folder holding someone else's files is refused, nothing written
+    other = tmp_path / "别人的文件夹"
+    other.mkdir()
+    (other / "工作.xlsx").write_bytes(b"mine")
+    refused = subprocess.run(
+        [sys.executable, "-m", "xlreport", "demo", "--out", str(other)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert refused.returncode == 2 and "已有其他文件" in refused.stderr
+    assert [p.name for p in other.iterdir()] == ["工作.xlsx"]
     assert (out / "4-汇总").is_dir()

@@ -71,8 +71,8 @@ def _problems_of(case: CorpusCase, m: Measured) -> list[str]:
         out.append("a traceback: " + m.output[-300:])
     if "\x1b" in m.output:  # NO_COLOR and not a terminal: any escape came from the input
         out.append("a raw escape character (from a file name) reaches the terminal")
-    if not CJK.search(m.stdout):
-        out.append("no Chinese line on stdout: " + m.output[:200])
+    if not CJK.search(m.output):  # results on stdout, a refusal on stderr
+        out.append("no Chinese line: " + m.output[:200])
     if case.says and not any(_flat(s) in _flat(m.output) for s in case.says):
         out.append(f"the message names none of {case.says}: {m.output[:240]!r}")
     if not m.peak_rss_mb < MAX_MB:

@@ -96,18 +96,20 @@ def test_nothing_to_merge_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[
 def test_wrong_arguments_exit_2(
     inbox: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], extra: list[str]
 ) -> None:
-    code, text, _err = run([str(inbox), "--out", str(tmp_path / "s.xlsx"), *extra], capsys)
-    assert code == 2 and "错误" in text
+    code, _out, err = run([str(inbox), "--out", str(tmp_path / "s.xlsx"), *extra], capsys)
+    assert code == 2 and "错误" in err  # errors on stderr
     assert not (tmp_path / "s.xlsx").exists()
 
 
 def test_missing_path_and_bad_out_exit_2(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    # a path that does not exist is listed with its reason (no abort, nothing to merge)
     code, text, _ = run([str(tmp_path / "nope"), "--out", str(tmp_path / "s.xlsx")], capsys)
-    assert code == 2 and "找不到" in text
-    code, text, _ = run([str(tmp_path), "--out", str(tmp_path / "s.csv")], capsys)
-    assert code == 2 and ".xlsx" in text
+    assert code == 2 and "找不到" in text and "nope" in text
+    assert not (tmp_path / "s.xlsx").exists()
+    code, _, err = run([str(tmp_path), "--out", str(tmp_path / "s.csv")], capsys)
+    assert code == 2 and ".xlsx" in err
 
 
 def test_json_output_and_export(

@@ -50,7 +50,9 @@ def test_one_workbook_per_agency_named_after_it(tmp_path: Path) -> None:
 def test_generic_template_and_generated_password(tmp_path: Path) -> None:
     result = make_templates(LAYOUT, 2024, tmp_path / "out")
     assert [p.name for p in result.paths] == ["2024年度政府信息公开工作年度报告_填报模板.xlsx"]
-    assert result.password_file == tmp_path / "out" / PASSWORD_FILE
+    # beside the folder that gets zipped and sent out, never inside it
+    assert result.password_file == tmp_path / f"out_{PASSWORD_FILE}"
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [result.paths[0].name]
     text = result.password_file.read_text(encoding="utf-8-sig")
     password = text.splitlines()[1]
     assert len(password) >= 10 and "不要发给填报单位" in text
@@ -120,7 +122,9 @@ def test_cli_template(tmp_path: Path) -> None:
     assert r.exit_code == 0, r.output
     assert "已为 12 个单位生成 2024 年度填报模板" in r.output
     assert PASSWORD_FILE in r.output and "下一步" in r.output
-    assert len(list(out.glob("*.xlsx"))) == 12 and (out / PASSWORD_FILE).is_file()
+    assert len(list(out.glob("*.xlsx"))) == 12 and not (out / PASSWORD_FILE).exists()
+    assert (out.parent / f"{out.name}_{PASSWORD_FILE}").is_file()
+    assert len(list(out.iterdir())) == 12  # nothing but the templates in the folder sent out
     meta = dict(load(next(out.glob("*.xlsx")).read_bytes())[META_SHEET].iter_rows(values_only=True))
     assert meta["layout_id"] == "gov-2019"
 

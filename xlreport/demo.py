@@ -18,12 +18,18 @@ from pathlib import Path
 
 from xlreport.checks.model import CheckOptions
 from xlreport.checks.run import CheckRequest, CheckRun, run_check
+from xlreport.errors import UsageError
 from xlreport.fsutil import atomic_write_bytes
 from xlreport.merge import MergeResult, merge_paths
 from xlreport.report_render import render_json
 from xlreport.roster import Agency, load_roster
 from xlreport.spec import Layout, resolve_layout, templates_dir
-from xlreport.template import agency_identity, make_templates
+from xlreport.template import (
+    agency_identity,
+    make_templates,
+    password_file_for,
+    write_password_file,
+)
 from xlreport.writer import build_workbook
 
 YEAR = 2024
@@ -44,6 +50,7 @@ class DemoResult:
     check: CheckRun | None = None
     merge: MergeResult | None = None
     missing: list[Agency] = field(default_factory=list)
+    password_file: Path | None = None  # beside the templates' folder, never inside it
 
 
 def load_sample_values(path: Path) -> dict[str, dict[str, Decimal]]:
@@ -83,6 +90,26 @@ def _fill(
     return target
 
 
+DEMO_PARTS = ("1-下发模板", "2-收到的报表")
+
+
+def _earlier_demo(out: Path) -> bool:
+    """Whether ``out`` holds an earlier demo (replaced); any other non-empty folder is
+    refused, so that the demo never writes over someone's files."""
+    if not out.exists():
+        return False
+    if not out.is_dir():
+        raise UsageError(f"演示输出位置 {out} 是一个文件", "请用 --out 指定一个文件夹")
+    if not any(out.iterdir()):
+        return False
+    if all((out / part).is_dir() for part in DEMO_PARTS):
+        return True
+    raise UsageError(
+        f"演示输出文件夹 {out} 已有其他文件；为免覆盖，未写入任何文件",
+        "请用 --out 指定一个新的（或空的）文件夹",
+    )
+
+
 def run_demo(out: Path) -> DemoResult:
     layout = resolve_layout("gov-2021")
     roster_path = samples_dir() / "roster.csv"
@@ -90,10 +117,13 @@ def run_demo(out: Path) -> DemoResult:
     figures = load_sample_values(samples_dir() / "sample_values_2024.csv")
     result = DemoResult(out=out)
 
+    again = _earlier_demo(out)
+    templates = out / "1-下发模板"
     made = make_templates(
-        layout, YEAR, out / "1-下发模板", roster=roster, county=COUNTY, password=PASSWORD
+        layout, YEAR, templates, roster=roster, county=COUNTY, password=PASSWORD, force=again
     )
     result.templates = list(made.paths)
+    result.password_file = write_password_file(password_file_for(templates), layout, YEAR, PASSWORD)
 
     inbox = out / "2-收到的报表"
     reporting, result.missing = roster[:-1], roster[-1:]  # the last agency never reports

@@ -10,21 +10,24 @@ from pathlib import Path
 from typing import BinaryIO
 
 
-def atomic_write_bytes(path: str | Path, data: bytes) -> None:
+def atomic_write_bytes(path: str | Path, data: bytes, *, private: bool = False) -> None:
     """Write ``data`` to ``path`` so that a reader never sees a half-written file."""
-    with atomic_writer(path) as f:
+    with atomic_writer(path, private=private) as f:
         f.write(data)
 
 
 @contextmanager
-def atomic_writer(path: str | Path) -> Iterator[BinaryIO]:
+def atomic_writer(path: str | Path, *, private: bool = False) -> Iterator[BinaryIO]:
     """A file to write ``path``'s bytes into, put in place only once it is complete (a
-    temporary file beside the target until then, removed on error)."""
+    temporary file beside the target until then, removed on error). Its mode is what any
+    program gives (0666 less the umask); ``private`` (a secret): readable by its owner only."""
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".~xlreport-", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as f:
+            if hasattr(os, "fchmod") and not private:  # mkstemp makes 0600
+                os.fchmod(f.fileno(), 0o666 & ~current_umask())
             yield f
             f.flush()
             os.fsync(f.fileno())
@@ -32,6 +35,13 @@ def atomic_writer(path: str | Path) -> Iterator[BinaryIO]:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def current_umask() -> int:
+    """The process's umask (read by setting it and putting it back at once)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 _WINDOWS_BAD = set('<>:"/\\|?*') | {chr(i) for i in range(32)}

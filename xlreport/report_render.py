@@ -18,7 +18,8 @@ from rich.table import Table
 
 from xlreport.checks.catalogue import CATALOGUE
 from xlreport.checks.model import CheckedFile
-from xlreport.checks.run import CheckRun, exit_code
+from xlreport.checks.overview import RosterView
+from xlreport.checks.run import CheckRun, exit_code, year_hint_text
 from xlreport.findings import FileReport, Finding
 from xlreport.safetext import printable
 
@@ -78,8 +79,27 @@ def json_document(
     }
 
 
+def _roster_json(view: RosterView) -> dict[str, Any]:
+    return {
+        "size": view.size,
+        "missing": [{"code": c, "name": n} for c, n in view.missing],
+        "several_files": [
+            {"code": c, "name": n, "versions": v, "files": ps} for c, n, v, ps in view.several
+        ],
+    }
+
+
 def render_json(run: CheckRun) -> str:
     doc = json_document(run.files, prior=run.prior_files, annotated=run.annotated)
+    doc["summary"]["exit_code"] = run.exit_code
+    if run.roster is not None:
+        doc["roster"] = _roster_json(run.roster)
+    if run.year_hint is not None and run.asked_year is not None:
+        doc["year_hint"] = {
+            "asked": run.asked_year,
+            "likely": run.year_hint,
+            "message": _year_line(run),
+        }
     text = json.dumps(doc, ensure_ascii=False, indent=2)
     return _UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
@@ -206,6 +226,39 @@ def render_terminal(console: Console, run: CheckRun) -> None:
     _next_step(console, run)
 
 
+def _year_line(run: CheckRun) -> str:
+    assert run.year_hint is not None and run.asked_year is not None
+    known = [f for f in run.checked if f.report.year is not None and not f.report.unreadable]
+    saying = sum(1 for f in known if f.report.year == run.year_hint)
+    return year_hint_text(run.asked_year, run.year_hint, len(known), saying)
+
+
+#: Agencies named in one line at most.
+NAMES_MAX = 40
+
+
+def _roster_lines(console: Console, view: RosterView) -> None:
+    if view.missing:
+        shown = "、".join(f"{n}（{c}）" for c, n in view.missing[:NAMES_MAX])
+        more = f" 等 {len(view.missing)} 个" if len(view.missing) > NAMES_MAX else ""
+        console.print(
+            f"名单中未报送（{len(view.missing)}/{view.size}）：{t(shown)}{more}",
+            style="yellow",
+            soft_wrap=True,
+        )
+    else:
+        console.print(f"名单中的 {view.size} 个单位都已有报表。")
+    for code, name, versions, paths in view.several:
+        files = "、".join(Path(p).name for p in paths)
+        copies = f"（共 {len(paths)} 个文件）" if len(paths) > versions else ""
+        console.print(
+            f"{t(name)}（{t(code)}）有 {versions} 份不同的文件{copies}：{t(files)}"
+            "（请确认以哪一份为准，把其他的移出收件文件夹）",
+            style="yellow",
+            soft_wrap=True,
+        )
+
+
 def _next_step(console: Console, run: CheckRun) -> None:
     s = summary(run.files, run.prior_files)
     line = (
@@ -213,6 +266,11 @@ def _next_step(console: Console, run: CheckRun) -> None:
         f"有错误 {s['error']}，无法读取 {s['unreadable']}。"
     )
     console.print(line)
+    if run.roster is not None:
+        _roster_lines(console, run.roster)
+    if run.year_hint is not None:
+        console.print(t(_year_line(run)), style="bold red", soft_wrap=True)
+        return
     if s["unreadable"]:
         console.print("请按提示联系报送单位，重新发送无法读取的文件。", style="bold red")
     if s["error"]:

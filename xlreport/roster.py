@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,8 +31,18 @@ class Agency:
     type: str = ""  # one of AGENCY_TYPES, or "" when the roster has no type
 
 
-def load_roster(path: str | Path) -> list[Agency]:
-    """Every agency of the roster, in file order; a bad line is a UsageError naming it."""
+def normalise(text: str) -> str:
+    """A code or name as compared and written: NFKC (full-width letters and digits, the
+    ideographic space → plain), spaces trimmed and runs of spaces collapsed to one."""
+    return " ".join(unicodedata.normalize("NFKC", text).split())
+
+
+def load_roster(path: str | Path, *, notes: list[str] | None = None) -> list[Agency]:
+    """Every agency of the roster, in file order; a bad line is a UsageError naming it.
+
+    Codes and names are normalised (:func:`normalise`); each change is appended to
+    ``notes`` as one Chinese line (not an error). Two rows whose codes become the same
+    are an error."""
     p = Path(path)
     suffix = p.suffix.lower()
     if suffix in (".xls", ".et", ".wps"):
@@ -44,7 +55,7 @@ def load_roster(path: str | Path) -> list[Agency]:
     except OSError as e:
         raise UsageError(f"无法读取名单文件 {p}：{e.strerror or e}") from e
     rows = _xlsx_rows(p, data) if suffix in (".xlsx", ".xlsm") else _csv_rows(p, data)
-    return _parse(p.name, rows)
+    return _parse(p.name, rows, notes if notes is not None else [])
 
 
 def _decode(name: str, data: bytes) -> str:
@@ -109,7 +120,21 @@ def _field(header: dict[str, int], cells: list[str], col: str) -> str:
     return cells[i] if i is not None and i < len(cells) else ""
 
 
-def _parse(name: str, rows: Iterable[tuple[int, list[str]]]) -> list[Agency]:
+def _normalised(where: str, what: str, text: str, notes: list[str]) -> str:
+    clean = normalise(text)
+    if clean != text:
+        notes.append(f"{where}：{what}“{ascii_shown(text)}”已规范为“{clean}”（全角字符、空格）")
+    return clean
+
+
+def ascii_shown(text: str) -> str:
+    """``text`` with its invisible or unusual spaces made visible (e.g. ``\\u3000``)."""
+    return "".join(
+        ch if ch.isprintable() and ch not in "\u3000\u00a0" else f"\\u{ord(ch):04x}" for ch in text
+    )
+
+
+def _parse(name: str, rows: Iterable[tuple[int, list[str]]], notes: list[str]) -> list[Agency]:
     header: dict[str, int] | None = None
     agencies: list[Agency] = []
     seen: dict[str, int] = {}
@@ -127,14 +152,23 @@ def _parse(name: str, rows: Iterable[tuple[int, list[str]]]) -> list[Agency]:
                     )
             continue
 
-        code, agency_name, kind = (_field(header, cells, c) for c in (COL_CODE, COL_NAME, COL_TYPE))
+        unstripped = [c.lstrip("\ufeff") for c in raw]
+        code, agency_name, kind = (
+            _field(header, unstripped, c) for c in (COL_CODE, COL_NAME, COL_TYPE)
+        )
         where = f"名单文件 {name} 第 {line} 行"
+        code = _normalised(where, COL_CODE, code, notes)
+        agency_name = _normalised(where, COL_NAME, agency_name, notes)
+        kind = normalise(kind)
         if not code:
             raise UsageError(f"{where}：单位编码为空", "每个单位都需要唯一的单位编码")
         if not agency_name:
             raise UsageError(f"{where}：单位名称为空（单位编码 {code}）")
         if code in seen:
-            raise UsageError(f"{where}：单位编码“{code}”与第 {seen[code]} 行重复")
+            raise UsageError(
+                f"{where}：单位编码“{code}”与第 {seen[code]} 行重复（已把全角字符和空格规范化后比较）",
+                "每个单位的编码必须不同",
+            )
         if kind and kind not in AGENCY_TYPES:
             raise UsageError(
                 f"{where}：单位类型“{kind}”无法识别", f"应为 {'、'.join(AGENCY_TYPES)} 之一，或留空"

@@ -11,6 +11,7 @@ from pathlib import Path
 from xlreport.errors import UsageError
 from xlreport.fsutil import atomic_write_bytes, safe_filename
 from xlreport.identity import Identity, template_id_of
+from xlreport.outputs import check_folder_writable, refuse_existing, refuse_roster
 from xlreport.roster import Agency, load_roster
 from xlreport.spec.model import Layout
 from xlreport.writer import build_workbook
@@ -29,6 +30,7 @@ class TemplateResult:
     paths: list[Path] = field(default_factory=list)  # workbooks written, in roster order
     password_file: Path | None = None  # None when the password was given
     agencies: int = 0  # 0 for a generic template
+    roster_notes: list[str] = field(default_factory=list)  # what reading the roster normalised
 
 
 def template_id(layout: Layout, year: int, county: str, agency_code: str) -> str:
@@ -88,11 +90,13 @@ def make_templates(
     roster: str | Path | Sequence[Agency] | None = None,
     county: str = "",
     password: str | None = None,
+    force: bool = False,
 ) -> TemplateResult:
     """Write one workbook per roster agency (or one generic workbook) into ``out_dir``.
 
     ``roster``: a roster file (see :func:`xlreport.roster.load_roster`) or agencies already
-    loaded.
+    loaded. Existing files are never written over unless ``force`` (the roster never);
+    the generated password is saved beside ``out_dir`` (:func:`password_file_for`).
     """
     if not YEAR_MIN <= year <= YEAR_MAX:
         raise UsageError(
@@ -103,40 +107,62 @@ def make_templates(
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         raise UsageError(f"输出位置 {out} 已存在且不是文件夹", "请用 --out 指定一个文件夹")
+    check_folder_writable(out, "模板")
     county = county.strip()
     result = TemplateResult(layout, year, out)
     if password is None:
         password = secrets.token_urlsafe(9)
-        result.password_file = out / PASSWORD_FILE
+        result.password_file = password_file_for(out)
     if roster is None:
         agencies: list[Agency] = []
     elif isinstance(roster, str | Path):
-        agencies = load_roster(roster)
+        agencies = load_roster(roster, notes=result.roster_notes)
     else:
         agencies = list(roster)
+    names = (
+        file_names(layout, year, agencies)
+        if agencies
+        else [workbook_name(layout, year, GENERIC_SUFFIX)]
+    )
+    targets = [out / n for n in names]
+    extra = [result.password_file] if result.password_file is not None else []
+    if isinstance(roster, str | Path):
+        refuse_roster([*targets, *extra], roster, "模板")
+    refuse_existing([*targets, *extra], "模板文件", force=force)
     if agencies:
         maker = Personaliser(layout, password=password)
-        for agency, fname in zip(agencies, file_names(layout, year, agencies), strict=True):
+        for agency, target in zip(agencies, targets, strict=True):
             data = maker.build(agency_identity(layout, year, agency, county=county))
-            result.paths.append(_write(out / fname, data))
+            result.paths.append(_write(target, data))
         result.agencies = len(agencies)
     else:
         data = build_workbook(
             layout, agency_identity(layout, year, None, county=county), password=password
         )
-        result.paths.append(_write(out / workbook_name(layout, year, GENERIC_SUFFIX), data))
+        result.paths.append(_write(targets[0], data))
     if result.password_file is not None:
-        note = (
-            f"{year}年度政府信息公开工作年度报告模板（{layout.id}）的工作表保护密码：\n"
-            f"{password}\n\n此密码用于撤销模板的工作表和工作簿保护，请妥善保管，不要发给填报单位。\n"
-        )
-        _write(result.password_file, note.encode("utf-8-sig"))
+        write_password_file(result.password_file, layout, year, password)
     return result
 
 
-def _write(path: Path, data: bytes) -> Path:
+def password_file_for(out_dir: Path) -> Path:
+    """Where the password of the templates in ``out_dir`` is kept: beside that folder (which
+    gets zipped and sent out), never inside it."""
+    folder = out_dir.absolute()
+    return folder.parent / f"{folder.name}_{PASSWORD_FILE}"
+
+
+def write_password_file(path: Path, layout: Layout, year: int, password: str) -> Path:
+    note = (
+        f"{year}年度政府信息公开工作年度报告模板（{layout.id}）的工作表保护密码：\n"
+        f"{password}\n\n此密码用于撤销模板的工作表和工作簿保护，请妥善保管，不要发给填报单位。\n"
+    )
+    return _write(path, note.encode("utf-8-sig"), private=True)  # a secret: owner only
+
+
+def _write(path: Path, data: bytes, *, private: bool = False) -> Path:
     try:
-        atomic_write_bytes(path, data)
+        atomic_write_bytes(path, data, private=private)
     except OSError as e:
         raise UsageError(
             f"无法写入 {path}：{e.strerror or e}", "请检查 --out 文件夹是否可写"

@@ -9,6 +9,7 @@ every finding. The input files are never touched; copies are written atomically.
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -17,6 +18,7 @@ from xlreport.checks.located import ANNOTATION_SHEET
 from xlreport.checks.model import CheckedFile
 from xlreport.findings import Finding
 from xlreport.fsutil import atomic_write_bytes, safe_filename
+from xlreport.outputs import same_file_key
 from xlreport.writer import CellNote, build_workbook
 from xlreport.writer.findings_sheet import FindingRow, findings_sheet
 
@@ -90,21 +92,43 @@ def annotate_files(
 ) -> list[Path]:
     """Write a copy for every return with warnings or errors; the copies, in input order."""
     inputs = {Path(c.report.path).resolve() for c in checked}
+    input_keys = {same_file_key(c.report.path) for c in checked} - {None}
     used: set[Path] = set()
     written: list[Path] = []
+
+    def taken(target: Path) -> bool:
+        """Not to be written: used in this run, an input, or a file not an earlier copy."""
+        if target.resolve() in used or target.resolve() in inputs:
+            return True
+        if not os.path.lexists(target):
+            return False
+        return same_file_key(target) in input_keys or not is_annotated_copy(target)
+
     for c in checked:
         if c.data is None or not any(f.severity != "info" for f in c.report.findings):
             continue
         stem = safe_filename(PREFIX + Path(c.report.path).stem, max_len=150)
         target = out_dir / f"{stem}.xlsx"
         n = 2
-        while target.resolve() in used or target.resolve() in inputs:
+        while taken(target):
             target = out_dir / f"{stem}_{n}.xlsx"
             n += 1
         used.add(target.resolve())
         atomic_write_bytes(target, annotated_bytes(c, password=password))
         written.append(target)
     return written
+
+
+def is_annotated_copy(path: Path) -> bool:
+    """Whether ``path`` is a copy an earlier ``check --annotate`` wrote (replaced freely)."""
+    from xlreport.errors import UnreadableFileError
+    from xlreport.reader import read_xlsx
+
+    try:
+        raw = read_xlsx(path, sheets=lambda name: False)
+    except (UnreadableFileError, OSError):
+        return False
+    return bool(raw.sheets) and raw.sheets[0].name == ANNOTATION_SHEET
 
 
 __all__ = ["annotate_files", "annotated_bytes", "note_text"]

@@ -41,6 +41,22 @@ _KINDS = (
         "无需处理；如果这是应报送的报表，请改为 .xlsx 文件后重新校验。",
     ),
     FindingKind(
+        "path-not-found", "error", _FILE, "命令行给出的文件或文件夹不存在",
+        "检查路径是否写对（文件是否已移动或改名），改正后重新运行；其余文件照常处理。",
+    ),
+    FindingKind(
+        "folder-unreadable", "error", _FILE, "文件夹无法读取，其中的文件未校验",
+        "检查文件夹的读取权限（或是否已被删除），改正后重新运行。",
+    ),
+    FindingKind(
+        "link-broken", "error", _FILE, "链接指向的文件不存在或链接循环",
+        "找到链接原本指向的报表文件，把文件本身放入文件夹后重新运行。",
+    ),
+    FindingKind(
+        "not-a-regular-file", "error", _FILE, "不是普通文件（管道、设备等），未打开",
+        "请给出报表文件本身（.xlsx），不要给出管道或设备。",
+    ),
+    FindingKind(
         "not-xlreport-workbook", "error", _FILE, "不是本工具生成的报表模板",
         "请单位使用下发的模板填写（不要复制到新建的表格中），再重新报送。",
     ),

@@ -6,6 +6,7 @@ lock file ``~$…``, a hidden file, a file that is not a spreadsheet at all).
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from collections.abc import Iterable, Iterator, Sequence
@@ -19,16 +20,17 @@ from xlreport.checks.compact import CompactValues
 from xlreport.checks.model import CheckedFile, CheckOptions
 from xlreport.checks.wire import Keep, Unpacker, ValuesOf, Wire, pack
 from xlreport.checks.workbook_check import check_workbook, unreadable_file
-from xlreport.errors import UnreadableFileError, UsageError
+from xlreport.errors import UnreadableFileError
 from xlreport.findings import FileReport
 from xlreport.identity import SUMMARY_SHEETS
 from xlreport.reader import read_xlsx
 from xlreport.safetext import printable
 
 #: Files under a folder with these suffixes are checked (the reader explains why an .xls,
-#: .et, .xlsm … cannot be used); anything else there is skipped as "not a spreadsheet".
+#: .et, .xlsm … cannot be used); anything else there is skipped as "not a workbook". A
+#: file named on the command line is always checked, whatever its suffix.
 SPREADSHEET_SUFFIXES = frozenset(
-    {".xlsx", ".xlsm", ".xlsb", ".xltx", ".xltm", ".xls", ".xlt", ".et", ".ett", ".ods", ".csv"}
+    {".xlsx", ".xlsm", ".xlsb", ".xltx", ".xltm", ".xls", ".xlt", ".et", ".ett", ".ods"}
 )
 LOCK_PREFIX = "~$"
 #: From this many files on, files are read in a process pool.
@@ -41,6 +43,12 @@ class FoundFile:
     path: Path
     shown: str  # as the user will recognise it: the argument, or folder / relative path
     skip: str = ""  # why it is not checked ("" when it is)
+    problem: str = ""  # why it cannot be read at all: a finding message ("" when it can)
+    code: str = ""  # the finding code of ``problem``
+
+    @property
+    def to_check(self) -> bool:
+        return not self.skip and not self.problem
 
 
 def _hidden(parts: Sequence[str], st: os.stat_result) -> bool:
@@ -56,9 +64,16 @@ def _skip_reason(path: Path, parts: Sequence[str], st: os.stat_result, *, named:
         return ""
     if _hidden(parts, st):
         return "隐藏文件"
+    if not stat.S_ISREG(st.st_mode):
+        return "指向文件夹的链接（不跟随）" if stat.S_ISDIR(st.st_mode) else _special(st)
     if path.suffix.lower() not in SPREADSHEET_SUFFIXES:
-        return "不是电子表格文件"
+        return "不是 Excel 工作簿"
     return ""
+
+
+def _special(st: os.stat_result) -> str:
+    kind = "管道" if stat.S_ISFIFO(st.st_mode) else "设备或套接字"
+    return f"不是普通文件（{kind}），未打开"
 
 
 def file_key(path: str | Path, st: os.stat_result) -> object:
@@ -69,9 +84,29 @@ def file_key(path: str | Path, st: os.stat_result) -> object:
     return os.path.realpath(path)
 
 
-def _walk(top: Path) -> Iterator[tuple[Path, tuple[str, ...], os.stat_result]]:
-    """Every regular file under ``top`` (links to files followed, links to folders not, as
-    ``Path.rglob`` does), with its path relative to ``top`` and its stat."""
+def _problem(path: Path, shown: str, code: str, message: str) -> FoundFile:
+    return FoundFile(path, shown, problem=message, code=code)
+
+
+def _unlistable(folder: str, e: OSError) -> FoundFile:
+    return _problem(
+        Path(folder),
+        folder,
+        "folder-unreadable",
+        f"无法读取文件夹 {printable(folder)}（{e.strerror or e}），其中的文件未校验。",
+    )
+
+
+def _broken_link(path: Path, shown: str, e: OSError) -> FoundFile:
+    loop = e.errno == errno.ELOOP
+    what = "链接循环指向自身" if loop else "链接指向的文件不存在"
+    return _problem(path, shown, "link-broken", f"{printable(shown)}：{what}，无法读取。")
+
+
+def _walk(top: Path) -> Iterator[tuple[FoundFile, os.stat_result | None]]:
+    """Every entry under ``top``, each accounted for: files (links to files followed, links
+    to folders not, as ``Path.rglob`` does) with their stat and skip reason, and what
+    cannot be read (a folder that cannot be listed, a broken link) with the reason."""
     pending: list[tuple[str, tuple[str, ...]]] = [(str(top), ())]
     seen: set[object] = set()  # folders listed (a Windows junction can lead back up)
     while pending:
@@ -84,40 +119,54 @@ def _walk(top: Path) -> Iterator[tuple[Path, tuple[str, ...], os.stat_result]]:
             with os.scandir(folder) as it:
                 entries = list(it)
         except OSError as e:
-            raise UsageError(
-                f"无法读取文件夹：{printable(folder)}（{e.strerror or e}）",
-                "请检查文件夹是否存在、是否有读取权限",
-            ) from None
+            yield _unlistable(folder, e), None
+            continue
         for entry in entries:
             parts = (*rel, entry.name)
+            path = Path(entry.path)
             try:
                 if entry.is_dir(follow_symlinks=False):
                     pending.append((entry.path, parts))
                     continue
                 st = entry.stat()
-            except OSError:
-                continue  # a broken link, or gone since the listing
-            if stat.S_ISREG(st.st_mode):
-                yield Path(entry.path), parts, st
+            except FileNotFoundError:
+                if os.path.islink(entry.path):
+                    yield _broken_link(path, entry.path, FileNotFoundError()), None
+                continue  # gone since the listing
+            except OSError as e:
+                yield _broken_link(path, entry.path, e), None
+                continue
+            yield FoundFile(path, entry.path, _skip_reason(path, parts, st, named=False)), st
+
+
+def _named(p: Path, arg: str) -> tuple[FoundFile, os.stat_result | None]:
+    """A path named on the command line that is not a folder: checked, or why not."""
+    try:
+        st = p.stat()
+    except OSError as e:
+        if os.path.islink(p):
+            return _broken_link(p, arg, e), None
+        return _problem(
+            p, arg, "path-not-found", f"找不到文件或文件夹：{printable(arg)}，请检查路径是否正确。"
+        ), None
+    if not stat.S_ISREG(st.st_mode):
+        return _problem(p, arg, "not-a-regular-file", f"{printable(arg)}：{_special(st)}。"), st
+    return FoundFile(p, arg, _skip_reason(p, (), st, named=True)), st
 
 
 def discover(paths: Iterable[str | Path]) -> list[FoundFile]:
-    """Every file named or under a named folder, once (the first time it is found, folders
-    in path order), sorted by the path shown."""
+    """Every path named or found under a named folder, once (the first time it is found,
+    folders in path order), sorted by the path shown; what cannot be read is listed too,
+    with its reason (``problem``), never silently left out."""
     found: dict[object, FoundFile] = {}
     for arg in paths:
         p = Path(arg)
         if p.is_dir():
-            for f, rel, st in sorted(_walk(p), key=lambda t: str(t[0])):
-                skip = _skip_reason(f, rel, st, named=False)
-                found.setdefault(file_key(f, st), FoundFile(f, str(f), skip))
-        elif p.exists():
-            st = p.stat()
-            found.setdefault(
-                file_key(p, st), FoundFile(p, str(p), _skip_reason(p, (), st, named=True))
-            )
+            for f, st in sorted(_walk(p), key=lambda t: str(t[0].path)):
+                found.setdefault(file_key(f.path, st) if st else ("?", f.shown), f)
         else:
-            raise UsageError(f"找不到文件或文件夹：{printable(str(arg))}", "请检查路径是否正确")
+            f, st = _named(p, str(arg))
+            found.setdefault(file_key(p, st) if st else ("?", f.shown), f)
     return sorted(found.values(), key=lambda f: f.shown)
 
 
@@ -146,6 +195,9 @@ def check_file(path: str | Path, options: CheckOptions) -> CheckedFile:
 
 
 def skipped_file(f: FoundFile) -> CheckedFile:
+    """The result of a file not checked: skipped (with the reason), or what cannot be read."""
+    if f.problem:
+        return unreadable_file(f.shown, finding(f.code, f.problem, found=f.path.name))
     report = FileReport(
         path=f.shown,
         findings=[finding("file-skipped", f"未校验：{f.skip}。", file=f.shown, found=f.path.name)],
@@ -212,9 +264,9 @@ def check_paths(
     ``keep``: what each result keeps of the return's cells (see :data:`Keep`).
     """
     found = discover(paths)
-    todo = [str(f.path) for f in found if not f.skip]
+    todo = [str(f.path) for f in found if f.to_check]
     checked = iter_checked(todo, options, worker_count(workers), keep)
-    return [skipped_file(f) if f.skip else next(checked) for f in found]
+    return [next(checked) if f.to_check else skipped_file(f) for f in found]
 
 
 def worker_count(workers: int | None) -> int:

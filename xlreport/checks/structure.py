@@ -13,6 +13,7 @@ from xlreport.checks.catalogue import finding
 from xlreport.checks.located import ANNOTATION_SHEET, Located
 from xlreport.checks.outside import check_outside
 from xlreport.checks.plan import sheet_plan
+from xlreport.findings import Finding
 from xlreport.identity import GUIDE_SHEET, META_SHEET
 from xlreport.reader.model import RawSheet, RawWorkbook
 from xlreport.spec.model import Label, Layout, Sheet, a1
@@ -167,15 +168,34 @@ def _other_sheets(raw: RawWorkbook, unknown: list[RawSheet]) -> list[Located]:
             )
         )
     if not raw.structure_protected and not saved_by_libreoffice(raw):
-        out.append(
-            Located(
-                finding(
-                    "workbook-unprotected",
-                    "工作簿的结构保护已被撤销（可以增删、改名工作表）。保护只是防止误改的提醒，"
-                    "数值已照常校验。",
-                    expected="受保护",
-                    found="未保护",
-                )
-            )
-        )
+        out.append(Located(_unprotected(raw)))
     return out
+
+
+def once_saved_by_libreoffice(raw: RawWorkbook) -> bool:
+    """Whether LibreOffice saved the file at some point, though another program saved it
+    last: the identity sheet, written very hidden, is only hidden (LibreOffice 7.4 turns a
+    very hidden sheet into a hidden one; Excel and WPS keep the state they find)."""
+    meta = raw.sheet(META_SHEET)
+    return meta is not None and meta.state == "hidden"
+
+
+def _unprotected(raw: RawWorkbook) -> Finding:
+    if once_saved_by_libreoffice(raw):
+        last = raw.application or "其他软件"
+        return finding(
+            "workbook-unprotected",
+            "工作簿没有结构保护：此文件曾用 LibreOffice 保存过（隐藏的标识工作表由“深度隐藏”"
+            f"变为“隐藏”，是 LibreOffice 保存时的特征），LibreOffice 保存时会去掉结构保护，"
+            f"之后再用 {last} 保存也不会恢复。这通常不是填报单位有意撤销，数值已照常校验。",
+            hint="无需处理；工作表的增删、改名（如有）已逐项列出。",
+            expected="受保护",
+            found="未保护（LibreOffice 保存过）",
+        )
+    return finding(
+        "workbook-unprotected",
+        "工作簿的结构保护已被撤销（可以增删、改名工作表）。保护只是防止误改的提醒，"
+        "数值已照常校验。",
+        expected="受保护",
+        found="未保护",
+    )

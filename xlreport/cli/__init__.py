@@ -11,7 +11,8 @@ from typing import NoReturn
 import typer
 from rich.markup import escape
 
-from xlreport.cli.app import app, console
+from xlreport.cli.app import app, err_console
+from xlreport.cli.usage import chinese_usage, is_help_instead, is_usage_error
 from xlreport.errors import XlreportError
 from xlreport.safetext import printable
 from xlreport.spec import LayoutError
@@ -27,10 +28,17 @@ __all__ = ["app", "main"]
 
 
 def _fail(prefix: str, text: str, code: int, hint: str = "") -> NoReturn:
-    console.print(f"[bold red]{prefix}[/]{escape(printable(text))}", highlight=False)
+    """One Chinese line on stderr (and a hint), then exit ``code``."""
+    err_console.print(f"[bold red]{prefix}[/]{escape(printable(text))}", soft_wrap=True)
     if hint:
-        console.print(hint, highlight=False, markup=False)
+        err_console.print(hint, soft_wrap=True, markup=False)
     sys.exit(code)
+
+
+def _help_hint(e: Exception) -> str:
+    ctx = getattr(e, "ctx", None)
+    sub = ctx.command.name if ctx is not None and ctx.parent is not None else ""
+    return f"运行 xlreport {sub + ' ' if sub else ''}--help 查看用法。"
 
 
 def main() -> None:
@@ -48,9 +56,10 @@ def main() -> None:
         code = e.exit_code if isinstance(e, typer.Exit) else e.code
         sys.exit(code if isinstance(code, int) else 0)
     except Exception as e:
-        # typer's (vendored) click exceptions: usage errors carry format_message and exit_code
-        fmt = getattr(e, "format_message", None)
-        if fmt is None:
+        # typer's (vendored) click exceptions, worded in Chinese (xlreport.cli.usage)
+        if is_help_instead(e):
+            _fail("用法错误：", "请指定要运行的命令", 2)
+        if not is_usage_error(e):
             raise
-        _fail("用法错误：", fmt(), 2, "运行 xlreport --help 查看用法。")
+        _fail("用法错误：", chinese_usage(e), 2, _help_hint(e))
     sys.exit(code if isinstance(code, int) else 0)

@@ -5,13 +5,17 @@ from __future__ import annotations
 import typer
 from rich.console import Console
 
+from xlreport.cli.usage import ChineseGroup, chinese_help
+
 app = typer.Typer(
     name="xlreport",
     help="政府信息公开工作年度报告统计表：生成模板（template）、校验回收表（check）、汇总（merge）。",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    cls=ChineseGroup,
 )
+chinese_help()
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
 

@@ -9,14 +9,17 @@ from typing import Annotated
 import typer
 
 from xlreport.checks.run import CheckRequest, run_check
-from xlreport.cli.app import FORMAT_HELP, SPEC_HELP, app, console
+from xlreport.cli.app import FORMAT_HELP, SPEC_HELP, app, console, err_console
+from xlreport.cli.usage import ChineseCommand
 from xlreport.report_render import render_json, render_terminal
+from xlreport.safetext import printable
 
 
-@app.command("check")
+@app.command("check", cls=ChineseCommand)
 def check(
     paths: Annotated[
-        list[Path], typer.Argument(help="要校验的 .xlsx 文件或文件夹（文件夹会递归查找）")
+        list[Path],
+        typer.Argument(help="要校验的 .xlsx 文件或文件夹（文件夹会递归查找）", readable=False),
     ],
     format_id: Annotated[str | None, typer.Option("--format", help=FORMAT_HELP)] = None,
     spec: Annotated[Path | None, typer.Option("--spec", help=SPEC_HELP)] = None,
@@ -56,6 +59,8 @@ def check(
             annotate=annotate,
         )
     )
+    for note in run.roster_notes:
+        err_console.print(f"提示：{printable(note)}", soft_wrap=True, markup=False)
     if as_json:
         sys.stdout.write(render_json(run) + "\n")
         sys.stdout.flush()

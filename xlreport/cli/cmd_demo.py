@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from xlreport.cli.app import app, console
+from xlreport.cli.usage import ChineseCommand
 from xlreport.demo import COUNTY, PASSWORD, YEAR, run_demo
 from xlreport.merge.model import STATUS_TEXT
 
@@ -16,7 +17,7 @@ def _say(text: str, style: str = "") -> None:
     console.print(text, soft_wrap=True, markup=False, style=style or None)
 
 
-@app.command("demo")
+@app.command("demo", cls=ChineseCommand)
 def demo(
     out: Annotated[Path, typer.Option("--out", help="演示输出文件夹")] = Path("xlreport-演示"),
 ) -> None:
@@ -24,7 +25,9 @@ def demo(
     result = run_demo(out)
     _say(f"演示：{COUNTY} {YEAR} 年度，输出在 {out}", "bold")
     _say(f"1. 已按花名册生成 {len(result.templates)} 个单位的模板：{out / '1-下发模板'}")
-    _say(f"   模板保护密码：{PASSWORD}（已另存为密码文件，请勿发给填报单位）")
+    _say(
+        f"   模板保护密码：{PASSWORD}（已另存到模板文件夹旁：{result.password_file}，请勿发给填报单位）"
+    )
     _say(
         f"2. 模拟各单位填报并发回 {len(result.returns)} 个文件（有改名、有初稿和终稿（汇总时用 --prefer 指定终稿）、"
         f"有一份填错、{len(result.missing)} 个单位未报送）：{out / '2-收到的报表'}"

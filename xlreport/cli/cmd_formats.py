@@ -5,11 +5,12 @@ from __future__ import annotations
 from rich.table import Table
 
 from xlreport.cli.app import app, console
+from xlreport.cli.usage import ChineseCommand
 from xlreport.spec import builtin_layouts
 from xlreport.spec.registry import DEFAULT_FORMAT
 
 
-@app.command("formats")
+@app.command("formats", cls=ChineseCommand)
 def formats() -> None:
     """列出内置的报表布局。"""
     table = Table(title="内置布局")

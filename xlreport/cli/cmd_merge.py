@@ -15,6 +15,7 @@ from rich.table import Table
 
 from xlreport.checks.model import CheckOptions
 from xlreport.cli.app import SPEC_HELP, app, console, err_console
+from xlreport.cli.usage import ChineseCommand
 from xlreport.errors import UsageError
 from xlreport.merge import MergeResult, merge_paths
 from xlreport.merge.model import STATUS_TEXT
@@ -65,12 +66,15 @@ def _progress(show: bool) -> Iterator[ProgressFn | None]:
     try:
         yield update
     finally:
-        bar.stop()
+        if bar.live.is_started:  # stopping a bar never shown would print an empty line
+            bar.stop()
 
 
-@app.command("merge")
+@app.command("merge", cls=ChineseCommand)
 def merge(
-    paths: Annotated[list[Path], typer.Argument(help="回收的报表文件或文件夹（可多个）")],
+    paths: Annotated[
+        list[Path], typer.Argument(help="回收的报表文件或文件夹（可多个）", readable=False)
+    ],
     out: Annotated[Path, typer.Option("--out", help="汇总表保存位置（.xlsx）")],
     roster: Annotated[
         Path | None, typer.Option("--roster", help="单位名单（.csv 或 .xlsx），用于列出未报送单位")
@@ -113,12 +117,21 @@ def merge(
             "--blank-as-zero", help="有空白单元格的报表也计入，空白按 0 计（默认不计入并列出）"
         ),
     ] = False,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force", help="允许替换已存在、但不是 xlreport 之前生成的 --out/--export 文件"
+        ),
+    ] = False,
 ) -> None:
     """汇总回收的报表：有错误的不计入，同一单位有多份不同报表时须用 --prefer 指定，生成可再次汇总的汇总表。"""
     if year is not None and not 2008 <= year <= 2100:
         raise UsageError(f"--year {year} 不是有效的报告年度", "例如 --year 2024")
     layout = resolve_layout(format_id, spec) if (format_id or spec) else None
-    agencies = load_roster(roster) if roster is not None else None
+    notes: list[str] = []
+    agencies = load_roster(roster, notes=notes) if roster is not None else None
+    for note in notes:
+        err_console.print(f"提示：{printable(note)}", soft_wrap=True, markup=False)
     options = CheckOptions(
         layout=layout, year=year, county=_county(county), blank_as_zero=blank_as_zero
     )
@@ -132,6 +145,8 @@ def merge(
             export=export,
             code=code,
             progress=progress,
+            roster_file=roster,
+            force=force,
             prefer=prefer or [],
             allow_missing=allow_missing,
         )
@@ -239,6 +254,8 @@ def render(result: MergeResult) -> None:
     if result.not_in_roster:
         names = _names(result.not_in_roster)
         _say(f"不在名单中：{names}", "yellow")
+    if result.year_hint_text:
+        _say(result.year_hint_text, "bold red")
     if result.summary_written:
         _say(f"汇总表：{result.out}")
     if result.export is not None:

@@ -7,7 +7,9 @@ from typing import Annotated
 
 import typer
 
-from xlreport.cli.app import FORMAT_HELP, SPEC_HELP, app, console
+from xlreport.cli.app import FORMAT_HELP, SPEC_HELP, app, console, err_console
+from xlreport.cli.usage import ChineseCommand
+from xlreport.safetext import printable
 from xlreport.spec import resolve_layout
 from xlreport.template import make_templates
 
@@ -17,7 +19,7 @@ def _say(text: str) -> None:
     console.print(text, soft_wrap=True, markup=False)
 
 
-@app.command("template")
+@app.command("template", cls=ChineseCommand)
 def template(
     year: Annotated[int, typer.Option("--year", help="报告年度，如 2024")],
     out: Annotated[Path, typer.Option("--out", help="输出文件夹")],
@@ -31,12 +33,20 @@ def template(
     ] = None,
     county: Annotated[str, typer.Option("--county", help="县（区）名称，如 清河县")] = "",
     password: Annotated[
-        str | None, typer.Option("--password", help="工作表保护密码；不指定则自动生成并保存到文件")
+        str | None,
+        typer.Option("--password", help="工作表保护密码；不指定则自动生成并保存到模板文件夹旁"),
     ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="允许替换输出文件夹中已有的同名文件")
+    ] = False,
 ) -> None:
     """生成锁定的填报模板：有名单时每个单位一个文件，否则一个通用模板。"""
     layout = resolve_layout(format_id, spec)
-    result = make_templates(layout, year, out, roster=roster, county=county, password=password)
+    result = make_templates(
+        layout, year, out, roster=roster, county=county, password=password, force=force
+    )
+    for note in result.roster_notes:
+        err_console.print(f"提示：{printable(note)}", soft_wrap=True, markup=False)
     if result.agencies:
         _say(f"已为 {result.agencies} 个单位生成 {year} 年度填报模板（{layout.id}）。")
         _say(f"保存位置：{result.out_dir}")
@@ -46,7 +56,7 @@ def template(
         _say("各单位需在“填报说明”表中自行填写单位名称和单位编码。")
     if result.password_file is not None:
         _say(f"保护密码已保存到：{result.password_file}")
-        _say("（请妥善保管，不要发给填报单位。）")
+        _say("（密码文件在模板文件夹之外：打包发送模板文件夹时不会带上它；请妥善保管。）")
     else:
         _say("保护密码为 --password 指定的密码。")
     _say("下一步：把模板发给各单位填写；收回后运行 xlreport check 校验。")

@@ -147,6 +147,9 @@ class MergeResult:
     export: Path | None = None
     summary_written: bool = False
     problem: str = ""  # why nothing was written
+    #: With --year: the year most inputs say when it is another (--year mistyped), else None.
+    year_hint: int | None = None
+    year_hint_text: str = ""
     allow_missing: bool = False  # --allow-missing: a partial summary (roster agencies missing)
 
     @property

@@ -141,6 +141,11 @@ def _document(result: MergeResult, *, lazy: bool) -> dict[str, Any]:
         },
         "missing": [{"code": c, "name": n} for c, n in result.missing],
         "not_in_roster": [{"code": c, "name": n} for c, n in result.not_in_roster],
+        "year_hint": (
+            {"likely": result.year_hint, "message": result.year_hint_text}
+            if result.year_hint is not None
+            else None
+        ),
         "exit_code": result.exit_code,
     }
 
@@ -148,6 +153,8 @@ def _document(result: MergeResult, *, lazy: bool) -> dict[str, Any]:
 def next_steps(result: MergeResult) -> list[str]:
     """What the clerk does next, in order of urgency."""
     steps: list[str] = []
+    if result.year_hint is not None:  # the files are not what is wrong: nothing to send back
+        return [f"改用 --year {result.year_hint} 重新运行 xlreport merge。"]
     if result.with_status("conflict"):
         steps.append(
             "同一单位有内容不同的多份报表（版本冲突）：核实以哪份为准，移走其余文件，或用 "

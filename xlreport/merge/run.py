@@ -10,14 +10,24 @@ from decimal import Decimal
 from pathlib import Path
 from typing import IO
 
-from xlreport.checks.files import discover, file_key, iter_checked, skipped_file, worker_count
+from xlreport.checks.files import (
+    FoundFile,
+    discover,
+    file_key,
+    iter_checked,
+    skipped_file,
+    worker_count,
+)
 from xlreport.checks.model import CheckedFile, CheckOptions, ReturnData
+from xlreport.checks.overview import suspect_year
+from xlreport.checks.run import year_hint_text
 from xlreport.errors import UsageError
 from xlreport.fsutil import atomic_write_bytes, atomic_writer
 from xlreport.identity import Identity
 from xlreport.merge.export import export_bytes, export_format, long_rows
 from xlreport.merge.model import MergeResult, RosterAgency
 from xlreport.merge.naming import derived_code, summary_identity
+from xlreport.merge.outputs import guard_outputs
 from xlreport.merge.overview import overview_sheet
 from xlreport.merge.select import coverage, select_returns
 from xlreport.merge.sheets import detail_sheet, findings_sheet, status_sheet
@@ -56,17 +66,16 @@ def summary_password(identity: Identity) -> str:
 
 
 def check_all(
-    paths: Sequence[str | Path],
+    found: Sequence[FoundFile],
     options: CheckOptions,
     workers: int | None,
     progress: Progress | None,
 ) -> list[CheckedFile]:
-    """Every file under ``paths`` checked as ``check_paths`` does (results in its order),
+    """Every file ``found`` (:func:`discover`) checked as ``check_paths`` does (results in its order),
     keeping only what merging needs (``keep="merge"``, see ``xlreport.checks.wire``), the
     values in a temporary file (``xlreport.merge.spill``); with ``progress``, called about
     _CHUNKS times (at least every _CHUNK files) as results arrive."""
-    found = discover(paths)
-    todo = [str(f.path) for f in found if not f.skip]
+    todo = [str(f.path) for f in found if f.to_check]
     total = len(found)
     done = len(found) - len(todo)
     step = max(_CHUNK, -(-len(todo) // _CHUNKS))
@@ -76,7 +85,7 @@ def check_all(
     results = iter_checked(todo, options, worker_count(workers), "merge", spill.values)
     out: list[CheckedFile] = []
     for f in found:
-        if f.skip:
+        if not f.to_check:
             out.append(skipped_file(f))
             continue
         out.append(next(results))
@@ -118,6 +127,8 @@ def merge_paths(
     workers: int | None = None,
     code: str = "",
     progress: Progress | None = None,
+    roster_file: str | Path | None = None,
+    force: bool = False,
     prefer: Sequence[str | Path] = (),
     allow_missing: bool = False,
 ) -> MergeResult:
@@ -131,7 +142,9 @@ def merge_paths(
     count when an agency has several differing versions (else such versions are a
     conflict); ``allow_missing``: roster agencies without a return do not make the exit
     status 1 (the summary says it is partial). ``options.county``: the county the returns
-    must be for (None: they must agree on one).
+    must be for (None: they must agree on one). Before any file is checked, the outputs
+    are (:mod:`xlreport.outputs`): never an input or ``roster_file``, an existing file
+    only when it is an earlier output of ours or with ``force``.
     """
     out_path = Path(out)
     if out_path.suffix.lower() != ".xlsx":
@@ -141,7 +154,9 @@ def merge_paths(
         export_format(export_path)
     codes = roster_map(roster, options)
     check_options = replace(options, roster_codes=codes)
-    checked = check_all(paths, check_options, workers, progress)
+    found = discover(paths)
+    guard_outputs(paths, found, out_path, export_path, roster_file=roster_file, force=force)
+    checked = check_all(found, check_options, workers, progress)
     checked = _not_output(checked, out_path, export_path)
     by_key = _input_keys(checked)
     preferred = _preferred(prefer, by_key)
@@ -229,6 +244,7 @@ def merge_checked(
         roster_size=len(roster) if roster is not None else None,
         allow_missing=allow_missing,
     )
+    _year_hint(result, checked, options.year)
     if not sel.counted or sel.layout is None or sel.year is None:
         result.problem = _nothing_reason(checked)
         return result
@@ -247,6 +263,17 @@ def merge_checked(
         atomic_write_bytes(export, export_bytes(export, rows))
         result.export = export
     return result
+
+
+def _year_hint(result: MergeResult, checked: Sequence[CheckedFile], asked: int | None) -> None:
+    """--year that most inputs contradict: say so once, suggest their year."""
+    known = [c.report.year for c in checked if not c.skipped and not c.report.unreadable]
+    result.year_hint = suspect_year(known, asked)
+    if result.year_hint is not None and asked is not None:
+        saying = sum(1 for y in known if y == result.year_hint)
+        result.year_hint_text = year_hint_text(
+            asked, result.year_hint, sum(1 for y in known if y is not None), saying, "汇总"
+        )
 
 
 def write_summary(

@@ -44,7 +44,16 @@ def load_layout(path: str | Path) -> Layout:
         raise LayoutError(f"无法读取布局文件 {p}：{e.strerror or e}") from e
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
         raise LayoutError(f"布局文件 {p.name} 不是有效的 TOML：{e}") from e
-    return build_layout(raw, ctx, str(p))
+    except RecursionError:
+        raise LayoutError(_too_deep(p.name)) from None
+    try:
+        return build_layout(raw, ctx, str(p))
+    except RecursionError:
+        raise LayoutError(_too_deep(p.name)) from None
+
+
+def _too_deep(name: str) -> str:
+    return f"布局文件 {name} 有误：数组或表的嵌套层数过多，不是有效的布局（请检查方括号是否成对）"
 
 
 def build_layout(raw: dict[str, Any], ctx: FileContext, source: str) -> Layout:

@@ -1,0 +1,39 @@
+"""The outputs of ``merge`` (summary, long-form export) checked before any input is read."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from xlreport.checks.files import FoundFile
+from xlreport.outputs import check_output, is_export_file, is_summary_workbook, same_file_key
+
+
+def guard_outputs(
+    paths: Sequence[str | Path],
+    found: Sequence[FoundFile],
+    out: Path,
+    export: Path | None,
+    *,
+    roster_file: str | Path | None = None,
+    force: bool = False,
+) -> None:
+    """Refuse (UsageError) an output that would overwrite an input, the roster or a file
+    that is not an earlier output of ours (unless ``force``). An earlier summary found in
+    an input folder is ours to replace (merge leaves it out); one named on the command line
+    is an input."""
+    named = [Path(p) for p in paths if not Path(p).is_dir()]
+    outputs: list[tuple[Path, str, Callable[[Path], bool], str]] = [
+        (out, "汇总表（--out）", is_summary_workbook, "汇总表")
+    ]
+    if export is not None:
+        outputs.append((export, "长表数据（--export）", is_export_file, "长表数据"))
+    for target, what, ours, kind in outputs:
+        key = same_file_key(target)
+        inputs: list[Path] = list(named)
+        in_folder = key is not None and any(same_file_key(f.path) == key for f in found)
+        if in_folder and not (any(same_file_key(p) == key for p in named) or ours(target)):
+            inputs.append(target)  # a return (or anything not ours) in an input folder
+        check_output(
+            target, what, inputs=inputs, roster=roster_file, is_ours=ours, kind=kind, force=force
+        )
