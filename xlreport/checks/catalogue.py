@@ -34,6 +34,23 @@ _KINDS = (
         "file-unreadable", "error", _FILE, "文件无法作为 Excel 工作簿打开",
         "按提示处理（如用 Excel/WPS 另存为 .xlsx 格式、去掉打开密码），再重新报送。",
     ),
+    # --- why the reader refused a file (xlreport/reader/reasons.py): one code per reason
+    FindingKind(
+        "file-number-invalid", "error", _FILE, "单元格中存储的数值不是电子表格写出的数字",
+        "文件被其他程序改写或已损坏（Excel/WPS 打开时显示的是另一个数）：请单位在 Excel 或 WPS 中打开核对该单元格，重新输入数字后另存为 .xlsx 再报送。",
+    ),
+    FindingKind(
+        "file-number-out-of-range", "error", _FILE, "单元格中存储的数值过长或超出电子表格的范围",
+        "文件被其他程序改写或已损坏：请单位在 Excel 或 WPS 中打开核对该单元格，重新输入数字后另存为 .xlsx 再报送。",
+    ),
+    FindingKind(
+        "zip-duplicate-part", "error", _FILE, "文件中有重名的部件（同名或仅大小写不同）",
+        "不同软件会读到不同的内容，文件可疑：请单位在 Excel 或 WPS 中打开核对后另存为 .xlsx 再报送。",
+    ),
+    FindingKind(
+        "zip-name-mismatch", "error", _FILE, "文件的压缩目录与部件头记录的名称不一致",
+        "不同软件会读到不同的内容，文件可疑：请单位在 Excel 或 WPS 中打开核对后另存为 .xlsx 再报送。",
+    ),
     FindingKind(
         "file-skipped", "info", _FILE, "文件未校验（锁定文件、隐藏文件或非电子表格）",
         "无需处理；如果这是应报送的报表，请改为 .xlsx 文件后重新校验。",

@@ -135,7 +135,7 @@ def check_file(path: str | Path, options: CheckOptions) -> CheckedFile:
         mtime = os.stat(path).st_mtime
     except UnreadableFileError as e:
         return unreadable_file(
-            shown, finding("file-unreadable", e.message, hint=e.hint or None, found=Path(path).name)
+            shown, finding(e.code, e.message, hint=e.hint or None, found=Path(path).name)
         )
     except OSError as e:
         return unreadable_file(

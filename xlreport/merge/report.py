@@ -22,6 +22,8 @@ def _file(f: FileOutcome) -> dict[str, Any]:
         "status": f.status,
         "status_text": STATUS_TEXT[f.status],
         "reason": f.reason,
+        # why an unreadable file was refused, as a stable code (xlreport/reader/reasons.py)
+        "code": report.findings[0].code if f.status == "unreadable" and report.findings else "",
         "instead": f.instead,
         "errors": report.errors,
         "warnings": report.warnings,

@@ -12,8 +12,10 @@ SEND_THE_XLSX = "请发送用下发模板填报的 Excel 统计表（*.xlsx）�
 SUSPICIOUS_HINT = "请联系报送单位核实文件来源，并请其在 Excel 或 WPS 中打开检查后“另存为”Excel 工作簿（*.xlsx）再发送"
 
 
-def unreadable(message: str, hint: str = SAVE_AS_XLSX) -> UnreadableFileError:
-    return UnreadableFileError(message, hint)
+def unreadable(
+    message: str, hint: str = SAVE_AS_XLSX, code: str = "file-unreadable"
+) -> UnreadableFileError:
+    return UnreadableFileError(message, hint, code)
 
 
 def shown(text: str, limit: int = 60) -> str:
@@ -179,6 +181,25 @@ def too_many_members(n: int, limit: int) -> UnreadableFileError:
     )
 
 
+def duplicate_part(first: str, second: str) -> UnreadableFileError:
+    how = "同名" if first == second else "名称仅大小写或写法不同"
+    return unreadable(
+        f"文件可疑：压缩包中有两个{how}的部件（{shown(first)} 与 {shown(second)}），"
+        "不同软件可能读到不同的内容，已拒绝读取",
+        SUSPICIOUS_HINT,
+        "zip-duplicate-part",
+    )
+
+
+def name_mismatch(central: str, local: str) -> UnreadableFileError:
+    return unreadable(
+        f"文件可疑：压缩包目录中的部件 {shown(central)} 在其数据头中名为 {shown(local)}，"
+        "不同软件可能读到不同的内容，已拒绝读取",
+        SUSPICIOUS_HINT,
+        "zip-name-mismatch",
+    )
+
+
 def bomb(part: str) -> UnreadableFileError:
     return unreadable(
         f"文件可疑：部件 {shown(part)} 的压缩比异常（疑似“压缩炸弹”），已拒绝读取", SUSPICIOUS_HINT
@@ -265,6 +286,25 @@ def bad_cell_ref(sheet: str, ref: str) -> UnreadableFileError:
 
 def bad_value(sheet: str, ref: str, detail: str) -> UnreadableFileError:
     return unreadable(f"文件已损坏：工作表“{shown(sheet)}”单元格 {ref} {detail}", ASK_AGAIN)
+
+
+def bad_number(sheet: str, ref: str, text: str, out_of_range: bool) -> UnreadableFileError:
+    """A number cell whose ``<v>`` no spreadsheet writes (see numbers.py); ``text`` is cut
+    short so that the message stays one line whatever the file holds."""
+    where = f"工作表“{shown(sheet)}”单元格 {ref} "
+    if out_of_range:
+        return unreadable(
+            f"文件可疑：{where}存储的数值“{shown(text, 24)}”（共 {len(text):,} 个字符）"
+            "过长或超出电子表格能表示的范围，Excel 和 WPS 不会写出这样的数值",
+            SUSPICIOUS_HINT,
+            "file-number-out-of-range",
+        )
+    return unreadable(
+        f"文件可疑：{where}存储的数值“{shown(text, 24)}”不是电子表格写出的数字"
+        "（含全角或其他文字的数字、下划线、空格等），Excel 和 WPS 打开时显示的是另一个数",
+        SUSPICIOUS_HINT,
+        "file-number-invalid",
+    )
 
 
 def missing_part(what: str, part: str) -> UnreadableFileError:
