@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from xlreport.checks.alignment import SheetView
 from xlreport.checks.catalogue import finding
+from xlreport.checks.dates import check_dates
 from xlreport.checks.identity_check import recognise
 from xlreport.checks.located import Located
 from xlreport.checks.model import CheckedFile, CheckOptions, ReturnData
@@ -127,7 +128,7 @@ def check_workbook(
     located += structure
     judged, value_findings = _judge_inputs(layout, views)
     totals = check_totals(layout, views, judged, raw)
-    located += totals.findings + value_findings
+    located += totals.findings + value_findings + check_dates(layout, views, judged, identity.year)
     prior, prior_findings = _prior(layout, identity, options)
     located += prior_findings
     located += check_rules(
