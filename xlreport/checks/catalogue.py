@@ -31,10 +31,186 @@ _RULE = "勾稽关系"
 
 _KINDS = (
     FindingKind(
-        "file-unreadable", "error", _FILE, "文件无法作为 Excel 工作簿打开",
+        "file-unreadable", "error", _FILE, "文件无法作为 Excel 工作簿打开（其他原因）",
         "按提示处理（如用 Excel/WPS 另存为 .xlsx 格式、去掉打开密码），再重新报送。",
     ),
     # --- why the reader refused a file (xlreport/reader/reasons.py): one code per reason
+    FindingKind(
+        "file-not-found", "error", _FILE, "找不到文件",
+        "检查文件名和路径是否正确。",
+    ),
+    FindingKind(
+        "file-is-folder", "error", _FILE, "指定的是文件夹而不是文件",
+        "指定文件夹中的 .xlsx 文件，或直接指定文件夹让工具查找其中的报表。",
+    ),
+    FindingKind(
+        "file-not-regular", "error", _FILE, "不是普通文件（设备、管道等）",
+        "指定要检查的 .xlsx 文件。",
+    ),
+    FindingKind(
+        "file-os-error", "error", _FILE, "系统无法读取文件",
+        "确认文件没有被其他程序占用，并且有读取权限。",
+    ),
+    FindingKind(
+        "file-empty", "error", _FILE, "文件是空的（0 字节）",
+        "可能是传输中断；请向报送单位重新索取原文件；如对方能正常打开，请其“另存为”Excel 工作簿（*.xlsx）后再发送。",
+    ),
+    FindingKind(
+        "file-too-large", "error", _FILE, "文件过大，不像是一份年报统计表",
+        "确认发送的是正确的文件；不要在表格中插入图片或附件。",
+    ),
+    FindingKind(
+        "file-encrypted", "error", _FILE, "文件设置了打开密码（加密的工作簿）",
+        "请单位在 Excel 或 WPS 中取消“用密码进行加密”后另存为 .xlsx 再报送。",
+    ),
+    FindingKind(
+        "file-xls", "error", _FILE, "文件是旧版 Excel 97-2003 工作簿（.xls）",
+        "请单位在 Excel 或 WPS 中打开后“另存为”Excel 工作簿（*.xlsx）再报送。",
+    ),
+    FindingKind(
+        "file-et", "error", _FILE, "文件是 WPS 表格专用格式（.et）",
+        "请单位在 Excel 或 WPS 中打开后“另存为”Excel 工作簿（*.xlsx）再报送。",
+    ),
+    FindingKind(
+        "file-xls-or-et", "error", _FILE, "文件是旧版 Excel（.xls）或 WPS 表格（.et）格式",
+        "请单位在 Excel 或 WPS 中打开后“另存为”Excel 工作簿（*.xlsx）再报送。",
+    ),
+    FindingKind(
+        "file-xlsm", "error", _FILE, "文件是启用宏的工作簿（.xlsm），为安全起见不予读取",
+        "请单位另存为不含宏的 Excel 工作簿（*.xlsx）再报送。",
+    ),
+    FindingKind(
+        "file-xlsb", "error", _FILE, "文件是 Excel 二进制工作簿（.xlsb）",
+        "请单位在 Excel 或 WPS 中打开后“另存为”Excel 工作簿（*.xlsx）再报送。",
+    ),
+    FindingKind(
+        "file-ods", "error", _FILE, "文件是 OpenDocument 电子表格（.ods）",
+        "请单位在 LibreOffice、Excel 或 WPS 中打开后另存为 Excel 工作簿（*.xlsx）再报送。",
+    ),
+    FindingKind(
+        "file-excel-xml", "error", _FILE, "文件是 Excel 2003 XML 表格格式",
+        "请单位在 Excel 或 WPS 中打开后“另存为”Excel 工作簿（*.xlsx）再报送。",
+    ),
+    FindingKind(
+        "file-html", "error", _FILE, "文件是网页（HTML）格式，不是真正的 Excel 工作簿",
+        "请单位在 Excel 或 WPS 中打开后“另存为”Excel 工作簿（*.xlsx）再报送。",
+    ),
+    FindingKind(
+        "file-word", "error", _FILE, "文件是 Word 文档，不是 Excel 工作簿",
+        "请单位发送用下发模板填报的 Excel 统计表（*.xlsx）本身。",
+    ),
+    FindingKind(
+        "file-powerpoint", "error", _FILE, "文件是 PowerPoint 演示文稿，不是 Excel 工作簿",
+        "请单位发送用下发模板填报的 Excel 统计表（*.xlsx）本身。",
+    ),
+    FindingKind(
+        "file-opendocument", "error", _FILE, "文件是 OpenDocument 文字或演示文档，不是电子表格",
+        "请单位发送用下发模板填报的 Excel 统计表（*.xlsx）本身。",
+    ),
+    FindingKind(
+        "file-ole-other", "error", _FILE, "文件是 Office 旧版复合文档，但不是 Excel 工作簿",
+        "请单位发送用下发模板填报的 Excel 统计表（*.xlsx）本身。",
+    ),
+    FindingKind(
+        "file-pdf", "error", _FILE, "文件是 PDF 文档，不是 Excel 工作簿",
+        "请单位发送用下发模板填报的 Excel 统计表（*.xlsx）本身。",
+    ),
+    FindingKind(
+        "file-image", "error", _FILE, "文件是图片，不是 Excel 工作簿",
+        "请单位发送用下发模板填报的 Excel 统计表（*.xlsx）本身。",
+    ),
+    FindingKind(
+        "file-text", "error", _FILE, "文件是纯文本（CSV 或 TXT），不是 Excel 工作簿",
+        "请单位使用下发的 Excel 模板填报后发送 .xlsx 文件。",
+    ),
+    FindingKind(
+        "file-archive", "error", _FILE, "文件是压缩包，不是 Excel 工作簿",
+        "解压后检查其中的 .xlsx 文件。",
+    ),
+    FindingKind(
+        "file-unknown-format", "error", _FILE, "无法识别的文件格式",
+        "确认文件没有损坏；请单位在 Excel 或 WPS 中打开后“另存为”Excel 工作簿（*.xlsx）再报送。",
+    ),
+    FindingKind(
+        "zip-no-workbook", "error", _FILE, "压缩包里没有 Excel 工作簿",
+        "如果是打包发送的，请解压后检查其中的 .xlsx 文件；请单位发送用下发模板填报的 Excel 统计表（*.xlsx）本身。",
+    ),
+    FindingKind(
+        "zip-truncated", "error", _FILE, "文件不完整或已损坏（压缩结构无法解析）",
+        "请向报送单位重新索取原文件；如对方能正常打开，请其“另存为”Excel 工作簿（*.xlsx）后再发送。",
+    ),
+    FindingKind(
+        "zip-too-many-parts", "error", _FILE, "压缩包中的部件过多",
+        "文件可疑：请联系报送单位核实文件来源，并请其在 Excel 或 WPS 中打开检查后另存为 .xlsx 再报送。",
+    ),
+    FindingKind(
+        "zip-bomb", "error", _FILE, "部件的压缩比异常（疑似“压缩炸弹”）",
+        "文件可疑：请联系报送单位核实文件来源，并请其在 Excel 或 WPS 中打开检查后另存为 .xlsx 再报送。",
+    ),
+    FindingKind(
+        "zip-part-too-large", "error", _FILE, "部件解压后过大",
+        "文件可疑：请联系报送单位核实文件来源，并请其在 Excel 或 WPS 中打开检查后另存为 .xlsx 再报送。",
+    ),
+    FindingKind(
+        "zip-too-large", "error", _FILE, "工作簿解压后的内容过大",
+        "文件可疑：请联系报送单位核实文件来源，并请其在 Excel 或 WPS 中打开检查后另存为 .xlsx 再报送。",
+    ),
+    FindingKind(
+        "zip-part-corrupt", "error", _FILE, "部件的数据不完整或校验失败",
+        "请向报送单位重新索取原文件；如对方能正常打开，请其“另存为”Excel 工作簿（*.xlsx）后再发送。",
+    ),
+    FindingKind(
+        "zip-part-unsupported", "error", _FILE, "部件使用了加密或不支持的压缩方式",
+        "请单位在 Excel 或 WPS 中打开后“另存为”Excel 工作簿（*.xlsx）再报送。",
+    ),
+    FindingKind(
+        "xml-invalid", "error", _FILE, "部件不是有效的 XML（文件已损坏）",
+        "请向报送单位重新索取原文件；如对方能正常打开，请其“另存为”Excel 工作簿（*.xlsx）后再发送。",
+    ),
+    FindingKind(
+        "xml-dtd", "error", _FILE, "部件含有文档类型或实体声明（DTD）",
+        "文件可疑：请联系报送单位核实文件来源，并请其在 Excel 或 WPS 中打开检查后另存为 .xlsx 再报送。",
+    ),
+    FindingKind(
+        "xml-too-deep", "error", _FILE, "部件的 XML 嵌套层数过多",
+        "文件可疑：请联系报送单位核实文件来源，并请其在 Excel 或 WPS 中打开检查后另存为 .xlsx 再报送。",
+    ),
+    FindingKind(
+        "xml-too-many-elements", "error", _FILE, "工作簿的 XML 元素过多",
+        "文件可疑：请联系报送单位核实文件来源，并请其在 Excel 或 WPS 中打开检查后另存为 .xlsx 再报送。",
+    ),
+    FindingKind(
+        "file-too-many-cells", "error", _FILE, "工作簿的单元格过多，不像是一份年报统计表",
+        "请单位删除与报表无关的工作表和数据后另存为 .xlsx 再报送。",
+    ),
+    FindingKind(
+        "file-too-many-rows", "error", _FILE, "工作簿的行数过多，不像是一份年报统计表",
+        "请单位删除与报表无关的工作表和数据后另存为 .xlsx 再报送。",
+    ),
+    FindingKind(
+        "file-too-many-strings", "error", _FILE, "工作簿的文字条目过多",
+        "文件可疑：请联系报送单位核实文件来源，并请其在 Excel 或 WPS 中打开检查后另存为 .xlsx 再报送。",
+    ),
+    FindingKind(
+        "file-formula-text-too-long", "error", _FILE, "共享公式展开后的公式文字过多",
+        "文件可疑：请联系报送单位核实文件来源，并请其在 Excel 或 WPS 中打开检查后另存为 .xlsx 再报送。",
+    ),
+    FindingKind(
+        "cell-ref-invalid", "error", _FILE, "单元格位置无效或超出 Excel 范围（文件已损坏）",
+        "请向报送单位重新索取原文件；如对方能正常打开，请其“另存为”Excel 工作簿（*.xlsx）后再发送。",
+    ),
+    FindingKind(
+        "cell-value-invalid", "error", _FILE, "单元格的内容无效（文件已损坏）",
+        "请向报送单位重新索取原文件；如对方能正常打开，请其“另存为”Excel 工作簿（*.xlsx）后再发送。",
+    ),
+    FindingKind(
+        "file-part-missing", "error", _FILE, "工作簿缺少必需的部件（文件已损坏）",
+        "请向报送单位重新索取原文件；如对方能正常打开，请其“另存为”Excel 工作簿（*.xlsx）后再发送。",
+    ),
+    FindingKind(
+        "file-no-sheets", "error", _FILE, "工作簿中没有任何工作表（文件已损坏）",
+        "请向报送单位重新索取原文件；如对方能正常打开，请其“另存为”Excel 工作簿（*.xlsx）后再发送。",
+    ),
     FindingKind(
         "file-number-invalid", "error", _FILE, "单元格中存储的数值不是电子表格写出的数字",
         "文件被其他程序改写或已损坏（Excel/WPS 打开时显示的是另一个数）：请单位在 Excel 或 WPS 中打开核对该单元格，重新输入数字后另存为 .xlsx 再报送。",
