@@ -31,14 +31,23 @@ TYPED = {AMOUNT.id: "1-2", COUNTS[0].id: "2024/12/31", COUNTS[1].id: "1-2", COUN
 
 
 @pytest.fixture(scope="module")
-def typed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def filled(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """Two returns typed from one template in one batch: the dates above, and a full date
+    typed into the amount."""
     tmp = tmp_path_factory.mktemp("lo-dates")
     blank = tmp / "模板.xlsx"
     blank.write_bytes(build(LAYOUT, {}, ident(LAYOUT, year=REPORT_YEAR)))
     entries = tuple((*a1_of(LAYOUT, cid), text) for cid, text in TYPED.items())
-    dst = tmp / "已填.xlsx"
-    run_jobs([Job(blank, dst, entries, ui=True)], locale="zh-CN")
-    return dst
+    first, second = tmp / "已填.xlsx", tmp / "另一份.xlsx"
+    amount = ((*a1_of(LAYOUT, AMOUNT.id), "2024/12/31"),)
+    run_jobs([Job(blank, first, entries, ui=True), Job(blank, second, amount, ui=True)],
+             locale="zh-CN")  # fmt: skip
+    return first, second
+
+
+@pytest.fixture(scope="module")
+def typed(filled: tuple[Path, Path]) -> Path:
+    return filled[0]
 
 
 @pytest.fixture(scope="module")
@@ -81,3 +90,9 @@ def test_serials_in_count_cells_are_warnings_showing_the_date(checked: CheckedFi
     if REPORT_YEAR - 1 <= 2024 <= REPORT_YEAR + 1:
         expected.add((COUNTS[0].a1, "warning", "45657"))
     assert got == expected
+
+
+def test_a_full_date_in_the_amount_cell(filled: tuple[Path, Path]) -> None:
+    checked = check_file(filled[1], CheckOptions(year=REPORT_YEAR))
+    got = [(f.code, f.cell, f.found) for f in checked.report.findings if "date" in f.code]
+    assert got == [("value-date", AMOUNT.a1, "2024-12-31")]

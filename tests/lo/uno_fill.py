@@ -202,11 +202,20 @@ def _type_in_ui(dispatcher: Any, doc: Any, sheet: Any, ref: str, text: str) -> N
     dispatcher.executeDispatch(frame, ".uno:EnterString", "", 0, _props(StringName=text))
 
 
-def run_job(desktop: Any, job: dict[str, Any], dispatcher: Any = None) -> None:
+def run_job(desktop: Any, job: dict[str, Any], office: Office | None = None) -> None:
     src = Path(job["src"]).resolve()
     dst = Path(job["dst"]).resolve()
     if not src.is_file():
         raise ValueError(f"source file not found: {src}")
+    ui = bool(job.get("ui", False))
+    if ui:
+        assert office is not None
+        # soffice is killed after the job (see main): open a private copy, so that the
+        # lock file it leaves goes with its profile, not beside the source
+        copy = office.profile / "ui" / src.name
+        copy.parent.mkdir(exist_ok=True)
+        shutil.copyfile(src, copy)
+        src = copy
     doc = desktop.loadComponentFromURL(
         uno.systemPathToFileUrl(str(src)),
         "_blank",
@@ -222,8 +231,9 @@ def run_job(desktop: Any, job: dict[str, Any], dispatcher: Any = None) -> None:
                 names = "、".join(sheets.getElementNames())
                 raise ValueError(f"no sheet named {sheet_name!r} in {src.name} (sheets: {names})")
             sheet = sheets.getByName(sheet_name)
-            if job.get("ui", False):
-                _type_in_ui(dispatcher, doc, sheet, ref, str(text))
+            if ui:
+                assert office is not None
+                _type_in_ui(office.dispatcher, doc, sheet, ref, str(text))
                 continue
             cell = sheet.getCellRangeByName(ref).getCellByPosition(0, 0)
             cell.setFormula(str(text))
@@ -234,9 +244,7 @@ def run_job(desktop: Any, job: dict[str, Any], dispatcher: Any = None) -> None:
             uno.systemPathToFileUrl(str(dst)), _props(FilterName=XLSX_FILTER, Overwrite=True)
         )
     finally:
-        if job.get("ui", False):
-            doc.dispose()  # close() after UI dispatches makes headless soffice crash (7.4)
-        else:
+        if not ui:  # a document typed into through the UI is left to soffice's end
             try:
                 doc.close(True)
             except Exception:
@@ -253,19 +261,21 @@ def main(argv: list[str]) -> int:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     results: list[dict[str, Any]] = []
     office: Office | None = None
+    timed_out = False
     status = 0
     try:
-        office = Office(
-            spec.get("soffice", "soffice"),
-            float(spec.get("timeout", 300)),
-            spec.get("workdir"),
-            spec.get("locale", ""),
-        )
-        desktop = office.connect()
         for job in spec["jobs"]:
+            if office is None:
+                office = Office(
+                    spec.get("soffice", "soffice"),
+                    float(spec.get("timeout", 300)),
+                    spec.get("workdir"),
+                    spec.get("locale", ""),
+                )
+                desktop = office.connect()
             t0 = time.monotonic()
             try:
-                run_job(desktop, job, office.dispatcher)
+                run_job(desktop, job, office)
                 results.append({"dst": job["dst"], "ok": True, "error": ""})
             except Exception as e:  # one bad job must not hide the others
                 if office.timed_out:
@@ -275,6 +285,13 @@ def main(argv: list[str]) -> int:
                 )
                 status = 1
             results[-1]["seconds"] = round(time.monotonic() - t0, 3)
+            if job.get("ui", False):
+                # soffice 7.4 headless crashes on its next call once a document has been
+                # typed into through the UI (measured: closing, disposing or loading the
+                # next document), after the document was stored: a new one for the next job
+                office.close()
+                timed_out = timed_out or office.timed_out
+                office = None
     except Exception as e:
         late = " (timed out)" if office is not None and office.timed_out else ""
         print(f"uno_fill{late}: {type(e).__name__}: {e}", file=sys.stderr)
@@ -282,7 +299,8 @@ def main(argv: list[str]) -> int:
     finally:
         if office is not None:
             office.close()
-    if office is not None and office.timed_out and status != 2:
+            timed_out = timed_out or office.timed_out
+    if timed_out and status != 2:
         print("uno_fill: timed out", file=sys.stderr)
         status = 2
     print(json.dumps({"jobs": results}, ensure_ascii=False))
