@@ -252,7 +252,8 @@ def test_findings_doc_is_generated_and_up_to_date() -> None:
 
 
 def test_every_code_in_the_source_is_catalogued_and_every_catalogued_code_used() -> None:
-    checks = [p for p in (ROOT / "xlreport" / "checks").glob("*.py") if p.name != "catalogue.py"]
+    catalogues = ("catalogue.py", "catalogue_reader.py")
+    checks = [p for p in (ROOT / "xlreport" / "checks").glob("*.py") if p.name not in catalogues]
     # the reader's refusals carry their codes too (one per reason)
     reasons = [
         ROOT / "xlreport" / "reader" / "reasons.py",
