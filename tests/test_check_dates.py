@@ -19,6 +19,7 @@ from check_helpers import (
     build,
     check_bytes,
     edit_part,
+    ident,
     layout_of,
     real_inputs,
     sheet_part,
@@ -177,6 +178,15 @@ def test_a_serial_of_a_day_near_the_report_year_is_a_warning(tmp_path: Path) -> 
     assert shown_date(Decimal(near)) in warning.message
     values[COUNT.id] = Decimal(serial_of(date(YEAR + 3, 1, 2)))
     checked = check_bytes(tmp_path, build(LAYOUT, values))
+    assert not [f for f in checked.report.findings if "date" in f.code]
+
+
+def test_a_summary_may_sum_that_large(tmp_path: Path) -> None:
+    values = dict(real_inputs(LAYOUT))
+    values[COUNT.id] = Decimal(serial_of(date(YEAR + 1, 1, 2)))
+    checked = check_bytes(tmp_path, build(LAYOUT, values, ident(LAYOUT, kind="summary")))
+    assert checked.data is not None and checked.data.identity.kind == "summary"
+    assert checked.data.values[COUNT.id] == values[COUNT.id]
     assert not [f for f in checked.report.findings if "date" in f.code]
 
 

@@ -48,12 +48,15 @@ def serial_of(day: date) -> int:
 
 
 def check_dates(
-    layout: Layout, views: dict[str, SheetView], judged: dict[str, Judged], year: int
+    layout: Layout, views: dict[str, SheetView], judged: dict[str, Judged], year: int | None
 ) -> list[Located]:
     """An error at every input cell holding a number in a date or time format; a warning
-    at a whole number that is the serial of a day from the year before the report year
-    ``year`` to the year after it."""
+    at a whole count that is the serial of a day from the year before the report year
+    ``year`` to the year after it (None: not looked for — a summary's sums may be that
+    large)."""
     out = _date_styled(layout, views)
+    if year is None:
+        return out
     styled = {(loc.finding.sheet, loc.finding.cell) for loc in out}
     low, high = serial_of(date(year - 1, 1, 1)), serial_of(date(year + 1, 12, 31))
     for cid, j in judged.items():

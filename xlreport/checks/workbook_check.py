@@ -128,7 +128,8 @@ def check_workbook(
     located += structure
     judged, value_findings = _judge_inputs(layout, views)
     totals = check_totals(layout, views, judged, raw)
-    located += totals.findings + value_findings + check_dates(layout, views, judged, identity.year)
+    located += totals.findings + value_findings
+    located += check_dates(layout, views, judged, None if summary else identity.year)
     prior, prior_findings = _prior(layout, identity, options)
     located += prior_findings
     located += check_rules(
