@@ -37,18 +37,23 @@ def install() -> None:
     fast_strings = read.read_shared_strings
 
     def checked_sheet(
-        data: bytes, part: str, sheet: RawSheet, sst: list[str], budget: Budget
+        data: bytes,
+        part: str,
+        sheet: RawSheet,
+        sst: list[str],
+        budget: Budget,
+        dates: frozenset[int] = frozenset(),
     ) -> bool:
         fast = copy.deepcopy(sheet)
         fast_budget = replace(budget)
-        if not fast_sheet(data, part, fast, sst, fast_budget):
+        if not fast_sheet(data, part, fast, sst, fast_budget, dates):
             assert _same_sheet(fast, sheet) and fast_budget == budget, "declined but changed"
             CONFIRMED["declined"] += 1
             return False
         slow = copy.deepcopy(sheet)
         slow_budget = replace(budget)
         try:
-            parse_sheet([data], part, slow, sst, slow_budget)
+            parse_sheet([data], part, slow, sst, slow_budget, dates=dates)
         except UnreadableFileError as e:
             msg = f"fast path read {part}, the streaming parser refuses it: {e}"
             raise AssertionError(msg) from e

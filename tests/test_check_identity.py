@@ -133,7 +133,7 @@ def test_an_unrelated_xlsx_is_not_a_return(tmp_path: Path) -> None:
 
 def test_a_file_that_is_no_xlsx_says_why(tmp_path: Path) -> None:
     checked = check_bytes(tmp_path, b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, name="a.xls")
-    assert checked.report.unreadable and codes(checked) == ["file-unreadable"]
+    assert checked.report.unreadable and codes(checked) == ["file-ole-other"]
     assert checked.report.findings[0].hint  # the reader's fix (另存为 .xlsx …)
 
 

@@ -128,7 +128,7 @@ def test_discover_accounts_for_every_file(tmp_path: Path) -> None:
     assert [f.shown for f in found] == sorted(f.shown for f in found)
     # a path that does not exist is listed with its reason, not an abort
     [gone] = discover([tmp_path / "nothing-here"])
-    assert gone.code == "path-not-found" and not gone.to_check and "nothing-here" in gone.problem
+    assert gone.code == "file-not-found" and not gone.to_check and "nothing-here" in gone.problem
 
 
 def test_discover_counts_a_file_once_however_it_is_reached(tmp_path: Path) -> None:

@@ -97,7 +97,7 @@ def test_every_path_is_accounted_for_and_the_merge_goes_on(tmp_path: Path) -> No
         Path(f["path"]).name: f["findings"][0]["code"] for f in found["files"] if f["findings"]
     }
     assert codes["环1.xlsx"] == "link-broken" and codes["已删除.xlsx"] == "link-broken"
-    assert codes["没有这个文件.xlsx"] == "path-not-found"
+    assert codes["没有这个文件.xlsx"] == "file-not-found"
     skipped = {Path(s["path"]).name: s["reason"] for s in found["skipped"]}
     assert "管道" in skipped["管道.xlsx"] and "说明.csv" in skipped
     assert check.returncode == 2

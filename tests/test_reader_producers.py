@@ -86,7 +86,7 @@ def test_xlsxwriter_values_formulas_and_structure(tmp_path: Path) -> None:
     assert cell(wb, "数据", 1, 6) == RawCell("n", "1.2345E-05")  # as xlsxwriter writes it
     assert cell(wb, "数据", 1, 7) == RawCell("n", "1.234567890123457E+17")  # a double
     assert cell(wb, "数据", 3, 0) == RawCell("s", "普通加粗结尾")
-    assert cell(wb, "数据", 4, 0) == RawCell("n", "45322")
+    assert cell(wb, "数据", 4, 0) == RawCell("n", "45322", date=True)  # yyyy-mm-dd
     assert cell(wb, "数据", 5, 0) == RawCell("s", "合并的标题")
     assert cell(wb, "数据", 20, 3) == RawCell("s", "=不是公式")
     data = wb.sheet("数据")
@@ -160,7 +160,7 @@ def test_openpyxl_inline_strings_and_formulas_without_values(tmp_path: Path) -> 
     assert cell(wb, "数据", 1, 2) == RawCell("n", None, "A2+B2")
     assert cell(wb, "数据", 1, 3) == RawCell("n", None, "SUM(A2:C2)")
     assert cell(wb, "数据", 2, 0) == RawCell("b", "1")
-    assert cell(wb, "数据", 3, 0) == RawCell("n", "45322")
+    assert cell(wb, "数据", 3, 0) == RawCell("n", "45322", date=True)  # a datetime
     assert cell(wb, "数据", 4, 0) == RawCell("inlineStr", "第一行\n第二行")
     assert cell(wb, "数据", 5, 0) == RawCell("inlineStr", "合并的标题")
     data = wb.sheet("数据")

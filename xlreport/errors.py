@@ -20,4 +20,9 @@ class UsageError(XlreportError):
 
 
 class UnreadableFileError(XlreportError):
-    """A file that cannot be read as an xlsx workbook (exit status 2)."""
+    """A file that cannot be read as an xlsx workbook (exit status 2); ``code`` is the
+    finding code of the reason (see xlreport/checks/catalogue.py)."""
+
+    def __init__(self, message: str, hint: str = "", code: str = "file-unreadable") -> None:
+        super().__init__(message, hint)
+        self.code = code

@@ -40,6 +40,10 @@ class Job:
     entries: Sequence[Entry] = field(default_factory=tuple)
     #: run calculateAll() before saving; False shows what loading alone recalculated
     calculate_all: bool = True
+    #: type through the user interface (go to the cell, enter the text) rather than
+    #: ``XCell.setFormula``: Calc's input recognition then also sets the cell's number
+    #: format (a date typed into a count cell gets a date format), and protection applies
+    ui: bool = False
 
 
 def uno_python() -> str:
@@ -71,12 +75,18 @@ def unavailable_reason() -> str | None:
 
 
 def run_jobs(
-    jobs: Sequence[Job], *, timeout: float | None = None, workdir: Path | None = None
+    jobs: Sequence[Job],
+    *,
+    timeout: float | None = None,
+    workdir: Path | None = None,
+    locale: str = "",
 ) -> list[float]:
     """Run every job in one LibreOffice session; the seconds each job took.
 
     ``timeout`` bounds the whole batch (default: generous, by the number of jobs);
-    ``workdir`` is where soffice's private profile is made (default: the system temp dir).
+    ``workdir`` is where soffice's private profile is made (default: the system temp dir);
+    ``locale`` is LibreOffice's locale setting (e.g. "zh-CN"; default: the system's), which
+    decides how typed text is recognised (in zh-CN "1-2" is a date).
 
     Raises :class:`LibreOfficeError` naming every failed job, or when LibreOffice itself
     failed (could not start, hung, crashed).
@@ -91,12 +101,14 @@ def run_jobs(
         "soffice": soffice_path(),
         "timeout": limit,
         "workdir": str(workdir) if workdir is not None else None,
+        "locale": locale,
         "jobs": [
             {
                 "src": str(Path(j.src).resolve()),
                 "dst": str(Path(j.dst).resolve()),
                 "entries": [list(e) for e in j.entries],
                 "calculate_all": j.calculate_all,
+                "ui": j.ui,
             }
             for j in jobs
         ],

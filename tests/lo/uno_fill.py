@@ -7,7 +7,7 @@ by the project's own Python. Usage::
 
 JOBS.json::
 
-    {"soffice": "/usr/bin/soffice", "timeout": 300, "workdir": null,
+    {"soffice": "/usr/bin/soffice", "timeout": 300, "workdir": null, "locale": "zh-CN",
      "jobs": [{"src": "/abs/in.xlsx", "dst": "/abs/out.xlsx",
                "entries": [["三、依申请公开", "D6", "12"], ...],
                "calculate_all": true}, ...]}
@@ -64,7 +64,12 @@ oor:op="fuse"><value>0</value></prop></item>
 oor:op="fuse"><value>false</value></prop></item>
 <item oor:path="/org.openoffice.Office.Common/Security/Scripting"><prop \
 oor:name="MacroSecurityLevel" oor:op="fuse"><value>3</value></prop></item>
-</oor:items>
+{locale}</oor:items>
+"""
+#: The locale setting (Tools ▸ Options ▸ Language Settings ▸ Languages ▸ Locale setting),
+#: which decides how typed input such as "1-2" is recognised (a date in zh-CN).
+LOCALE_ITEM = """<item oor:path="/org.openoffice.Setup/L10N"><prop oor:name="ooSetupSystemLocale" \
+oor:op="fuse"><value>{}</value></prop></item>
 """
 
 
@@ -92,11 +97,14 @@ def _tail(path: Path, limit: int = 2000) -> str:
 class Office:
     """One headless soffice with a private profile, killed with its process group on close."""
 
-    def __init__(self, soffice: str, timeout: float, workdir: str | None = None) -> None:
+    def __init__(
+        self, soffice: str, timeout: float, workdir: str | None = None, locale: str = ""
+    ) -> None:
         self.profile = Path(tempfile.mkdtemp(prefix="xlreport-lo-", dir=workdir))
         user = self.profile / "user"
         user.mkdir()
-        (user / "registrymodifications.xcu").write_text(REGISTRY, encoding="utf-8")
+        settings = REGISTRY.format(locale=LOCALE_ITEM.format(locale) if locale else "")
+        (user / "registrymodifications.xcu").write_text(settings, encoding="utf-8")
         self.log = self.profile / "soffice.log"
         self.pipe = f"xlreport_lo_{os.getpid()}_{secrets.token_hex(4)}"
         self.timed_out = False
@@ -125,6 +133,7 @@ class Office:
         self.watchdog.daemon = True
         self.watchdog.start()
         self.desktop: Any = None
+        self.dispatcher: Any = None
 
     def _expire(self) -> None:
         self.timed_out = True
@@ -161,6 +170,7 @@ class Office:
                 time.sleep(0.2)
         smgr = ctx.ServiceManager
         self.desktop = smgr.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
+        self.dispatcher = smgr.createInstanceWithContext("com.sun.star.frame.DispatchHelper", ctx)
         return self.desktop
 
     def close(self) -> None:
@@ -181,11 +191,31 @@ class Office:
         shutil.rmtree(self.profile, ignore_errors=True)
 
 
-def run_job(desktop: Any, job: dict[str, Any]) -> None:
+def _type_in_ui(dispatcher: Any, doc: Any, sheet: Any, ref: str, text: str) -> None:
+    """Type ``text`` into ``ref`` the way a person does: go to the cell, enter the text as
+    the input line would (Calc's input recognition, the cell's protection and number
+    format apply; a date typed into a number cell gets a date format)."""
+    controller = doc.getCurrentController()
+    controller.setActiveSheet(sheet)
+    frame = controller.getFrame()
+    dispatcher.executeDispatch(frame, ".uno:GoToCell", "", 0, _props(ToPoint=ref))
+    dispatcher.executeDispatch(frame, ".uno:EnterString", "", 0, _props(StringName=text))
+
+
+def run_job(desktop: Any, job: dict[str, Any], office: Office | None = None) -> None:
     src = Path(job["src"]).resolve()
     dst = Path(job["dst"]).resolve()
     if not src.is_file():
         raise ValueError(f"source file not found: {src}")
+    ui = bool(job.get("ui", False))
+    if ui:
+        assert office is not None
+        # soffice is killed after the job (see main): open a private copy, so that the
+        # lock file it leaves goes with its profile, not beside the source
+        copy = office.profile / "ui" / src.name
+        copy.parent.mkdir(exist_ok=True)
+        shutil.copyfile(src, copy)
+        src = copy
     doc = desktop.loadComponentFromURL(
         uno.systemPathToFileUrl(str(src)),
         "_blank",
@@ -200,7 +230,12 @@ def run_job(desktop: Any, job: dict[str, Any]) -> None:
             if not sheets.hasByName(sheet_name):
                 names = "、".join(sheets.getElementNames())
                 raise ValueError(f"no sheet named {sheet_name!r} in {src.name} (sheets: {names})")
-            cell = sheets.getByName(sheet_name).getCellRangeByName(ref).getCellByPosition(0, 0)
+            sheet = sheets.getByName(sheet_name)
+            if ui:
+                assert office is not None
+                _type_in_ui(office.dispatcher, doc, sheet, ref, str(text))
+                continue
+            cell = sheet.getCellRangeByName(ref).getCellByPosition(0, 0)
             cell.setFormula(str(text))
         if job.get("calculate_all", True):
             doc.calculateAll()
@@ -209,10 +244,11 @@ def run_job(desktop: Any, job: dict[str, Any]) -> None:
             uno.systemPathToFileUrl(str(dst)), _props(FilterName=XLSX_FILTER, Overwrite=True)
         )
     finally:
-        try:
-            doc.close(True)
-        except Exception:
-            doc.dispose()
+        if not ui:  # a document typed into through the UI is left to soffice's end
+            try:
+                doc.close(True)
+            except Exception:
+                doc.dispose()
     if not dst.is_file():
         raise ValueError(f"LibreOffice reported success but wrote no file at {dst}")
 
@@ -225,16 +261,21 @@ def main(argv: list[str]) -> int:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     results: list[dict[str, Any]] = []
     office: Office | None = None
+    timed_out = False
     status = 0
     try:
-        office = Office(
-            spec.get("soffice", "soffice"), float(spec.get("timeout", 300)), spec.get("workdir")
-        )
-        desktop = office.connect()
         for job in spec["jobs"]:
+            if office is None:
+                office = Office(
+                    spec.get("soffice", "soffice"),
+                    float(spec.get("timeout", 300)),
+                    spec.get("workdir"),
+                    spec.get("locale", ""),
+                )
+                desktop = office.connect()
             t0 = time.monotonic()
             try:
-                run_job(desktop, job)
+                run_job(desktop, job, office)
                 results.append({"dst": job["dst"], "ok": True, "error": ""})
             except Exception as e:  # one bad job must not hide the others
                 if office.timed_out:
@@ -244,6 +285,13 @@ def main(argv: list[str]) -> int:
                 )
                 status = 1
             results[-1]["seconds"] = round(time.monotonic() - t0, 3)
+            if job.get("ui", False):
+                # soffice 7.4 headless crashes on its next call once a document has been
+                # typed into through the UI (measured: closing, disposing or loading the
+                # next document), after the document was stored: a new one for the next job
+                office.close()
+                timed_out = timed_out or office.timed_out
+                office = None
     except Exception as e:
         late = " (timed out)" if office is not None and office.timed_out else ""
         print(f"uno_fill{late}: {type(e).__name__}: {e}", file=sys.stderr)
@@ -251,7 +299,8 @@ def main(argv: list[str]) -> int:
     finally:
         if office is not None:
             office.close()
-    if office is not None and office.timed_out and status != 2:
+            timed_out = timed_out or office.timed_out
+    if timed_out and status != 2:
         print("uno_fill: timed out", file=sys.stderr)
         status = 2
     print(json.dumps({"jobs": results}, ensure_ascii=False))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from xlreport.checks.catalogue_reader import READER_REASONS
 from xlreport.findings import Finding, Severity
 
 
@@ -33,16 +34,14 @@ _MERGE = "汇总取舍"
 
 _KINDS = (
     FindingKind(
-        "file-unreadable", "error", _FILE, "文件无法作为 Excel 工作簿打开",
+        "file-unreadable", "error", _FILE, "文件无法作为 Excel 工作簿打开（其他原因）",
         "按提示处理（如用 Excel/WPS 另存为 .xlsx 格式、去掉打开密码），再重新报送。",
     ),
+    # why the reader refused a file: one code per reason (catalogue_reader.py)
+    *(FindingKind(code, "error", _FILE, title, action) for code, title, action in READER_REASONS),
     FindingKind(
         "file-skipped", "info", _FILE, "文件未校验（锁定文件、隐藏文件或非电子表格）",
         "无需处理；如果这是应报送的报表，请改为 .xlsx 文件后重新校验。",
-    ),
-    FindingKind(
-        "path-not-found", "error", _FILE, "命令行给出的文件或文件夹不存在",
-        "检查路径是否写对（文件是否已移动或改名），改正后重新运行；其余文件照常处理。",
     ),
     FindingKind(
         "folder-unreadable", "error", _FILE, "文件夹无法读取，其中的文件未校验",
@@ -51,10 +50,6 @@ _KINDS = (
     FindingKind(
         "link-broken", "error", _FILE, "链接指向的文件不存在或链接循环",
         "找到链接原本指向的报表文件，把文件本身放入文件夹后重新运行。",
-    ),
-    FindingKind(
-        "not-a-regular-file", "error", _FILE, "不是普通文件（管道、设备等），未打开",
-        "请给出报表文件本身（.xlsx），不要给出管道或设备。",
     ),
     FindingKind(
         "not-xlreport-workbook", "error", _FILE, "不是本工具生成的报表模板",
@@ -221,6 +216,14 @@ _KINDS = (
         "请核实该数字（是否多输了 0、单位是否填错）；确实如此的无需修改。",
     ),
     FindingKind(
+        "value-date", "error", _VALUE, "数字被当成了日期（如“1-2”变成 1月2日）",
+        "该单元格已被表格软件设为日期格式：请从旁边空白的填报单元格复制（Ctrl+C）并粘贴到该单元格以恢复数字格式，再输入数字（不要带“-”“/”）。",
+    ),
+    FindingKind(
+        "value-date-like", "warning", _VALUE, "数值恰好是报告年度前后某一天的日期序号",
+        "核实该数：如果本想填的是件数却输入了“1-2”之类的内容，请重新输入数字；如确为该数，可忽略此警告。",
+    ),
+    FindingKind(
         "input-formula", "error", _VALUE, "填报单元格中是公式",
         "删除公式，直接填写数字：填报单元格中的公式及其保存的结果不予汇总。",
     ),
@@ -259,6 +262,9 @@ _KINDS = (
 )  # fmt: skip
 
 CATALOGUE: dict[str, FindingKind] = {k.code: k for k in _KINDS}
+if len(CATALOGUE) != len(_KINDS):  # a code defined twice would silently shadow the other
+    _twice = sorted({k.code for k in _KINDS if sum(1 for x in _KINDS if x.code == k.code) > 1})
+    raise RuntimeError(f"finding codes defined twice: {', '.join(_twice)}")
 
 
 def finding(

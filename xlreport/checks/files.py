@@ -147,10 +147,10 @@ def _named(p: Path, arg: str) -> tuple[FoundFile, os.stat_result | None]:
         if os.path.islink(p):
             return _broken_link(p, arg, e), None
         return _problem(
-            p, arg, "path-not-found", f"找不到文件或文件夹：{printable(arg)}，请检查路径是否正确。"
+            p, arg, "file-not-found", f"找不到文件或文件夹：{printable(arg)}，请检查路径是否正确。"
         ), None
     if not stat.S_ISREG(st.st_mode):
-        return _problem(p, arg, "not-a-regular-file", f"{printable(arg)}：{_special(st)}。"), st
+        return _problem(p, arg, "file-not-regular", f"{printable(arg)}：{_special(st)}。"), st
     return FoundFile(p, arg, _skip_reason(p, (), st, named=True)), st
 
 
@@ -184,7 +184,7 @@ def check_file(path: str | Path, options: CheckOptions) -> CheckedFile:
         mtime = os.stat(path).st_mtime
     except UnreadableFileError as e:
         return unreadable_file(
-            shown, finding("file-unreadable", e.message, hint=e.hint or None, found=Path(path).name)
+            shown, finding(e.code, e.message, hint=e.hint or None, found=Path(path).name)
         )
     except OSError as e:
         return unreadable_file(

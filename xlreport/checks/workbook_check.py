@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from xlreport.checks.alignment import SheetView
 from xlreport.checks.catalogue import finding
+from xlreport.checks.dates import check_dates
 from xlreport.checks.identity_check import recognise
 from xlreport.checks.located import Located
 from xlreport.checks.model import CheckedFile, CheckOptions, ReturnData
@@ -146,6 +147,7 @@ def check_workbook(
         value_findings = _all_blank(layout, value_findings)
     totals = check_totals(layout, views, judged, raw)
     located += totals.findings + value_findings
+    located += check_dates(layout, views, judged, None if summary else identity.year)
     prior, prior_findings = _prior(layout, identity, options)
     located += prior_findings
     located += check_rules(

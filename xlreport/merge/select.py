@@ -106,7 +106,8 @@ def select_returns(
         if data is None and cf.skipped:
             outcomes[i] = FileOutcome(cf, "skipped", f"未校验：{cf.skipped}")
         elif data is None or rep.unreadable:
-            outcomes[i] = FileOutcome(cf, "unreadable", _unreadable_reason(rep))
+            first = next((f.code for f in rep.findings if f.severity == "error"), "")
+            outcomes[i] = FileOutcome(cf, "unreadable", _unreadable_reason(rep), reason_code=first)
         elif rep.errors:
             outcomes[i] = FileOutcome(cf, "error", _error_reason(rep))
         elif not agency_key(data):

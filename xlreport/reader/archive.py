@@ -1,6 +1,10 @@
 """The zip container of an xlsx, opened from memory and read part by part with hard caps.
 
-Only the central directory is trusted to locate a part; its declared sizes are checked
+Only the central directory is trusted to locate a part, and only when it is unambiguous:
+a package with two parts of one name (or names differing only in case, which OPC treats
+as the same part), or whose local headers name a part differently from the central
+directory, is refused — another program could read the other copy, so what xlreport reads
+need not be what a spreadsheet shows. A part's its declared sizes are checked
 before inflating and then enforced while inflating (a lying size header cannot make us
 produce more than it declared, nor more than the limits), together with the ratio of
 inflated to compressed bytes, so a bomb is refused after about a megabyte of output.
@@ -80,7 +84,13 @@ class Archive:
             raise reasons.too_many_members(len(infos), limits.max_members)
         self.infos: dict[str, zipfile.ZipInfo] = {}
         for info in infos:
-            self.infos.setdefault(part_key(info.filename), info)
+            key = part_key(info.filename)
+            first = self.infos.setdefault(key, info)
+            if first is not info:
+                raise reasons.duplicate_part(first.filename, info.filename)
+            local = self._local_name(info)
+            if local is not None and local != info.orig_filename:
+                raise reasons.name_mismatch(info.orig_filename, local)
 
     def has(self, name: str) -> bool:
         return part_key(name) in self.infos
@@ -131,6 +141,18 @@ class Archive:
             )
         else:
             yield from self._checked(name, info, self._inflate(name, raw))
+
+    def _local_name(self, info: zipfile.ZipInfo) -> str | None:
+        """The name a part's local header gives it (None when there is no valid header
+        there: reported as a damaged part when the part is read)."""
+        data = self.data
+        h = info.header_offset
+        if h < 0 or h + 30 > len(data) or data[h : h + 4] != _LOCAL:
+            return None
+        (flags,) = struct.unpack_from("<H", data, h + 6)
+        (name_len,) = struct.unpack_from("<H", data, h + 26)
+        raw = data[h + 30 : h + 30 + name_len]
+        return raw.decode("utf-8" if flags & 0x800 else "cp437", errors="replace")
 
     def _raw(self, info: zipfile.ZipInfo, name: str) -> memoryview:
         data = self.data

@@ -20,8 +20,10 @@ turned into cells by ``map`` over the matches, without a Python step per cell.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from xlreport.reader.model import RawCell
+from xlreport.reader.numbers import is_spreadsheet_number
 from xlreport.reader.plain import char_data
 from xlreport.reader.refs import EXCEL_MAX_COL, EXCEL_MAX_ROW, REF_CACHE, parse_ref
 from xlreport.reader.sheet import part_formula
@@ -33,7 +35,7 @@ class Declined(Exception):
 
 
 _REF = r"[A-Z]{1,3}[1-9][0-9]{0,6}"
-_STYLE = r'(?: s="[0-9]{1,9}")?'
+_STYLE = r'(?: s="([0-9]{1,9})")?'
 #: Row start tags (r first; the rest of the tag tells a self-closing row) and end tags.
 _ROW_TOKEN = re.compile(r'<row r="([1-9][0-9]{0,6})"(?=[\s/>])([^>]*)>|</row>')
 _C_REF = re.compile(rf'<c r="({_REF})"(?=[\s/>])')
@@ -60,12 +62,14 @@ _MADE_MAX = 2048
 
 
 def read_cells(
-    raw: bytes, tags: int, sst: list[str], budget: Budget
+    raw: bytes, tags: int, sst: list[str], budget: Budget, dates: frozenset[int] = frozenset()
 ) -> dict[tuple[int, int], RawCell]:
     """The cells of ``raw`` (the content of ``<sheetData>``, checked well-formed, without
     any ``<!``, ``<?``, ``xmlns`` or a ``>`` that does not end a tag; ``tags`` is its
-    number of "<"); counts go to ``budget``. (The order of the cells is not that of the
-    part: nothing depends on it.)"""
+    number of "<"); counts go to ``budget``; cells styled with one of ``dates`` are marked
+    ``date``. A number that is not one as a spreadsheet writes it is declined (the
+    streaming parser refuses it, naming the cell). (The order of the cells is not that of
+    the part: nothing depends on it.)"""
     text = raw.decode("utf-8")
     limits = budget.limits
     max_row, max_col = min(limits.max_row, EXCEL_MAX_ROW), min(limits.max_col, EXCEL_MAX_COL)
@@ -84,9 +88,9 @@ def read_cells(
 
     values = _VALUE.findall(text)
     formulas = _formulas_in(text)
-    closed_f = sum(1 for f in formulas if f[3])
-    closed_v = sum(1 for f in formulas if f[5])
-    with_v = sum(1 for f in formulas if f[5] or f[6])
+    closed_f = sum(1 for f in formulas if f[4])
+    closed_v = sum(1 for f in formulas if f[6])
+    with_v = sum(1 for f in formulas if f[6] or f[7])
     # Self-closing tags are the empty cells, the self-closing rows, <f/> and <v/>: with no
     # ">" outside tags, counting "/>" counts them exactly.
     n_empty = raw.count(b"/>") - flat_rows - closed_f - closed_v
@@ -96,22 +100,42 @@ def read_cells(
         raise Declined  # an element that is neither row, cell, formula nor value
 
     found: dict[tuple[int, int], RawCell] = {}
-    numbers = [(r, v) for r, t, v in values if not t and v]
-    shared = [(r, v) for r, t, v in values if t == "s"]
+    numbers = [(r, v) for r, _s, t, v in values if not t and v]
+    shared = [(r, v) for r, _s, t, v in values if t == "s"]
     if numbers:
         found.update(_numbers(numbers))
     if shared:
         found.update(_shared(shared, sst))
     if len(numbers) + len(shared) != len(values):
-        for r, t, v in values:  # other types, and <v></v> (kept as a cell without value)
+        for r, _s, t, v in values:  # other types, and <v></v> (kept as a cell without value)
             if t != "s" and (t or not v):
                 value = char_data(v)
+                if t == "n" and value and not is_spreadsheet_number(value):
+                    raise Declined
                 found[REF_CACHE[r]] = RawCell(
                     t or "n", value or None if t not in _TEXT_TYPES else value
                 )
     if formulas:
         _formulas(formulas, found, budget)
+    if dates:
+        _mark_dates(values, formulas, dates, found)
     return found
+
+
+def _mark_dates(
+    values: list[tuple[str, ...]],
+    formulas: list[tuple[str, ...]],
+    dates: frozenset[int],
+    found: dict[tuple[int, int], RawCell],
+) -> None:
+    """Mark the cells whose style has a date format (no style: style 0)."""
+    for match in (*values, *formulas):
+        r, s = match[0], match[1]
+        if int(s or 0) in dates:
+            pos = REF_CACHE[r]
+            cell = found.get(pos)
+            if cell is not None:
+                found[pos] = replace(cell, date=True)
 
 
 def _rows(text: str, row_tags: int, max_row: int) -> tuple[int, int]:
@@ -171,7 +195,7 @@ def _numbers(pairs: list[tuple[str, str]]) -> zip[tuple[tuple[int, int], RawCell
     joined = "".join(texts)
     if "&" in joined or "\r" in joined:
         raise Declined  # references in a number: read by the streaming parser
-    _remember(_NUMBERS, texts, "n")
+    _remember(_NUMBERS, texts, "n")  # declines a text that is not a spreadsheet number
     return zip(map(REF_CACHE.__getitem__, refs), map(_NUMBERS.__getitem__, texts), strict=True)
 
 
@@ -190,6 +214,8 @@ def _shared(pairs: list[tuple[str, str]], sst: list[str]) -> zip[tuple[tuple[int
 def _remember(made: dict[str, RawCell], texts: tuple[str, ...] | list[str], t: str) -> None:
     new = set(texts).difference(made)
     if new:
+        if t == "n" and not all(map(is_spreadsheet_number, new)):
+            raise Declined
         if len(made) + len(new) > _MADE_MAX:
             made.clear()
             new = set(texts)
@@ -203,7 +229,7 @@ def _formulas(
     """Cells with a formula, in document order (shared formulas refer to earlier ones)."""
     shared: dict[str, tuple[int, int, str]] = {}
     max_chars = budget.limits.max_shared_formula_chars
-    for r, t, f_attrs, _closed_f, f_text, closed_v, open_v, v_text in matches:
+    for r, _s, t, f_attrs, _closed_f, f_text, closed_v, open_v, v_text in matches:
         row, col = REF_CACHE[r]
         attrs = {k: char_data(v) for k, v in _F_ATTR.findall(f_attrs)} if f_attrs else {}
         body = char_data(f_text)
@@ -224,4 +250,6 @@ def _formulas(
             value = None
         if t == "s" and value is not None:
             raise Declined  # a formula typed as a shared string: left to the streaming parser
+        if (t or "n") == "n" and value is not None and not is_spreadsheet_number(value):
+            raise Declined
         found[row, col] = RawCell(t or "n", value, formula)

@@ -7,8 +7,10 @@ resolved), so that the checks can say exactly what was found.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Literal
+
+from xlreport.reader.numbers import is_spreadsheet_number
 
 SheetState = Literal["visible", "hidden", "veryHidden"]
 
@@ -20,23 +22,24 @@ class RawCell:
     ``t`` is the cell type attribute as stored ("n" when absent, "s" shared string,
     "str" formula string, "inlineStr", "b", "e", "d"); ``text`` is the value as text
     (shared string / inline / rich text already resolved; None when there is no value);
-    ``formula`` is the formula text without "=" (shared formulas expanded), or None.
+    ``formula`` is the formula text without "=" (shared formulas expanded), or None;
+    ``date`` is True when the cell's style has a date or time number format (see
+    ``styles.py``: a number typed as "1-2" shows as a date and is stored as its serial).
+    A number cell's text is always a number as a spreadsheet writes it (``numbers.py``):
+    the reader refuses a file holding any other.
     """
 
     t: str
     text: str | None
     formula: str | None = None
+    date: bool = False
 
     @property
     def number(self) -> Decimal | None:
         """The stored number, exactly, when the cell holds a number; else None."""
-        if self.t != "n" or self.text is None or self.text == "":
+        if self.t != "n" or self.text is None or not is_spreadsheet_number(self.text):
             return None
-        try:
-            d = Decimal(self.text)
-        except InvalidOperation:
-            return None
-        return d if d.is_finite() else None
+        return Decimal(self.text)
 
 
 @dataclass

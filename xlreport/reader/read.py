@@ -16,6 +16,7 @@ from xlreport.reader.sheet import parse_sheet
 from xlreport.reader.sheet_fast import FAST_MAX_BYTES, parse_sheet_fast
 from xlreport.reader.sniff import ZIP_MAGIC, refuse_non_zip, refuse_zip_kind
 from xlreport.reader.strings import parse_shared_strings, read_shared_strings
+from xlreport.reader.styles import date_styles
 from xlreport.reader.workbook import (
     BINARY_TYPES,
     DEFAULT_WORKBOOK,
@@ -70,6 +71,10 @@ def read_xlsx(
     )
     if archive.has(sst_part):
         sst = _read_strings(archive, sst_part, budget, fast)
+    styles_part = next((r.target for r in rels.values() if r.type == "styles"), "xl/styles.xml")
+    dates = frozenset[int]()
+    if archive.has(styles_part):
+        dates = date_styles(archive.chunks(styles_part), styles_part, budget)
     raw_sheets: list[RawSheet] = []
     for entry in workbook.sheets:
         sheet = RawSheet(name=entry.name, state=entry.state)
@@ -81,7 +86,7 @@ def read_xlsx(
         if rel is None or rel.type not in _SHEET_TYPES or not archive.has(rel.target):
             target = rel.target if rel is not None else entry.rel_id
             raise reasons.missing_part(f"工作表“{reasons.shown(entry.name)}”的内容", target)
-        _read_sheet(archive, rel.target, sheet, sst, budget, fast)
+        _read_sheet(archive, rel.target, sheet, sst, budget, fast, dates)
     created = modified = application = ""
     if archive.has("docProps/core.xml"):
         created, modified = parse_core(archive.chunks("docProps/core.xml"), budget)
@@ -109,16 +114,22 @@ def _read_strings(archive: Archive, part: str, budget: Budget, fast: bool) -> li
 
 
 def _read_sheet(
-    archive: Archive, part: str, sheet: RawSheet, sst: list[str], budget: Budget, fast: bool
+    archive: Archive,
+    part: str,
+    sheet: RawSheet,
+    sst: list[str],
+    budget: Budget,
+    fast: bool,
+    dates: frozenset[int],
 ) -> None:
     """One worksheet part: whole and by the fast path when it is small enough and plain,
-    streamed by ``parse_sheet`` otherwise."""
+    streamed by ``parse_sheet`` otherwise. ``dates``: the date styles (``styles.py``)."""
     if not fast or archive.declared_size(part) > FAST_MAX_BYTES:
-        parse_sheet(archive.chunks(part), part, sheet, sst, budget)
+        parse_sheet(archive.chunks(part), part, sheet, sst, budget, dates=dates)
         return
     data = b"".join(archive.chunks(part))
-    if not parse_sheet_fast(data, part, sheet, sst, budget):
-        parse_sheet([data], part, sheet, sst, budget)
+    if not parse_sheet_fast(data, part, sheet, sst, budget, dates):
+        parse_sheet([data], part, sheet, sst, budget, dates=dates)
 
 
 def _load(path: Path, limits: ReadLimits) -> bytes:

@@ -15,6 +15,7 @@ from typing import Any
 
 from xlreport.reader import reasons
 from xlreport.reader.model import RawCell, RawSheet
+from xlreport.reader.numbers import NUMBER_OK, OUT_OF_RANGE, number_problem
 from xlreport.reader.refs import (
     EXCEL_MAX_COL,
     EXCEL_MAX_ROW,
@@ -89,9 +90,12 @@ def parse_sheet(
     sst: Sequence[str],
     budget: Budget,
     stats: PartStats | None = None,
+    dates: frozenset[int] = frozenset(),
 ) -> None:
     """Fill ``sheet`` (cells, merges, protected, data_validations) from its part; ``stats``,
-    when given, is filled too."""
+    when given, is filled too. ``dates``: the style indexes whose number format is a date
+    or time (their cells get ``date=True``). A number cell whose value is not a number as
+    a spreadsheet writes it is refused (``numbers.py``)."""
     if stats is None:
         stats = PartStats()
     limits = budget.limits
@@ -111,6 +115,7 @@ def parse_sheet(
     elements, n_cells, n_rows = budget.elements, budget.cells, budget.rows
     row, col = -1, -1
     ctype = "n"
+    is_date = False
     value: str | None = None
     formula: str | None = None
     fattrs: dict[str, str] = {}
@@ -119,7 +124,7 @@ def parse_sheet(
     in_is = False
     in_rph = 0
     shared: dict[str, tuple[int, int, str]] = {}
-    made_cells: dict[tuple[str, str | None, str | None], RawCell] = {}
+    made_cells: dict[tuple[str, str | None, str | None, bool], RawCell] = {}
     made = made_cells.get
     skip_from = 0  # depth of the skipped subtree being read (see _SKIP)
 
@@ -128,7 +133,7 @@ def parse_sheet(
 
     def start(tag_name: str, attrs: dict[str, str]) -> None:
         nonlocal depth, elements, n_cells, n_rows, row, col, ctype, value, formula
-        nonlocal fattrs, capturing, in_is, in_rph, skip_from
+        nonlocal fattrs, capturing, in_is, in_rph, skip_from, is_date
         depth += 1
         elements += 1
         if depth > max_depth or elements > max_elements:
@@ -155,6 +160,7 @@ def parse_sheet(
                 if tight and (row >= max_row or col >= max_col):
                     raise reasons.bad_cell_ref(name, r)
             ctype = attrs.get("t", "n")
+            is_date = bool(dates) and _style(attrs.get("s")) in dates
             value = None
             formula = None
         elif tag == 2:  # v
@@ -249,10 +255,14 @@ def parse_sheet(
                 if not 0 <= index < n_sst:
                     raise reasons.bad_value(name, where(), "引用了不存在的共享字符串")
                 value = sst[index]
-            key = (ctype, value, formula)
+            key = (ctype, value, formula, is_date)
             rc = made(key)
             if rc is None:
-                rc = made_cells[key] = RawCell(ctype, value, formula)
+                if ctype == "n" and value is not None:
+                    problem = number_problem(value)
+                    if problem != NUMBER_OK:
+                        raise reasons.bad_number(name, where(), value, problem == OUT_OF_RANGE)
+                rc = made_cells[key] = RawCell(ctype, value, formula, is_date)
             cells[(row, col)] = rc
         elif tag == 2:  # v
             capturing = False
@@ -269,7 +279,8 @@ def parse_sheet(
                 capturing = False
         elif tag == 5:  # is
             in_is = False
-            value = unescape("".join(text))
+            if ctype == "inlineStr":  # a spreadsheet ignores <is> in a cell of another type
+                value = unescape("".join(text))
         elif tag == 7:  # rPh
             in_rph -= 1
 
@@ -288,6 +299,15 @@ def parse_sheet(
     p.CharacterDataHandler = chars
     run(p, chunks, part)
     budget.elements, budget.cells, budget.rows = elements, n_cells, n_rows
+
+
+def _style(s: str | None) -> int:
+    """A cell's style index (``s``): 0 when absent, -1 when not a plain index."""
+    if not s:
+        return 0
+    if not s.isdigit() or not s.isascii() or len(s) > 9:
+        return -1
+    return int(s)
 
 
 def part_formula(

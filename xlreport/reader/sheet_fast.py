@@ -111,17 +111,24 @@ _HEADERS: dict[bytes, _Subtree] = {}
 
 
 def parse_sheet_fast(
-    data: bytes, part: str, sheet: RawSheet, sst: list[str], budget: Budget
+    data: bytes,
+    part: str,
+    sheet: RawSheet,
+    sst: list[str],
+    budget: Budget,
+    dates: frozenset[int] = frozenset(),
 ) -> bool:
     """Fill ``sheet`` from the whole part ``data`` as ``parse_sheet`` would, and update
     ``budget``; or return False, having changed neither, when the part is not read here."""
     try:
-        return _parse(data, part, sheet, sst, budget)
+        return _parse(data, part, sheet, sst, budget, dates)
     except (Declined, UnreadableFileError):
         return False
 
 
-def _parse(data: bytes, part: str, sheet: RawSheet, sst: list[str], budget: Budget) -> bool:
+def _parse(
+    data: bytes, part: str, sheet: RawSheet, sst: list[str], budget: Budget, dates: frozenset[int]
+) -> bool:
     if len(data) > FAST_MAX_BYTES:
         return False
     start = data.find(b"<sheetData")
@@ -145,7 +152,7 @@ def _parse(data: bytes, part: str, sheet: RawSheet, sst: list[str], budget: Budg
         trial.elements += sub.elements - 1  # its placeholder is counted in the frame
         if frame.header_footer_depth + sub.depth - 1 > limits.max_depth:
             return False
-    cells = _content_cells(data[content_start:content_end], frame, part, sst, trial)
+    cells = _content_cells(data[content_start:content_end], frame, part, sst, trial, dates)
     trial.elements += frame.elements
     trial.cells += frame.cells
     trial.rows += frame.rows
@@ -358,7 +365,7 @@ def _subtree(region: bytes, allowed: frozenset[str] | None) -> _Subtree:
 
 
 def _content_cells(
-    raw: bytes, frame: _Frame, part: str, sst: list[str], budget: Budget
+    raw: bytes, frame: _Frame, part: str, sst: list[str], budget: Budget, dates: frozenset[int]
 ) -> dict[tuple[int, int], RawCell]:
     """The cells of the content of ``<sheetData>``, checked well-formed first."""
     tags = raw.count(b"<")
@@ -372,4 +379,4 @@ def _content_cells(
         [frame.root, b"<sheetData>", raw, b"</sheetData></", frame.root_name, b">"],
         part,
     )
-    return read_cells(raw, tags, sst, budget)
+    return read_cells(raw, tags, sst, budget, dates)
