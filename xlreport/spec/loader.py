@@ -14,6 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal, cast
 
+from xlreport.identity import GUIDE_SHEET, META_SHEET
 from xlreport.spec.context import FileContext, LayoutError
 from xlreport.spec.expressions import parse_rules, parse_totals
 from xlreport.spec.model import (
@@ -27,7 +28,7 @@ from xlreport.spec.model import (
 )
 
 #: Names of the sheets the writer adds beside the layout's own.
-RESERVED_SHEETS = ("填报说明", "_xlreport")
+RESERVED_SHEETS = (GUIDE_SHEET, META_SHEET)
 _BAD_SHEET_CHARS = set("[]:*?/\\")
 FIRST_TABLE_ROW = 2  # row 0: sheet title; row 1: agency and year line
 
