@@ -26,6 +26,7 @@ from xlreport.spec.model import (
     Table,
     ValueType,
 )
+from xlreport.spec.overview import parse_overview
 
 #: Names of the sheets the writer adds beside the layout's own.
 RESERVED_SHEETS = (GUIDE_SHEET, META_SHEET)
@@ -51,7 +52,7 @@ def build_layout(raw: dict[str, Any], ctx: FileContext, source: str) -> Layout:
         raw,
         "（顶层）",
         {"id": str, "version": int, "name": str, "sheets": list},
-        {"title": str, "types": dict, "totals": list, "rules": list},
+        {"title": str, "types": dict, "totals": list, "rules": list, "overview": dict},
     )
     types = _types(ctx, top.get("types", {}))
     sheets: list[Sheet] = []
@@ -103,6 +104,7 @@ def build_layout(raw: dict[str, Any], ctx: FileContext, source: str) -> Layout:
         cells=cells,
         totals=totals,
         checks=checks,
+        overview=parse_overview(ctx, top.get("overview"), table_keys, cells),
         _by_pos={(c.sheet, c.r, c.c): c for c in cells.values()},
     )
     return _with_fingerprint(layout)
