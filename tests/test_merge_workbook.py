@@ -18,7 +18,6 @@ from realdata import REAL_REPORTS, load_real_report, real_report_inputs
 from xlreport.checks.model import CheckedFile, CheckOptions
 from xlreport.identity import META_SHEET
 from xlreport.merge import MergeResult, merge_checked
-from xlreport.merge.figures import applications_cell
 from xlreport.merge.overview import CHART_AGENCIES
 from xlreport.merge.sheets import DETAIL_SHEET, FINDINGS_SHEET, OVERVIEW_SHEET, STATUS_SHEET
 from xlreport.spec import resolve_layout
@@ -194,8 +193,8 @@ def test_findings_sheet_has_every_finding_with_autofilter(built: tuple[MergeResu
 def test_overview_has_key_figures_and_two_charts(built: tuple[MergeResult, bytes]) -> None:
     result, data = built
     cells = xml_cells(data, OVERVIEW_SHEET)
-    new_cell = applications_cell(L)
-    assert new_cell is not None
+    assert L.overview.ranking is not None
+    new_cell = L.overview.ranking.cell
     labels = {v: ref for ref, (_t, _f, v) in cells.items() if ref.startswith("A")}
     label = "".join(L.sheet("s3").tables[0].row("new").path)
     value = cells["B" + labels[label][1:]][2]

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from xlreport.identity import GUIDE_SHEET, META_SHEET
 from xlreport.spec import LayoutError, builtin_layouts, load_layout, resolve_layout, templates_dir
 from xlreport.spec.formulas import expr_formula, normalise_formula, same_formula, total_formulas
 
@@ -222,3 +223,14 @@ def test_unreadable_spec_files(tmp_path: Path) -> None:
         load_layout(tmp_path / "bad.toml")
     with pytest.raises(LayoutError, match="没有名为“gov-2099”的布局"):
         resolve_layout("gov-2099")
+
+
+@pytest.mark.parametrize("name", [GUIDE_SHEET, META_SHEET])
+def test_sheet_named_as_a_reserved_sheet_is_refused(tmp_path: Path, name: str) -> None:
+    src = GOV2021.read_text(encoding="utf-8").replace(
+        'name = "三、依申请公开"', f'name = "{name}"', 1
+    )
+    bad = tmp_path / "保留名.toml"
+    bad.write_text(src, encoding="utf-8")
+    with pytest.raises(LayoutError, match="保留名"):
+        load_layout(bad)

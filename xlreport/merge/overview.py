@@ -1,4 +1,5 @@
-"""The 概览 sheet: who is in the summary, the key figures, and two charts."""
+"""The 概览 sheet: who is in the summary, then the figures and charts the layout's
+``[overview]`` names (:class:`~xlreport.spec.model.Overview`)."""
 
 from __future__ import annotations
 
@@ -7,20 +8,15 @@ from decimal import Decimal
 
 from xlreport.checks.model import ReturnData
 from xlreport.identity import Identity
-from xlreport.merge.figures import (
-    applications_cell,
-    cell_value,
-    key_figures,
-    outcome_groups,
-    value_of,
-)
+from xlreport.merge.figures import cell_value, sum_value
 from xlreport.merge.model import FileOutcome, agency_key, agency_name
 from xlreport.merge.sheets import OVERVIEW_SHEET
 from xlreport.merge.status import RosterStatus
 from xlreport.spec.model import Layout
+from xlreport.spec.overview import SHOWN
 from xlreport.writer.summary_sheets import Block, CellValue, ChartSpec, ExtraSheet
 
-#: Agencies shown in the applications chart (the block beside it lists them all).
+#: Agencies shown in the ranking chart (the block beside it lists them all).
 CHART_AGENCIES = 30
 
 
@@ -85,44 +81,44 @@ def overview_sheet(
         ),
         Block(
             title="主要数据（全部计入单位合计）",
-            rows=[[f.label, values.get(f.cell_id, Decimal(0))] for f in key_figures(layout)],
+            rows=[[f.label, values.get(f.cell, Decimal(0))] for f in layout.overview.figures],
             number_formats={1: "General"},
         ),
     ]
     charts: list[ChartSpec] = []
-    groups = outcome_groups(layout)
-    if groups:
-        rows: list[list[CellValue]] = [[g.label, value_of(values, g.cell_ids)] for g in groups]
+    breakdown = layout.overview.breakdown
+    if breakdown is not None:
+        rows: list[list[CellValue]] = [
+            [s.label, sum_value(values, s.expr)] for s in breakdown.slices
+        ]
         blocks.append(
-            Block(
-                title="本年度办理结果分类", header=[("办理结果", "件数")], rows=rows, key="outcomes"
-            )
+            Block(title=breakdown.title, header=[breakdown.header], rows=rows, key="breakdown")
         )
-        charts.append(ChartSpec("pie", "本年度办理结果分类", "outcomes", 0, 1, anchor_col=4))
-    new_cell = applications_cell(layout)
-    if new_cell is not None:
+        charts.append(ChartSpec("pie", breakdown.title, "breakdown", 0, 1, anchor_col=4))
+    ranking = layout.overview.ranking
+    if ranking is not None:
         per_agency = sorted(
-            ((-cell_value(layout, d.values, new_cell), agency_key(d), d) for d in counted),
+            ((-cell_value(layout, d.values, ranking.cell), agency_key(d), d) for d in counted),
             key=lambda t: (t[0], t[1]),
         )
         rows = [[agency_name(d) or code, code, -neg] for neg, code, d in per_agency]
-        blocks.append(
-            Block(
-                title="各单位本年新收申请数（从多到少）",
-                header=[("单位名称", "单位编码", "新收申请")],
-                rows=rows,
-                key="applications",
-            )
-        )
+        blocks.append(Block(title=ranking.title, header=[ranking.header], rows=rows, key="ranking"))
         shown = min(len(rows), CHART_AGENCIES)
         head = (
-            "各单位本年新收申请数"
+            ranking.chart_title
             if len(rows) <= CHART_AGENCIES
-            else f"新收申请最多的{shown}个单位"
+            else ranking.chart_title_top.replace(SHOWN, str(shown))
         )
         charts.append(
             ChartSpec(
-                "bar", head, "applications", 0, 2, count=shown, anchor_col=4, series_name="新收申请"
+                "bar",
+                head,
+                "ranking",
+                0,
+                2,
+                count=shown,
+                anchor_col=4,
+                series_name=ranking.header[-1],
             )
         )
     return ExtraSheet(

@@ -14,6 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal, cast
 
+from xlreport.identity import GUIDE_SHEET, META_SHEET
 from xlreport.spec.context import FileContext, LayoutError
 from xlreport.spec.expressions import parse_rules, parse_totals
 from xlreport.spec.model import (
@@ -27,9 +28,10 @@ from xlreport.spec.model import (
     ValueType,
     digits_ceiling,
 )
+from xlreport.spec.overview import parse_overview
 
 #: Names of the sheets the writer adds beside the layout's own.
-RESERVED_SHEETS = ("填报说明", "_xlreport")
+RESERVED_SHEETS = (GUIDE_SHEET, META_SHEET)
 _BAD_SHEET_CHARS = set("[]:*?/\\")
 FIRST_TABLE_ROW = 2  # row 0: sheet title; row 1: agency and year line
 
@@ -61,7 +63,7 @@ def build_layout(raw: dict[str, Any], ctx: FileContext, source: str) -> Layout:
         raw,
         "（顶层）",
         {"id": str, "version": int, "name": str, "sheets": list},
-        {"title": str, "types": dict, "totals": list, "rules": list},
+        {"title": str, "types": dict, "totals": list, "rules": list, "overview": dict},
     )
     types = _types(ctx, top.get("types", {}))
     sheets: list[Sheet] = []
@@ -113,6 +115,7 @@ def build_layout(raw: dict[str, Any], ctx: FileContext, source: str) -> Layout:
         cells=cells,
         totals=totals,
         checks=checks,
+        overview=parse_overview(ctx, top.get("overview"), table_keys, cells),
         _by_pos={(c.sheet, c.r, c.c): c for c in cells.values()},
     )
     return _with_fingerprint(layout)

@@ -223,6 +223,52 @@ class RuleCheck:
 
 
 @dataclass(frozen=True)
+class Figure:
+    """A line of the summary's 主要数据: one cell, shown with its label."""
+
+    label: str
+    cell: str
+
+
+@dataclass(frozen=True)
+class Slice:
+    """A part of the breakdown chart: the sum of its cells."""
+
+    label: str
+    expr: Expr
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    """The pie chart of the summary's 概览 and the block it reads (label and value columns)."""
+
+    title: str
+    header: tuple[str, str]
+    slices: tuple[Slice, ...]
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """One cell of every agency counted, most first: a block (name, code, value) and a bar
+    chart of its first agencies; ``chart_title_top`` (with ``{n}``) when not all are shown."""
+
+    cell: str
+    title: str
+    header: tuple[str, str, str]
+    chart_title: str
+    chart_title_top: str
+
+
+@dataclass(frozen=True)
+class Overview:
+    """What the summary's 概览 sheet shows of the tables: the ``[overview]`` of the layout file."""
+
+    figures: tuple[Figure, ...] = ()
+    breakdown: Breakdown | None = None
+    ranking: Ranking | None = None
+
+
+@dataclass(frozen=True)
 class Layout:
     id: str
     version: int
@@ -235,6 +281,7 @@ class Layout:
     cells: Mapping[str, Cell]  # in sheet, row, column order
     totals: tuple[Total, ...]  # in evaluation order
     checks: tuple[RuleCheck, ...]
+    overview: Overview = field(default_factory=Overview)
     _by_pos: Mapping[tuple[str, int, int], Cell] = field(default_factory=dict, repr=False)
     _total_by_cell: Mapping[str, Total] = field(init=False, repr=False, compare=False)
 

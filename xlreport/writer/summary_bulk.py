@@ -21,8 +21,9 @@ from functools import cache
 from itertools import takewhile
 from typing import IO, Any
 
-from xlsxwriter.utility import _preserve_whitespace, xl_col_to_name
-from xlsxwriter.worksheet import Worksheet
+from xlsxwriter.utility import xl_col_to_name
+
+from xlreport.writer.xlsxwriter_private import RowsWorksheet, style_index
 
 
 class _Inline:
@@ -57,7 +58,7 @@ def _letters(width: int) -> tuple[str, ...]:
     return tuple(xl_col_to_name(c) for c in range(width))
 
 
-class BulkWorksheet(Worksheet):  # type: ignore[misc]
+class BulkWorksheet(RowsWorksheet):
     """Pass as ``worksheet_class`` to ``add_worksheet``; add rows with :meth:`add_bulk_row`."""
 
     def __init__(self) -> None:
@@ -115,7 +116,7 @@ class BulkWorksheet(Worksheet):  # type: ignore[misc]
         self._spill.write(data)
         self._rows.append(row)
         self._ends.append((self._ends[-1] if self._ends else 0) + len(data))
-        self._check_dimensions(row, max(len(values) - 1, 0))
+        self.extend_used_range(row, max(len(values) - 1, 0))
 
     def _columns_of(
         self, width: int, number_formats: Sequence[Any], text_format: Any
@@ -125,8 +126,8 @@ class BulkWorksheet(Worksheet):  # type: ignore[misc]
         last = self._columns
         if last and last[0] is number_formats and last[1] is text_format and last[2] == width:
             return last[3], last[4]
-        styles = tuple(f._get_xf_index() for f in number_formats[:width])
-        text_style = text_format._get_xf_index()
+        styles = tuple(style_index(f) for f in number_formats[:width])
+        text_style = style_index(text_format)
         if len(styles) != width:
             raise ValueError(f"{width} cells but {len(styles)} number formats")
         cols = tuple(zip(_letters(width), styles, strict=True))
@@ -143,15 +144,14 @@ class BulkWorksheet(Worksheet):  # type: ignore[misc]
         return self._parts[1], self._parts[2]
 
     def _inline(self, text: str) -> _Inline:
-        escaped = self._escape_data(self._escape_control_characters(text))
-        space = ' xml:space="preserve"' if _preserve_whitespace(text) else ""
-        return _Inline(f"<is><t{space}>{escaped}</t></is>")
+        return _Inline(self.inline_string(text))
 
-    def _write_rows(self) -> None:
+    def write_sheet_rows(self) -> None:
         if not self._rows:
-            super()._write_rows()
+            self.write_own_rows()
             return
-        lo, hi = self.dim_rowmin, self.dim_rowmax  # type: ignore[has-type]
+        lo, hi = self.row_span
+        assert lo is not None and hi is not None  # a bulk row extends the span
         # a row added twice is written as last added
         last = {row: i for i, row in enumerate(self._rows)}
         r = lo
@@ -169,7 +169,7 @@ class BulkWorksheet(Worksheet):  # type: ignore[misc]
             self._copy_rows(run)
         if r <= hi:
             self._plain_rows(r, hi)
-        self.dim_rowmin, self.dim_rowmax = lo, hi
+        self.row_span = (lo, hi)
         if self._spill is not None:
             self._spill.close()
             self._spill = None
@@ -177,12 +177,12 @@ class BulkWorksheet(Worksheet):  # type: ignore[misc]
 
     def _plain_rows(self, first: int, last: int) -> None:
         """xlsxwriter's own rows ``first..last``."""
-        self.dim_rowmin, self.dim_rowmax = first, last
-        super()._write_rows()
+        self.row_span = (first, last)
+        self.write_own_rows()
 
     def _copy_rows(self, run: list[int]) -> None:
         """The rendered rows ``run`` (consecutive in the spill) into the sheet's XML."""
         start = self._ends[run[0] - 1] if run[0] else 0
         assert self._spill is not None
         self._spill.seek(start)
-        self.fh.write(self._spill.read(self._ends[run[-1]] - start).decode("utf-8"))
+        self.write_xml(self._spill.read(self._ends[run[-1]] - start).decode("utf-8"))

@@ -19,6 +19,7 @@ from xlreport.spec.model import col_letter
 from xlreport.writer.cells import excel_number
 from xlreport.writer.styles import FONT, display_width
 from xlreport.writer.summary_bulk import BulkWorksheet
+from xlreport.writer.xlsxwriter_private import spill_parts_to_disk
 
 
 @dataclass(frozen=True)
@@ -113,7 +114,7 @@ def summary_sheets_hook(sheets: Sequence[ExtraSheet], password: str) -> Callable
             # big listings (a province's 分单位明细): xlsxwriter writes each sheet's XML to a
             # temporary file instead of one huge string; the parts, hence the bytes, are
             # the same either way
-            wb.in_memory = False
+            spill_parts_to_disk(wb)
         fmts = _Formats(wb)
         for sheet in sheets:
             write_extra_sheet(wb, fmts, sheet, password)

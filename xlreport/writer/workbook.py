@@ -9,13 +9,10 @@ from __future__ import annotations
 
 import io
 import tempfile
-import zipfile
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import IO, Any
-
-import xlsxwriter
 
 from xlreport.identity import GUIDE_SHEET, SIGNOFF_ROW, SIGNOFF_VALUE_COL, Identity
 from xlreport.spec.model import Layout, col_letter
@@ -24,6 +21,7 @@ from xlreport.writer.formulas import excel_string, quote_sheet
 from xlreport.writer.guide import GENERATOR, signoff_values, write_guide, write_meta
 from xlreport.writer.styles import Styles
 from xlreport.writer.table_sheet import SheetTexts, write_table_sheet
+from xlreport.writer.xlsxwriter_private import LockedWorkbook
 from xlreport.writer.zippack import pack, repack_to, unzip
 
 #: Longest agency name shown in the page header (Excel allows 255 characters in all).
@@ -31,48 +29,6 @@ HEADER_NAME_MAX = 40
 FOOTER = "&C第 &P 页 共 &N 页"
 #: The undeflated package of a workbook with extra sheets is kept in memory up to this size.
 _SPOOL_BYTES = 2 * 1024 * 1024
-
-
-class _Workbook(xlsxwriter.Workbook):  # type: ignore[misc]
-    """xlsxwriter's workbook plus ``<workbookProtection lockStructure="1">``.
-
-    xlsxwriter (3.3) protects worksheets but has no API for workbook-structure
-    protection; the element goes right after ``<workbookPr>`` (ECMA-376 CT_Workbook order).
-    """
-
-    def __init__(
-        self,
-        fh: IO[bytes],
-        options: dict[str, Any],
-        structure_password: str,
-        *,
-        stored: bool = False,
-    ) -> None:
-        super().__init__(fh, options)
-        self._structure_hash = legacy_password_hash(structure_password)
-        self._stored = stored
-
-    def _store_workbook(self) -> None:
-        """With ``stored``, the package is zipped without deflating its parts: for a caller
-        that deflates every part again (:func:`~xlreport.writer.zippack.repack`), whose
-        bytes do not depend on how the parts arrive. xlsxwriter has no option for it; its
-        module's name for the method is swapped for the call."""
-        if not self._stored:
-            super()._store_workbook()
-            return
-        deflated = xlsxwriter.workbook.ZIP_DEFLATED
-        xlsxwriter.workbook.ZIP_DEFLATED = zipfile.ZIP_STORED
-        try:
-            super()._store_workbook()
-        finally:
-            xlsxwriter.workbook.ZIP_DEFLATED = deflated
-
-    def _write_workbook_pr(self) -> None:
-        super()._write_workbook_pr()
-        self._xml_empty_tag(
-            "workbookProtection",
-            [("workbookPassword", self._structure_hash), ("lockStructure", 1)],
-        )
 
 
 def legacy_password_hash(password: str) -> str:
@@ -258,7 +214,7 @@ def _write_xlsx(
         "strings_to_formulas": False,
         "strings_to_urls": False,
     }
-    wb = _Workbook(out, options, password, stored=stored)
+    wb = LockedWorkbook(out, options, legacy_password_hash(password), stored=stored)
     when = datetime(identity.year + 1, 1, 1, tzinfo=UTC)
     wb.set_properties(
         {
