@@ -16,6 +16,7 @@ from rich.table import Table
 from xlreport.checks.model import CheckOptions
 from xlreport.cli.app import SPEC_HELP, app, console, err_console
 from xlreport.errors import UsageError
+from xlreport.interrupt import removed_if_interrupted
 from xlreport.merge import MergeResult, merge_paths
 from xlreport.merge.model import STATUS_TEXT
 from xlreport.merge.report import next_steps, write_result_json
@@ -94,7 +95,7 @@ def merge(
     layout = resolve_layout(format_id, spec) if (format_id or spec) else None
     agencies = load_roster(roster) if roster is not None else None
     options = CheckOptions(layout=layout, year=year)
-    with _progress(not as_json) as progress:
+    with removed_if_interrupted(out, export), _progress(not as_json) as progress:
         result = merge_paths(
             paths,
             out,
