@@ -36,6 +36,7 @@ RUNS = 15
 #: loaded 2-core machine; the bound leaves room for a slower CI machine, not for a hang.
 BOUND = 5.0
 SEED = 20240131
+ROOT = Path(__file__).resolve().parents[1]  # the child runs this checkout's xlreport
 #: The earliest moment drawn: before ~0.05 s the interpreter has not started running
 #: xlreport yet, and SIGINT ends it the default way (killed by the signal, nothing printed,
 #: nothing written) — Python's domain, not the command's.
@@ -51,7 +52,9 @@ class Setup:
 
 def _env(tmp: Path) -> dict[str, str]:
     tmp.mkdir(parents=True, exist_ok=True)
-    return {**os.environ, "TMPDIR": str(tmp), "NO_COLOR": "1", "PYTHONIOENCODING": "utf-8"}
+    path = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)
+    return {**os.environ, "TMPDIR": str(tmp), "NO_COLOR": "1", "PYTHONIOENCODING": "utf-8",
+            "PYTHONPATH": path}  # fmt: skip
 
 
 def _merge_cmd(inbox: Path, out: Path) -> list[str]:
@@ -69,9 +72,9 @@ def setup(tmp_path_factory: pytest.TempPathFactory) -> Setup:
     out = work / "full"
     start = time.monotonic()
     run = subprocess.run(_merge_cmd(inbox, out), capture_output=True, env=_env(work / "tmp0"),
-                         cwd=work, timeout=600)  # fmt: skip
+                         cwd=ROOT, timeout=600)  # fmt: skip
     seconds = time.monotonic() - start
-    assert run.returncode == 0, run.stderr.decode()[-2000:]
+    assert run.returncode == 0, (run.stdout + run.stderr).decode()[-2000:]
     assert (out / "清河县汇总.xlsx").is_file()
     print(f"\nuninterrupted merge of {N} returns: {seconds:.1f} s")
     return Setup(inbox, work, seconds)
@@ -110,7 +113,7 @@ def _interrupted(s: Setup, i: int, delay: float, twice: bool) -> Outcome | None:
     out, tmp = s.work / f"out{i}", s.work / f"tmp{i}"
     out.mkdir()
     proc = subprocess.Popen(_merge_cmd(s.inbox, out), stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, env=_env(tmp), cwd=s.work,
+                            stderr=subprocess.PIPE, env=_env(tmp), cwd=ROOT,
                             start_new_session=True)  # fmt: skip
     time.sleep(delay)
     if proc.poll() is not None:  # finished before the moment drawn: not this test's case
