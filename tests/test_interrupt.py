@@ -147,8 +147,7 @@ def _problems(o: Outcome) -> list[str]:
         out.append(f"exit status {o.code}")
     if o.seconds >= BOUND:
         out.append(f"still running {BOUND} s after the signal")
-    lines = [line for line in o.stderr.splitlines() if line.strip()]
-    if lines != [MESSAGE]:
+    if o.stderr != MESSAGE + "\n":
         out.append(f"stderr {o.stderr[-600:]!r}")
     if "Traceback" in o.stdout + o.stderr or "KeyboardInterrupt" in o.stdout + o.stderr:
         out.append("a traceback")

@@ -41,8 +41,9 @@ def _say(text: str, style: str = "") -> None:
 
 @contextmanager
 def _progress(show: bool) -> Iterator[ProgressFn | None]:
-    """A progress bar on stderr, shown only once there turn out to be many files."""
-    if not show:
+    """A progress bar on stderr, shown only once there turn out to be many files, and only
+    on a terminal (elsewhere rich prints nothing but a stray empty line)."""
+    if not show or not err_console.is_terminal:
         yield None
         return
     bar = Progress(
