@@ -7,7 +7,8 @@
 - ``findings``: exit status 1, with at least the finding ``codes`` listed;
 - ``warnings``: exit status 0 with those warning codes — a deviation from the issue's
   "1 or 2 for every case", kept because the catalogue makes them warnings (see README);
-- ``ok``: a valid return, hostile only in its texts or in its relation to other files.
+- ``ok``: a valid return, hostile only in its texts or in its relation to other files;
+- ``refused`` (the cases of issue 10): exit status 1 or 2, the file left out by merge.
 
 ``merge`` is the status ``xlreport merge`` must give the file in a folder that also holds
 the good return ("" when the case is not a file of that folder). Everything is generated
@@ -29,6 +30,7 @@ if __package__ in (None, ""):
 from hostile import corpus_returns as cr
 from hostile.cases import DEFAULT_MERGE, FORMULA_TEXTS, CorpusCase, Ctx, Spec
 from hostile.kinds_files import CRAFTED, NOT_XLSX
+from hostile.kinds_issue10 import ISSUE10
 from hostile.kinds_returns import OTHERS, TAMPERED
 from hostile.returns import write_good_returns
 from hostile.values import agencies
@@ -39,7 +41,7 @@ from xlreport.spec import resolve_layout
 from xlreport.spec.model import Layout
 
 __all__ = ["FORMULA_TEXTS", "SPECS", "CorpusCase", "make_corpus"]
-SPECS: list[Spec] = [*NOT_XLSX, *CRAFTED, *TAMPERED, *OTHERS]
+SPECS: list[Spec] = [*NOT_XLSX, *CRAFTED, *TAMPERED, *OTHERS, *ISSUE10]
 
 
 def good_inputs(layout: Layout, path: Path) -> dict[str, Decimal]:

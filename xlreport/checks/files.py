@@ -9,15 +9,18 @@ from __future__ import annotations
 import errno
 import os
 import stat
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Generator, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import closing
 from dataclasses import dataclass
+from multiprocessing.synchronize import Event
 from pathlib import Path
 
 from xlreport.checks.catalogue import finding
 from xlreport.checks.compact import CompactValues
 from xlreport.checks.model import CheckedFile, CheckOptions
+from xlreport.checks.pool import check_not_stopped, new_flag, sigint_held, start_worker, stop
 from xlreport.checks.wire import Keep, Unpacker, ValuesOf, Wire, pack
 from xlreport.checks.workbook_check import check_workbook, unreadable_file
 from xlreport.errors import UnreadableFileError
@@ -213,13 +216,15 @@ _OPTIONS: CheckOptions | None = None
 _KEEP: Keep = "all"
 
 
-def _init_worker(options: CheckOptions, keep: Keep) -> None:
+def _init_worker(options: CheckOptions, keep: Keep, stopping: Event) -> None:
+    start_worker(stopping)
     global _OPTIONS, _KEEP
     _OPTIONS, _KEEP = options, keep
 
 
 def _check_in_worker(path: str) -> Wire:
     assert _OPTIONS is not None
+    check_not_stopped()
     return pack(check_file(path, _OPTIONS), _KEEP)
 
 
@@ -229,7 +234,7 @@ def iter_checked(
     workers: int,
     keep: Keep = "all",
     values_of: ValuesOf = CompactValues,
-) -> Iterator[CheckedFile]:
+) -> Generator[CheckedFile, None, None]:
     """Check ``paths`` (on ``workers`` processes from PARALLEL_FROM files on), yielding the
     results in the order of ``paths`` as they arrive. ``keep``: what each result keeps (see
     :mod:`xlreport.checks.wire`); ``values_of`` makes the values of a result whose values
@@ -238,15 +243,23 @@ def iter_checked(
     done = 0
     if workers > 1 and len(paths) >= PARALLEL_FROM:
         chunk = max(1, min(MAX_CHUNK, len(paths) // (workers * 4)))
+        stopping = new_flag()
+        pool = ProcessPoolExecutor(
+            max_workers=workers, initializer=_init_worker, initargs=(options, keep, stopping)
+        )
         try:
-            with ProcessPoolExecutor(
-                max_workers=workers, initializer=_init_worker, initargs=(options, keep)
-            ) as pool:
-                for sent in pool.map(_check_in_worker, paths, chunksize=chunk):
-                    done += 1
-                    yield unpack(sent)
+            with sigint_held():  # the workers start here
+                sent_back = pool.map(_check_in_worker, paths, chunksize=chunk)
+            for sent in sent_back:
+                done += 1
+                yield unpack(sent)
         except BrokenProcessPool:
-            pass  # a worker died: finish the rest here, one by one
+            pool.shutdown()  # a worker died: finish the rest here, one by one
+        except BaseException:  # Ctrl-C, or the caller stopped reading: stop, don't wait
+            stop(pool, stopping)
+            raise
+        else:
+            pool.shutdown()
     for p in paths[done:]:
         yield unpack(pack(check_file(p, options), keep))
 
@@ -265,8 +278,8 @@ def check_paths(
     """
     found = discover(paths)
     todo = [str(f.path) for f in found if f.to_check]
-    checked = iter_checked(todo, options, worker_count(workers), keep)
-    return [next(checked) if f.to_check else skipped_file(f) for f in found]
+    with closing(iter_checked(todo, options, worker_count(workers), keep)) as checked:
+        return [next(checked) if f.to_check else skipped_file(f) for f in found]
 
 
 def worker_count(workers: int | None) -> int:

@@ -14,6 +14,7 @@ from rich.markup import escape
 from xlreport.cli.app import app, err_console
 from xlreport.cli.usage import chinese_usage, is_help_instead, is_usage_error
 from xlreport.errors import XlreportError
+from xlreport.interrupt import handles_interrupts
 from xlreport.safetext import printable
 from xlreport.spec import LayoutError
 
@@ -41,6 +42,7 @@ def _help_hint(e: Exception) -> str:
     return f"运行 xlreport {sub + ' ' if sub else ''}--help 查看用法。"
 
 
+@handles_interrupts  # Ctrl-C: one Chinese line on stderr, exit status 130
 def main() -> None:
     """Entry point: every expected failure is one Chinese line and exit status 2."""
     try:
@@ -50,8 +52,6 @@ def main() -> None:
         _fail("错误：", str(e), 2)
     except typer.Abort:
         _fail("", "已取消。", 2)
-    except KeyboardInterrupt:
-        _fail("", "已中断。", 130)
     except (typer.Exit, SystemExit) as e:
         code = e.exit_code if isinstance(e, typer.Exit) else e.code
         sys.exit(code if isinstance(code, int) else 0)

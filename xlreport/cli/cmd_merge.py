@@ -17,6 +17,7 @@ from xlreport.checks.model import CheckOptions
 from xlreport.cli.app import SPEC_HELP, app, console, err_console
 from xlreport.cli.usage import ChineseCommand
 from xlreport.errors import UsageError
+from xlreport.interrupt import removed_if_interrupted
 from xlreport.merge import MergeResult, merge_paths
 from xlreport.merge.model import STATUS_TEXT
 from xlreport.merge.report import blank_as_zero_files, next_steps, write_result_json
@@ -42,8 +43,9 @@ def _say(text: str, style: str = "") -> None:
 
 @contextmanager
 def _progress(show: bool) -> Iterator[ProgressFn | None]:
-    """A progress bar on stderr, shown only once there turn out to be many files."""
-    if not show:
+    """A progress bar on stderr, shown only once there turn out to be many files, and only
+    on a terminal (elsewhere rich prints nothing but a stray empty line)."""
+    if not show or not err_console.is_terminal:
         yield None
         return
     bar = Progress(
@@ -135,7 +137,7 @@ def merge(
     options = CheckOptions(
         layout=layout, year=year, county=_county(county), blank_as_zero=blank_as_zero
     )
-    with _progress(not as_json) as progress:
+    with removed_if_interrupted(out, export), _progress(not as_json) as progress:
         result = merge_paths(
             paths,
             out,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Callable, Collection, Mapping, Sequence
+from contextlib import closing
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
@@ -84,14 +85,15 @@ def check_all(
     spill = ValueSpill()
     results = iter_checked(todo, options, worker_count(workers), "merge", spill.values)
     out: list[CheckedFile] = []
-    for f in found:
-        if not f.to_check:
-            out.append(skipped_file(f))
-            continue
-        out.append(next(results))
-        done += 1
-        if progress is not None and (done % step == 0 or done == total):
-            progress(done, total)
+    with closing(results):  # interrupted: the workers are stopped now, not when collected
+        for f in found:
+            if not f.to_check:
+                out.append(skipped_file(f))
+                continue
+            out.append(next(results))
+            done += 1
+            if progress is not None and (done % step == 0 or done == total):
+                progress(done, total)
     return out
 
 
