@@ -172,3 +172,12 @@ def test_a_serial_written_into_the_sheet_xml(tmp_path: Path) -> None:
     assert result.exit_code == 0 and result.values[PENALTY.id] == SERIAL
     where = f"{sheet}!{PENALTY.a1}（{PENALTY.row_label} × {PENALTY.col_label}）"
     assert result.merged[0].reason == f"{NOTE}（{where}{SERIAL}（即 2024-12-31））"
+
+
+def test_check_names_the_files_merge_will_ask_about(
+    inbox: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, text = _cli(["check", str(inbox), "--year", str(YEAR)], capsys)
+    assert code == 0, text
+    assert "有数值恰似日期的文件：乙.xlsx" in text and "--confirm" in text
+    assert "其余文件可以汇总" in text and "全部文件可以汇总" not in text
