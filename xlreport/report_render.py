@@ -278,5 +278,17 @@ def _next_step(console: Console, run: CheckRun) -> None:
         if not run.annotated:
             hint += "（可加 --annotate 文件夹 生成标注了问题的退回修改稿）"
         console.print(hint + "。", style="red")
-    elif not s["unreadable"]:
-        console.print("全部文件可以汇总：运行 xlreport merge。", style="green")
+    dated = [f for f in run.files if any(x.code == "value-date-like" for x in f.report.findings)]
+    if dated:  # merge asks for a confirmation of these (xlreport.merge.confirm)
+        names = "、".join(Path(f.report.path).name for f in dated[:NAMES_MAX])
+        more = f" 等 {len(dated)} 个" if len(dated) > NAMES_MAX else ""
+        console.print(
+            f"有数值恰似日期的文件：{t(names)}{more}。请向单位逐格核实：输入的是日期的，请单位"
+            "重新输入数字；确为该数的，汇总时用 xlreport merge … --confirm 文件 确认，"
+            "否则这些文件不计入汇总。",
+            style="yellow",
+            soft_wrap=True,
+        )
+    if not s["error"] and not s["unreadable"] and len(dated) < len(run.checked):
+        ready = "其余文件可以汇总" if dated else "全部文件可以汇总"
+        console.print(f"{ready}：运行 xlreport merge。", style="green")

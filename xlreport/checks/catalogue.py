@@ -221,7 +221,7 @@ _KINDS = (
     ),
     FindingKind(
         "value-date-like", "warning", _VALUE, "数值恰好是报告年度前后某一天的日期序号",
-        "核实该数：如果本想填的是件数却输入了“1-2”之类的内容，请重新输入数字；如确为该数，可忽略此警告。",
+        "核实该数：如果本想填的是件数却输入了“1-2”之类的内容，请重新输入数字。汇总时这份报表须经汇总人确认（xlreport merge --confirm 文件）才计入：如确为该数，请在报送时向汇总人说明。",
     ),
     FindingKind(
         "input-formula", "error", _VALUE, "填报单元格中是公式",
@@ -258,6 +258,10 @@ _KINDS = (
     FindingKind(
         "county-conflict", "error", _MERGE, "报表属于不同的县（区）",
         "移走别的县（区）的报表，或用 --county 指定本次汇总的县（区）。",
+    ),
+    FindingKind(
+        "date-like-unconfirmed", "error", _MERGE, "件数恰似日期，未经汇总人确认不计入汇总",
+        "逐格核实：如果单位输入的是“1-2”“2024/12/31”之类的日期，请退回单位重新输入数字；如确为该数，用 xlreport merge --confirm 文件 重新汇总（按数字计入，报送情况中注明已核实）。",
     ),
 )  # fmt: skip
 

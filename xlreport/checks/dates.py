@@ -8,7 +8,9 @@ from ``xl/styles.xml`` by the reader). Measured with LibreOffice 7.4 in zh-CN, t
 through the user interface: a decimal input (General) gets ``yy"年"m"月"d"日"``; an integer
 input keeps the template's "0" and shows the serial as a plain number (no date style then):
 a whole number that is the serial of a day around the report year is a warning, with the
-date it would be (a count that large is possible — an approval office's licences — but rare).
+date it would be (a count that large is possible — an approval office's licences — but rare);
+merge counts such a return only when the one merging confirms it (``merge --confirm``, see
+:mod:`xlreport.merge.confirm`).
 """
 
 from __future__ import annotations
@@ -80,7 +82,8 @@ def _located(code: str, view: SheetView, cell: Cell, serial: Decimal) -> Located
     else:
         message = (
             f"{fmt(serial)} 恰好是日期 {when} 的日期序号：如果输入的是“1-2”“2024/12/31”之类的"
-            "日期，表格软件会存成这个数。"
+            "日期，表格软件会存成这个数。汇总时这份报表须经汇总人核实确认"
+            "（xlreport merge --confirm）才计入。"
         )
     return Located(
         finding(

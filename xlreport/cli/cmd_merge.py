@@ -20,7 +20,12 @@ from xlreport.errors import UsageError
 from xlreport.interrupt import removed_if_interrupted
 from xlreport.merge import MergeResult, merge_paths
 from xlreport.merge.model import STATUS_TEXT
-from xlreport.merge.report import blank_as_zero_files, next_steps, write_result_json
+from xlreport.merge.report import (
+    blank_as_zero_files,
+    confirmed_files,
+    next_steps,
+    write_result_json,
+)
 from xlreport.merge.run import Progress as ProgressFn
 from xlreport.merge.status import blank_note
 from xlreport.roster import load_roster
@@ -119,6 +124,13 @@ def merge(
             "--blank-as-zero", help="有空白单元格的报表也计入，空白按 0 计（默认不计入并列出）"
         ),
     ] = False,
+    confirm: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--confirm",
+            help="已向单位核实：此文件中恰似日期的数值确为数字，按数字计入汇总（可多次给出）",
+        ),
+    ] = None,
     force: Annotated[
         bool,
         typer.Option(
@@ -151,6 +163,7 @@ def merge(
             force=force,
             prefer=prefer or [],
             allow_missing=allow_missing,
+            confirm=confirm or [],
         )
     if as_json:
         write_result_json(result, sys.stdout)
@@ -236,6 +249,9 @@ def render(result: MergeResult) -> None:
         assert f.data is not None
         who = f"（{f.code} {f.agency_name}）" if f.code or f.agency_name else ""
         _say(f"空白按0计：{f.file_name}{who} {blank_note(f.data.blank_cells)}。", "yellow")
+    for f in confirmed_files(result):
+        who = f"（{f.code} {f.agency_name}）" if f.code or f.agency_name else ""
+        _say(f"{f.file_name}{who} {f.reason}。", "yellow")
     for f in result.with_status("duplicate"):
         _say(f"重复文件（只计一次）：{f.file_name} 与 {f.instead} 完全相同。")
     for f in result.with_status("skipped"):

@@ -8,7 +8,8 @@ on; byte-identical files count once; two differing files of one agency (code fro
 the workbook; a generic template's return: a code derived from the normalised name typed
 in it, near names joined) are a conflict — neither counts — unless ``--prefer`` names one,
 and the others are then superseded with the cells that differ (no clock decides: see
-:mod:`~xlreport.merge.versions`); a summary counts for all its contributors, and is never
+:mod:`~xlreport.merge.versions`); a return with counts that look like dates is left out
+unless ``--confirm`` names it (:mod:`~xlreport.merge.confirm`); a summary counts for all its contributors, and is never
 mixed with an input that speaks for one of them (both are left out).
 
 Sums are exact (Decimal, blank = 0), totals recomputed by ``Layout.compute_totals``. The

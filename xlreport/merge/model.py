@@ -22,13 +22,23 @@ FileStatus = Literal[
     "overlap",  # its agencies are already counted through another input
     "unidentified",  # no agency code and no agency name inside the workbook
     "blank",  # input cells left blank, and merge was not told to count blanks as 0
+    "unconfirmed",  # counts that look like dates, and merge was not told they are numbers
     "unreadable",  # not a workbook xlreport can read
     "skipped",  # not checked at all: an Excel lock file ~$…, a hidden file, not a spreadsheet
 ]
 
 #: Statuses that mean "left out because something is wrong" (exit status 1).
 LEFT_OUT: frozenset[FileStatus] = frozenset(
-    {"error", "mismatch", "overlap", "unidentified", "unreadable", "conflict", "blank"}
+    {
+        "error",
+        "mismatch",
+        "overlap",
+        "unidentified",
+        "unreadable",
+        "conflict",
+        "blank",
+        "unconfirmed",
+    }
 )
 
 #: The status of a file as the 报送情况 sheet and the terminal say it.
@@ -42,6 +52,7 @@ STATUS_TEXT: dict[FileStatus, str] = {
     "overlap": "有错误未汇总",
     "unidentified": "有错误未汇总",
     "blank": "有空白未汇总",
+    "unconfirmed": "待核实未汇总",
     "unreadable": "无法读取",
     "skipped": "未校验（跳过）",
 }
@@ -77,7 +88,7 @@ class FileOutcome:
 
     checked: CheckedFile
     status: FileStatus
-    reason: str = ""  # why it was left out / replaced, Chinese
+    reason: str = ""  # why it was left out / replaced (counted: a note, e.g. 已核实…), Chinese
     instead: str = ""  # file name of the input that counts in its place
     differences: tuple[CellDiff, ...] = ()
     reason_code: str = ""  # the catalogue code of a merge refusal (version-conflict …), or ""

@@ -6,6 +6,7 @@ import json
 from collections.abc import Callable, Iterator
 from typing import Any, TextIO
 
+from xlreport.merge.confirm import date_like_cells
 from xlreport.merge.model import STATUS_TEXT, AgencyRow, FileOutcome, MergeResult
 from xlreport.merge.sums import decimal_text
 
@@ -38,6 +39,18 @@ def _file(f: FileOutcome) -> dict[str, Any]:
                 "replaced": d.replaced,
             }
             for d in f.differences
+        ],
+        # counts that look like dates: unconfirmed (left out) or confirmed (merged)
+        "date_like_cells": [
+            {
+                "sheet": c.sheet,
+                "cell": c.cell,
+                "row_label": c.row_label,
+                "col_label": c.col_label,
+                "value": c.value,
+                "date": c.date,
+            }
+            for c in date_like_cells(report)
         ],
     }
 
@@ -135,6 +148,8 @@ def _document(result: MergeResult, *, lazy: bool) -> dict[str, Any]:
             "skipped": len(result.with_status("skipped")),
             "blank": len(result.with_status("blank")),
             "blank_as_zero": len(blank_as_zero_files(result)),
+            "unconfirmed": len(result.with_status("unconfirmed")),
+            "confirmed": len(confirmed_files(result)),
             "roster": result.roster_size,
             "missing": len(result.missing),
             "not_in_roster": len(result.not_in_roster),
@@ -160,7 +175,7 @@ def next_steps(result: MergeResult) -> list[str]:
             "同一单位有内容不同的多份报表（版本冲突）：核实以哪份为准，移走其余文件，或用 "
             "--prefer 文件 指定后重新运行 xlreport merge。"
         )
-    if any(f.status != "conflict" for f in result.left_out):
+    if any(f.status not in ("conflict", "unconfirmed") for f in result.left_out):
         steps.append(
             "把“未计入”的报表退回单位修改（可运行 xlreport check 文件 --annotate 文件夹 "
             "生成标注了问题单元格的退回件），收回后重新运行 xlreport merge。"
@@ -169,6 +184,11 @@ def next_steps(result: MergeResult) -> list[str]:
         steps.append(
             "有空白的报表未计入：请单位补填（没有的填 0）；如确认空白即为 0，"
             "可加 --blank-as-zero 重新汇总（报送情况中会注明按 0 计的空白格数）。"
+        )
+    if result.with_status("unconfirmed"):
+        steps.append(
+            "有数值恰似日期的报表未计入（待核实）：逐格向单位核实，输入的是“1-2”之类日期的，"
+            "退回单位重新输入数字；确为该数的，用 --confirm 文件 重新汇总（报送情况中注明已核实）。"
         )
     if result.missing:
         steps.append(
@@ -192,3 +212,8 @@ def next_steps(result: MergeResult) -> list[str]:
 def blank_as_zero_files(result: MergeResult) -> list[FileOutcome]:
     """Counted returns with blank input cells (merge --blank-as-zero took them as 0)."""
     return [f for f in result.merged if f.data is not None and f.data.blank_cells]
+
+
+def confirmed_files(result: MergeResult) -> list[FileOutcome]:
+    """Counted returns with counts that look like dates, confirmed (merge --confirm)."""
+    return [f for f in result.merged if date_like_cells(f.checked.report)]

@@ -133,6 +133,7 @@ def merge_paths(
     force: bool = False,
     prefer: Sequence[str | Path] = (),
     allow_missing: bool = False,
+    confirm: Sequence[str | Path] = (),
 ) -> MergeResult:
     """Merge the returns (and summaries) under ``paths`` into the summary workbook ``out``.
 
@@ -143,7 +144,9 @@ def merge_paths(
     ``progress(done, total)`` is called as files are checked. ``prefer``: the files that
     count when an agency has several differing versions (else such versions are a
     conflict); ``allow_missing``: roster agencies without a return do not make the exit
-    status 1 (the summary says it is partial). ``options.county``: the county the returns
+    status 1 (the summary says it is partial). ``confirm``: the files whose counts that look
+    like dates are numbers (else such a return is left out, see
+    :mod:`xlreport.merge.confirm`). ``options.county``: the county the returns
     must be for (None: they must agree on one). Before any file is checked, the outputs
     are (:mod:`xlreport.outputs`): never an input or ``roster_file``, an existing file
     only when it is an earlier output of ours or with ``force``.
@@ -161,7 +164,8 @@ def merge_paths(
     checked = check_all(found, check_options, workers, progress)
     checked = _not_output(checked, out_path, export_path)
     by_key = _input_keys(checked)
-    preferred = _preferred(prefer, by_key)
+    preferred = _named_inputs("--prefer", prefer, by_key)
+    confirmed = _named_inputs("--confirm", confirm, by_key)
     # the files named on the command line (however they were reached first)
     explicit = {by_key[k] for p in paths if Path(p).is_file() and (k := _key(p)) in by_key}
     return merge_checked(
@@ -175,6 +179,7 @@ def merge_paths(
         prefer=preferred,
         explicit=explicit,
         allow_missing=allow_missing,
+        confirm=confirmed,
     )
 
 
@@ -193,16 +198,19 @@ def _input_keys(checked: Sequence[CheckedFile]) -> dict[object, str]:
     return out
 
 
-def _preferred(prefer: Sequence[str | Path], by_key: Mapping[object, str]) -> set[str]:
-    """The input paths (as the results show them) of the files given with --prefer."""
+def _named_inputs(
+    option: str, named: Sequence[str | Path], by_key: Mapping[object, str]
+) -> set[str]:
+    """The input paths (as the results show them) of the files given with ``option``
+    (--prefer, --confirm): each must be one of the inputs (a usage error otherwise)."""
     out: set[str] = set()
-    for p in prefer:
+    for p in named:
         k = _key(p)
         found = by_key.get(k) if k is not None else None
         if found is None:
             raise UsageError(
-                f"--prefer 给出的文件 {printable(str(p))} 不在本次汇总的输入中",
-                "--prefer 只能指定要汇总的文件之一（也要作为输入给出，或在输入的文件夹中）",
+                f"{option} 给出的文件 {printable(str(p))} 不在本次汇总的输入中",
+                f"{option} 只能指定要汇总的文件之一（也要作为输入给出，或在输入的文件夹中）",
             )
         out.add(found)
     return out
@@ -220,6 +228,7 @@ def merge_checked(
     prefer: Collection[str] = (),
     explicit: Collection[str] = (),
     allow_missing: bool = False,
+    confirm: Collection[str] = (),
 ) -> MergeResult:
     """The part of :func:`merge_paths` after checking (no file is read here)."""
     own = code.strip() or (derived_code(name) if name.strip() else "")
@@ -232,6 +241,7 @@ def merge_checked(
         explicit=explicit,
         county=options.county,
         blank_as_zero=options.blank_as_zero,
+        confirm=confirm,
     )
     status = roster_status(sel.files, roster)
     result = MergeResult(

@@ -17,6 +17,7 @@ from xlreport.checks.catalogue import CATALOGUE, IDENTITY_GROUP
 from xlreport.checks.model import CheckedFile, ReturnData
 from xlreport.findings import FileReport
 from xlreport.identity import WORKBOOK_KIND_SUMMARY, normal_name
+from xlreport.merge.confirm import drop_unconfirmed
 from xlreport.merge.model import FileOutcome, agency_key, base_name
 from xlreport.merge.versions import resolve_versions
 from xlreport.spec.model import Layout
@@ -90,6 +91,7 @@ def select_returns(
     explicit: Collection[str] = (),
     county: str | None = None,
     blank_as_zero: bool = False,
+    confirm: Collection[str] = (),
 ) -> Selection:
     """Decide for every input whether it counts; ``layout``/``year`` default to the most
     common among the returns without errors (ties: the later year, the larger layout id).
@@ -97,7 +99,9 @@ def select_returns(
     lying in an input folder) is skipped, never merged into itself — unless its path is in
     ``explicit`` (named on the command line: never silently skipped). ``prefer``: paths of
     the inputs that count when an agency has several differing versions. ``county`` None:
-    the returns must agree on one county (those of another are left out)."""
+    the returns must agree on one county (those of another are left out). ``confirm``:
+    paths of the inputs whose counts that look like dates are numbers (else such a return
+    is left out, see :mod:`xlreport.merge.confirm`)."""
     ordered = sorted(checked, key=file_order)
     outcomes: dict[int, FileOutcome] = {}
     valid: list[int] = []
@@ -175,8 +179,9 @@ def select_returns(
     counted = _drop_overlaps(ordered, latest, outcomes)
     if not blank_as_zero:
         counted = _drop_blanks(ordered, counted, outcomes)
+    counted, notes = drop_unconfirmed(ordered, counted, outcomes, set(confirm))
     for i in counted:
-        outcomes[i] = FileOutcome(ordered[i], "merged")
+        outcomes[i] = FileOutcome(ordered[i], "merged", notes.get(i, ""))
     files = [outcomes[i] for i in range(len(ordered))]
     chosen_data = sorted((data_of(i) for i in counted), key=agency_key)
     return Selection(layout, year, files, chosen_data)

@@ -28,6 +28,7 @@ _RANK: dict[FileStatus, int] = {
     "overlap": 3,
     "unidentified": 3,
     "blank": 3,
+    "unconfirmed": 3,
     "unreadable": 5,
     "skipped": 5,
 }
