@@ -11,7 +11,6 @@ never sent anything. Everything is deterministic: the same bytes on every run.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import io
 import os
 import sys
@@ -20,6 +19,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from golden_helpers import portable
 from realdata import load_real_report, real_report_inputs
 
 from xlreport.cli import main
@@ -34,7 +34,6 @@ PASSWORD = "golden"
 INBOX = "收到的报表"
 ROSTER = "名单.csv"
 MTIME = 1_700_000_000.0  # 2023-11-14: every input gets this modification time
-ROOT_PLACEHOLDER = "<tmp>"
 
 AGENCIES = (
     Agency("A01", "平潭局", "部门"),
@@ -99,15 +98,7 @@ class Outputs:
     codes: dict[str, int] = field(default_factory=dict)
 
     def replacements(self) -> dict[str, str]:
-        """Each input's SHA-256 → ``<sha256 NAME>`` (the inputs carry the generator's
-        version, so their digests change with a release), then the temporary folder →
-        ``<tmp>``. A digest reported wrongly is left as it is and fails the comparison."""
-        out = {
-            hashlib.sha256(p.read_bytes()).hexdigest(): f"<sha256 {p.name}>"
-            for p in sorted((self.root / INBOX).iterdir())
-        }
-        out[str(self.root)] = ROOT_PLACEHOLDER
-        return out
+        return portable(self.root, self.root / INBOX)
 
     def text(self, name: str) -> str:
         return _replace(self.printed[name], self.replacements())

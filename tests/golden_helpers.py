@@ -6,13 +6,14 @@ Every golden test goes through :func:`check_parts` (a workbook, part by part) or
 naming the part, limited in length. After an intended change, rewrite the goldens and
 review them with ``git diff`` (see tests/golden/README.md)::
 
-    XLREPORT_UPDATE_GOLDEN=1 python -m pytest tests/test_golden_*.py tests/test_writer_golden.py
+    XLREPORT_UPDATE_GOLDEN=1 python -m pytest tests/test_golden_outputs.py tests/test_golden_demo.py tests/test_writer_golden.py
 """
 
 from __future__ import annotations
 
 import contextlib
 import difflib
+import hashlib
 import io
 import json
 import os
@@ -48,6 +49,20 @@ def normalise(data: bytes, replacements: Mapping[str, str] | None = None) -> byt
     for old, new in (replacements or {}).items():
         data = data.replace(old.encode("utf-8"), new.encode("utf-8"))
     return data
+
+
+def portable(root: Path, inputs: Path) -> dict[str, str]:
+    """The replacements that make outputs made under ``root`` comparable: the SHA-256 of
+    each file in ``inputs`` → ``<sha256 NAME>`` (the inputs carry the generator's version,
+    so their digests change with a release; a digest reported wrongly is left as it is and
+    fails), then ``root`` → ``<tmp>``."""
+    out = {
+        hashlib.sha256(p.read_bytes()).hexdigest(): f"<sha256 {p.name}>"
+        for p in sorted(inputs.iterdir())
+        if p.is_file()
+    }
+    out[str(root)] = "<tmp>"
+    return out
 
 
 def xlsx_parts(data: bytes, replacements: Mapping[str, str] | None = None) -> dict[str, bytes]:
