@@ -146,6 +146,7 @@ def run_all(root: Path) -> Outputs:
         "merge": [
             "merge", inbox, "--out", str(root / "汇总.xlsx"), "--name", COUNTY, "--json",
             "--prefer", str(root / INBOX / "A06-第二版.xlsx"), "--allow-missing",
+            "--confirm", str(root / INBOX / "A04.xlsx"),
             "--export", str(root / "长表.csv"), *common,
         ],
     }  # fmt: skip
