@@ -68,10 +68,17 @@ def handles_interrupts(fn: Callable[[], None]) -> Callable[[], None]:
     return run
 
 
+def _ignore_unraisable(unraisable: sys.UnraisableHookArgs) -> None:
+    pass
+
+
 def exit_interrupted() -> NoReturn:
     """Say so on stderr in one line and exit 130; a further Ctrl-C is ignored meanwhile."""
     if _main_thread():
         signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # objects left half-done by the interrupt (a zip being written …) may complain as they
+    # are collected on the way out: the process is ending, the one line below says it all
+    sys.unraisablehook = _ignore_unraisable
     try:
         sys.stderr.write(MESSAGE + "\n")
         sys.stderr.flush()

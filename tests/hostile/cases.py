@@ -14,7 +14,7 @@ from hostile.tamper import Parts
 from hostile.zipkit import write_members
 from xlreport.spec.model import Layout
 
-Expect = Literal["unreadable", "findings", "warnings", "ok", "refused"]
+Expect = Literal["unreadable", "findings", "warnings", "ok"]
 #: Formula-like texts agencies may type as their name or in the sign-off fields.
 FORMULA_TEXTS = ('=HYPERLINK("http://x","y")', "=cmd|' /C calc'!A0", "+1", "-1", "@SUM(1)")
 #: The merge status a case gets by default, from what check concludes.
@@ -25,10 +25,7 @@ DEFAULT_MERGE: dict[str, str] = {
     # conflict (issue 10: no clock decides which counts)
     "warnings": "conflict",
     "ok": "merged",
-    "refused": "refused",  # error or unreadable: the fix chooses (see kinds_issue10)
 }
-#: Merge statuses a case's expected status stands for.
-MERGE_STATUSES: dict[str, frozenset[str]] = {"refused": frozenset({"error", "unreadable"})}
 
 
 @dataclass(frozen=True)

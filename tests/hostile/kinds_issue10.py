@@ -30,7 +30,6 @@ from xlreport.identity import GUIDE_SHEET, SIGNOFF_ROW, SIGNOFF_VALUE_COL, templ
 from xlreport.spec.model import Cell
 from xlreport.writer import build_workbook
 
-R: Expect = "refused"
 U: Expect = "unreadable"
 F: Expect = "findings"
 Edit = Callable[[Parts, Ctx], Parts]

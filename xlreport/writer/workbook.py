@@ -136,7 +136,12 @@ def write_workbook(
         return
     # xlsxwriter's package goes to a temporary file, undeflated, and is deflated once, part
     # by part, into ``out``
-    with tempfile.SpooledTemporaryFile(max_size=_SPOOL_BYTES) as fh:
+    # xlsxwriter's own temporary files (a big summary's sheets) go to a folder of ours that
+    # is removed however the writing ends (Ctrl-C included): none is left in the system's
+    with (
+        tempfile.TemporaryDirectory(prefix="xlreport-") as tmpdir,
+        tempfile.SpooledTemporaryFile(max_size=_SPOOL_BYTES, dir=tmpdir) as fh,
+    ):
         _write_xlsx(
             fh,
             layout,
@@ -148,6 +153,7 @@ def write_workbook(
             before_sheets=before_sheets,
             after_sheets=after_sheets,
             stored=True,
+            tmpdir=tmpdir,
         )
         fh.seek(0)
         repack_to(fh, out)
@@ -193,8 +199,10 @@ def _write_xlsx(
     before_sheets: Callable[[Any], None] | None = None,
     after_sheets: Callable[[Any], None] | None = None,
     stored: bool = False,
+    tmpdir: str | None = None,
 ) -> None:
-    """xlsxwriter's xlsx of the workbook into ``out`` (parts not deflated with ``stored``)."""
+    """xlsxwriter's xlsx of the workbook into ``out`` (parts not deflated with ``stored``;
+    xlsxwriter's temporary files in ``tmpdir``, when given)."""
     values = values or {}
     signoff = signoff or {}
     unknown = [k for k in values if k not in layout.cells]
@@ -208,12 +216,14 @@ def _write_xlsx(
     computed = layout.compute_totals(numbers)
     by_sheet = _notes_by_sheet(notes, {GUIDE_SHEET, *(s.name for s in layout.sheets)})
 
-    options = {
+    options: dict[str, object] = {
         "in_memory": True,
         "strings_to_numbers": False,
         "strings_to_formulas": False,
         "strings_to_urls": False,
     }
+    if tmpdir is not None:
+        options["tmpdir"] = tmpdir
     wb = LockedWorkbook(out, options, legacy_password_hash(password), stored=stored)
     when = datetime(identity.year + 1, 1, 1, tzinfo=UTC)
     wb.set_properties(
