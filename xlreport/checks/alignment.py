@@ -15,9 +15,9 @@ from operator import eq, ne
 
 from xlreport.checks.catalogue import finding
 from xlreport.checks.located import Located
-from xlreport.checks.plan import SheetPlan, sheet_plan
 from xlreport.reader.model import RawCell, RawSheet
-from xlreport.spec.model import Sheet, a1, col_letter
+from xlreport.spec.compiled import SheetLabels
+from xlreport.spec.model import Layout, Sheet, a1, col_letter
 
 _TEXT_TYPES = ("s", "inlineStr", "str")
 
@@ -150,7 +150,7 @@ def _align(
 
 
 def _file_signatures(
-    plan: SheetPlan, raw: RawSheet
+    plan: SheetLabels, raw: RawSheet
 ) -> tuple[Sequence[tuple[str, ...]], Sequence[tuple[str, ...]]]:
     """Per file row and column: the sorted label texts found there."""
     sheet, texts = plan.sheet, plan.texts
@@ -176,9 +176,9 @@ def _file_signatures(
     return [tuple(sorted(x)) for x in file_rows], [tuple(sorted(x)) for x in file_cols]
 
 
-def align_sheet(sheet: Sheet, raw: RawSheet) -> tuple[SheetView, list[Located]]:
+def align_sheet(layout: Layout, sheet: Sheet, raw: RawSheet) -> tuple[SheetView, list[Located]]:
     """The view of one sheet and one finding per inserted/deleted run of rows or columns."""
-    plan = sheet_plan(sheet)
+    plan = layout.compiled.labels[sheet.key]
     file_r, file_c = _file_signatures(plan, raw)
     rows, row_changes = _align(plan.row_signatures, file_r)
     cols, col_changes = _align(plan.col_signatures, file_c)

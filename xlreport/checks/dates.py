@@ -19,7 +19,6 @@ from decimal import Decimal
 from xlreport.checks.alignment import SheetView
 from xlreport.checks.catalogue import finding
 from xlreport.checks.located import Located
-from xlreport.checks.plan import layout_plan
 from xlreport.checks.values import Judged, fmt
 from xlreport.spec.model import Cell, Layout
 
@@ -107,7 +106,7 @@ def _date_styled(layout: Layout, views: dict[str, SheetView]) -> list[Located]:
     }
     if not dated:
         return out
-    for cell, _cache in layout_plan(layout).inputs:
+    for cell in layout.compiled.inputs:
         if cell.sheet not in dated:
             continue
         view = views[cell.sheet]

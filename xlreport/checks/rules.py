@@ -13,9 +13,9 @@ from decimal import Decimal
 from xlreport.checks.alignment import SheetView
 from xlreport.checks.catalogue import finding
 from xlreport.checks.located import Located
-from xlreport.checks.plan import add_up, layout_plan
 from xlreport.checks.totals import TOLERANCE
 from xlreport.checks.values import fmt
+from xlreport.spec.compiled import add_up
 from xlreport.spec.model import Cell, Expr, Layout, RuleCheck
 
 #: Sides with more terms than this are described as "A至B等n项之和".
@@ -69,7 +69,7 @@ def check_rules(
     year's layout has (a blank cell there counts as 0, a cell it lacks skips the rule).
     """
     out: list[Located] = []
-    for rp in layout_plan(layout).rules:
+    for rp in layout.compiled.rules:
         rule = rp.rule
         if rp.uses_prior and prior is None:
             continue

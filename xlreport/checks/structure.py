@@ -12,7 +12,6 @@ from xlreport.checks.alignment import SheetView, align_sheet, raw_text
 from xlreport.checks.catalogue import finding
 from xlreport.checks.located import ANNOTATION_SHEET, Located
 from xlreport.checks.outside import check_outside
-from xlreport.checks.plan import sheet_plan
 from xlreport.findings import Finding
 from xlreport.identity import GUIDE_SHEET, META_SHEET
 from xlreport.reader.model import RawSheet, RawWorkbook
@@ -22,12 +21,12 @@ from xlreport.spec.model import Label, Layout, Sheet, a1
 RENAMED_SHARE = 0.6
 
 
-def check_labels(view: SheetView) -> list[Located]:
+def check_labels(layout: Layout, view: SheetView) -> list[Located]:
     """Every fixed label verbatim at its (aligned) cell."""
     out: list[Located] = []
     if view.plain and view.raw is not None:
         cells = view.raw.cells
-        for r, c, text in sheet_plan(view.sheet).labels:
+        for r, c, text in layout.compiled.labels[view.sheet.key].labels:
             found = raw_text(cells.get((r, c)))
             if found != text:
                 break
@@ -112,10 +111,10 @@ def match_sheets(
                 )
             )
             continue
-        view, changes = align_sheet(sheet, rs)
+        view, changes = align_sheet(layout, sheet, rs)
         views[sheet.key] = view
         out += changes
-        out += check_labels(view)
+        out += check_labels(layout, view)
         out += check_outside(layout, view)
         if not rs.protected:
             out.append(

@@ -16,11 +16,11 @@ from xlreport.checks.alignment import SheetView
 from xlreport.checks.catalogue import finding
 from xlreport.checks.formula_refs import sum_terms
 from xlreport.checks.located import Located
-from xlreport.checks.plan import TotalPlan, add_up, layout_plan
 from xlreport.checks.values import Judged, excel_decimal, fmt, judge
 from xlreport.findings import Finding
 from xlreport.reader.model import RawCell, RawWorkbook
-from xlreport.spec.formulas import same_formula, total_formulas
+from xlreport.spec.compiled import CompiledTotal, add_up
+from xlreport.spec.formulas import same_formula
 from xlreport.spec.model import Cell, Layout, Total, a1
 
 #: Cached results closer than this to the recomputed value count as equal.
@@ -58,7 +58,7 @@ def formula_intact(
     """The found formula sums exactly the template's cells (written any way)."""
     cell = layout.cells[total.cell]
     view = views[cell.sheet]
-    if not view.shifted and same_formula(found, template_formulas(layout)[total.cell]):
+    if not view.shifted and same_formula(found, layout.compiled.formulas[total.cell]):
         return True
     terms = sum_terms(found, view.name)
     if terms is None:
@@ -77,17 +77,6 @@ def formula_intact(
     return True
 
 
-_FORMULAS: dict[tuple[str, str, str], dict[str, str]] = {}
-
-
-def template_formulas(layout: Layout) -> dict[str, str]:
-    """``total_formulas(layout)``, computed once per layout."""
-    key = (layout.id, layout.fingerprint, layout.source)
-    if key not in _FORMULAS:
-        _FORMULAS[key] = total_formulas(layout)
-    return _FORMULAS[key]
-
-
 def _terms_present(layout: Layout, views: Mapping[str, SheetView], total: Total) -> bool:
     """Every cell the total adds up is still in the file (no deleted row or column)."""
     cells = (layout.cells[t.cell] for t in total.expr.terms)
@@ -98,7 +87,7 @@ def expected_formula(layout: Layout, views: Mapping[str, SheetView], total: Tota
     """The template's formula for a total, with references where the cells now stand."""
     cell = layout.cells[total.cell]
     view = views[cell.sheet]
-    text = template_formulas(layout)[total.cell]
+    text = layout.compiled.formulas[total.cell]
     if not view.shifted:
         return text
     pos = [view.where(layout.cells[t.cell].r, layout.cells[t.cell].c) for t in total.expr.terms]
@@ -141,7 +130,8 @@ def check_totals(
     formulas = _Formulas(layout, views)
     # every sheet there, every row and column in place: each cell is where the layout says
     plain = all(v.plain for v in views.values())
-    for tp in layout_plan(layout).totals:
+    compiled = layout.compiled
+    for tp in compiled.totals:
         total, cell = tp.total, tp.cell
         view = views[cell.sheet]
         if plain or (view.plain and all(views[s].plain for s in tp.term_sheets)):
@@ -164,7 +154,7 @@ def check_totals(
                 res.effective[cell.id] = const.value
             elif const.state == "invalid":
                 res.invalid.add(cell.id)
-        elif _intact(layout, views, tp, raw.formula):
+        elif _intact(layout, views, tp, compiled.formulas[cell.id], raw.formula):
             res.intact.add(cell.id)
             if computed is None:
                 res.invalid.add(cell.id)
@@ -215,9 +205,12 @@ class _Formulas(Mapping[str, str]):
         return len(self._layout.totals)
 
 
-def _intact(layout: Layout, views: Mapping[str, SheetView], tp: TotalPlan, found: str) -> bool:
-    """``formula_intact``, answered at once for the template's formula as it was written."""
-    if found == tp.formula and not views[tp.cell.sheet].shifted:
+def _intact(
+    layout: Layout, views: Mapping[str, SheetView], tp: CompiledTotal, formula: str, found: str
+) -> bool:
+    """``formula_intact``, answered at once for the template's formula (``formula``) as it
+    was written."""
+    if found == formula and not views[tp.cell.sheet].shifted:
         return True  # same_formula(found, found)
     return formula_intact(layout, views, tp.total, found)
 
@@ -258,7 +251,7 @@ def _caches(
     differ: list[tuple[Cell, RawCell, Decimal | None]] = []
     agreeing_nonzero = False
     any_cache = False
-    for cid in layout_plan(layout).total_order:
+    for cid in layout.compiled.total_order:
         if cid not in res.intact:
             continue
         cell = layout.cells[cid]

@@ -11,7 +11,7 @@ from xlreport.checks.dates import check_dates
 from xlreport.checks.identity_check import recognise
 from xlreport.checks.located import Located
 from xlreport.checks.model import CheckedFile, CheckOptions, ReturnData
-from xlreport.checks.plan import layout_plan
+from xlreport.checks.plan import judged_inputs
 from xlreport.checks.rules import check_rules
 from xlreport.checks.structure import match_sheets
 from xlreport.checks.totals import TotalsResult, check_totals
@@ -41,7 +41,7 @@ def _judge_inputs(
     return's bounds: ``ValueType.for_summary``)."""
     judged: dict[str, Judged] = {}
     out: list[Located] = []
-    for cell, cache in layout_plan(layout).inputs:
+    for cell, cache in judged_inputs(layout):
         view = views[cell.sheet]
         raw_sheet = view.raw
         pos = (cell.r, cell.c) if view.plain else view.where(cell.r, cell.c)
@@ -122,8 +122,8 @@ def _recomputed(
     """``layout.compute_totals(values)``. When every total's formula is intact and none is
     invalid, checking already computed exactly that, in the same order: the valid inputs,
     then each total from them."""
-    plan = layout_plan(layout)
-    if len(totals.intact) == len(plan.total_ids) and not (totals.invalid & plan.total_ids):
+    total_ids = layout.compiled.total_ids
+    if len(totals.intact) == len(total_ids) and not (totals.invalid & total_ids):
         return dict(totals.effective)
     return layout.compute_totals(values)
 
