@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
+from xlreport.codes import FindingCode
+
+#: How serious a finding (or a layout's rule) is. The one table of the words and their
+#: Chinese names, most serious first: every report, sheet and document reads it.
 Severity = Literal["error", "warning", "info"]
+SEVERITY_ZH: Mapping[Severity, str] = {"error": "错误", "warning": "警告", "info": "提示"}
 FileStatus = Literal["ok", "warning", "error", "unreadable"]
 
 
 @dataclass(frozen=True)
 class Finding:
-    code: str  # stable, kebab-case, e.g. "formula-overwritten"
+    code: FindingCode  # stable, kebab-case, e.g. "formula-overwritten" (the catalogue's)
     severity: Severity
     message: str  # Chinese, complete
     file: str = ""

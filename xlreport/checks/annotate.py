@@ -16,14 +16,13 @@ from pathlib import Path
 
 from xlreport.checks.located import ANNOTATION_SHEET
 from xlreport.checks.model import CheckedFile
-from xlreport.findings import Finding
+from xlreport.findings import SEVERITY_ZH, Finding
 from xlreport.fsutil import atomic_write_bytes, safe_filename
 from xlreport.outputs import same_file_key
 from xlreport.writer import CellNote, build_workbook
 from xlreport.writer.findings_sheet import FindingRow, findings_sheet
 
 PREFIX = "退回修改_"
-SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 
 
 def annotate_password(checked: CheckedFile) -> str:

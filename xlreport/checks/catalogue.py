@@ -9,14 +9,16 @@ and ``docs/findings.md`` is generated from it::
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 from xlreport.checks.catalogue_reader import READER_REASONS
-from xlreport.findings import Finding, Severity
+from xlreport.codes import FindingCode
+from xlreport.findings import SEVERITY_ZH, Finding, Severity
 
 
 @dataclass(frozen=True)
 class FindingKind:
-    code: str
+    code: FindingCode
     severity: Severity
     group: str
     title: str
@@ -267,8 +269,16 @@ if len(CATALOGUE) != len(_KINDS):  # a code defined twice would silently shadow 
     raise RuntimeError(f"finding codes defined twice: {', '.join(_twice)}")
 
 
+def known_code(code: str) -> FindingCode:
+    """A code handed over as text (a reader refusal's ``UnreadableFileError.code``) as the
+    catalogued code it is; KeyError for a code the catalogue lacks."""
+    if code not in CATALOGUE:
+        raise KeyError(code)
+    return cast(FindingCode, code)
+
+
 def finding(
-    code: str,
+    code: FindingCode,
     message: str,
     *,
     severity: Severity | None = None,
@@ -300,9 +310,6 @@ def finding(
     )
 
 
-_SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
-
-
 def render_markdown() -> str:
     """docs/findings.md: every code, grouped, in catalogue order."""
     lines = [
@@ -321,7 +328,27 @@ def render_markdown() -> str:
     for group, kinds in groups.items():
         lines += [f"## {group}", "", "| 代码 | 严重程度 | 含义 | 处理办法 |", "|---|---|---|---|"]
         for k in kinds:
-            sev = f"{_SEVERITY_ZH[k.severity]}（{k.severity}）"
+            sev = f"{SEVERITY_ZH[k.severity]}（{k.severity}）"
             lines.append(f"| `{k.code}` | {sev} | {k.title} | {k.action} |")
         lines.append("")
+    return "\n".join(lines)
+
+
+def render_codes_module() -> str:
+    """xlreport/codes.py: the codes of the catalogue as a ``Literal`` type, in its order."""
+    lines = [
+        '"""Every finding code, as a type: a code not in the catalogue fails mypy.',
+        "",
+        "Generated from xlreport/checks/catalogue.py, do not edit::",
+        "",
+        "    python -m xlreport.checks.findings_doc --codes > xlreport/codes.py",
+        '"""',
+        "",
+        "from typing import Literal",
+        "",
+        "FindingCode = Literal[",
+        *(f'    "{k.code}",' for k in _KINDS),
+        "]",
+        "",
+    ]
     return "\n".join(lines)

@@ -20,6 +20,7 @@ from xlreport.checks.alignment import SheetView
 from xlreport.checks.catalogue import finding
 from xlreport.checks.located import Located
 from xlreport.checks.values import Judged, fmt
+from xlreport.codes import FindingCode
 from xlreport.spec.model import Cell, Layout
 
 #: Day 0 of the 1900 date system as spreadsheets count it (Excel's phantom 1900-02-29
@@ -69,7 +70,7 @@ def check_dates(
     return out
 
 
-def _located(code: str, view: SheetView, cell: Cell, serial: Decimal) -> Located:
+def _located(code: FindingCode, view: SheetView, cell: Cell, serial: Decimal) -> Located:
     when = shown_date(serial)
     if code == "value-date":
         message = (

@@ -15,11 +15,12 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
-from xlreport.checks.catalogue import finding
+from xlreport.checks.catalogue import finding, known_code
 from xlreport.checks.compact import CompactValues
 from xlreport.checks.model import CheckedFile, CheckOptions
 from xlreport.checks.wire import Keep, Unpacker, ValuesOf, Wire, pack
 from xlreport.checks.workbook_check import check_workbook, unreadable_file
+from xlreport.codes import FindingCode
 from xlreport.errors import UnreadableFileError
 from xlreport.findings import FileReport
 from xlreport.identity import SUMMARY_SHEETS
@@ -44,7 +45,7 @@ class FoundFile:
     shown: str  # as the user will recognise it: the argument, or folder / relative path
     skip: str = ""  # why it is not checked ("" when it is)
     problem: str = ""  # why it cannot be read at all: a finding message ("" when it can)
-    code: str = ""  # the finding code of ``problem``
+    code: FindingCode = "file-unreadable"  # the finding code of ``problem``
 
     @property
     def to_check(self) -> bool:
@@ -84,7 +85,7 @@ def file_key(path: str | Path, st: os.stat_result) -> object:
     return os.path.realpath(path)
 
 
-def _problem(path: Path, shown: str, code: str, message: str) -> FoundFile:
+def _problem(path: Path, shown: str, code: FindingCode, message: str) -> FoundFile:
     return FoundFile(path, shown, problem=message, code=code)
 
 
@@ -184,7 +185,8 @@ def check_file(path: str | Path, options: CheckOptions) -> CheckedFile:
         mtime = os.stat(path).st_mtime
     except UnreadableFileError as e:
         return unreadable_file(
-            shown, finding(e.code, e.message, hint=e.hint or None, found=Path(path).name)
+            shown,
+            finding(known_code(e.code), e.message, hint=e.hint or None, found=Path(path).name),
         )
     except OSError as e:
         return unreadable_file(

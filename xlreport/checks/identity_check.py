@@ -13,6 +13,7 @@ from xlreport.checks.formula_refs import sum_terms
 from xlreport.checks.identity_verify import verify_identity
 from xlreport.checks.located import Located, TemplatePos
 from xlreport.checks.model import CheckOptions
+from xlreport.codes import FindingCode
 from xlreport.findings import Finding
 from xlreport.identity import (
     GUIDE_SHEET,
@@ -90,7 +91,7 @@ def read_signoff(raw: RawWorkbook) -> dict[str, str]:
     }
 
 
-def _unreadable(code: str, message: str, expected: str = "", found: str = "") -> Recognised:
+def _unreadable(code: FindingCode, message: str, expected: str = "", found: str = "") -> Recognised:
     return Recognised(unreadable=finding(code, message, expected=expected, found=found))
 
 

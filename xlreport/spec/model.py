@@ -11,12 +11,13 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import TYPE_CHECKING, Literal
 
+from xlreport.findings import Severity
+
 if TYPE_CHECKING:
     from xlreport.spec.compiled import Compiled
 
 CellKind = Literal["input", "total"]
 LabelRole = Literal["title", "caption", "corner", "column", "row"]
-Severity = Literal["error", "warning", "info"]
 
 
 def col_letter(c: int) -> str:
