@@ -10,7 +10,8 @@ import sys
 from pathlib import Path
 from typing import get_args
 
-from xlreport.checks.catalogue import CATALOGUE, render_codes_module
+from xlreport.checks.catalogue import CATALOGUE
+from xlreport.checks.findings_doc import render_codes_module
 from xlreport.codes import FindingCode
 from xlreport.findings import SEVERITY_ZH, Severity
 

@@ -1,9 +1,11 @@
 """Every finding code `xlreport check` can report: severity, Chinese title, what to do.
 
 The catalogue is the one place a code is defined; :func:`finding` refuses an unknown code,
-and ``docs/findings.md`` is generated from it::
+and ``docs/findings.md`` and the code type (``xlreport/codes.py``, which mypy checks every
+code against) are generated from it (tests keep both current)::
 
     python -m xlreport.checks.findings_doc > docs/findings.md
+    python -m xlreport.checks.findings_doc --codes > xlreport/codes.py
 """
 
 from __future__ import annotations
@@ -331,24 +333,4 @@ def render_markdown() -> str:
             sev = f"{SEVERITY_ZH[k.severity]}（{k.severity}）"
             lines.append(f"| `{k.code}` | {sev} | {k.title} | {k.action} |")
         lines.append("")
-    return "\n".join(lines)
-
-
-def render_codes_module() -> str:
-    """xlreport/codes.py: the codes of the catalogue as a ``Literal`` type, in its order."""
-    lines = [
-        '"""Every finding code, as a type: a code not in the catalogue fails mypy.',
-        "",
-        "Generated from xlreport/checks/catalogue.py, do not edit::",
-        "",
-        "    python -m xlreport.checks.findings_doc --codes > xlreport/codes.py",
-        '"""',
-        "",
-        "from typing import Literal",
-        "",
-        "FindingCode = Literal[",
-        *(f'    "{k.code}",' for k in _KINDS),
-        "]",
-        "",
-    ]
     return "\n".join(lines)

@@ -8,7 +8,27 @@ from __future__ import annotations
 
 import sys
 
-from xlreport.checks.catalogue import render_codes_module, render_markdown
+from xlreport.checks.catalogue import CATALOGUE, render_markdown
+
+
+def render_codes_module() -> str:
+    """xlreport/codes.py: the codes of the catalogue as a ``Literal`` type, in its order."""
+    lines = [
+        '"""Every finding code, as a type: a code not in the catalogue fails mypy.',
+        "",
+        "Generated from xlreport/checks/catalogue.py, do not edit::",
+        "",
+        "    python -m xlreport.checks.findings_doc --codes > xlreport/codes.py",
+        '"""',
+        "",
+        "from typing import Literal",
+        "",
+        "FindingCode = Literal[",
+        *(f'    "{k.code}",' for k in CATALOGUE.values()),
+        "]",
+        "",
+    ]
+    return "\n".join(lines)
 
 
 def main() -> None:
