@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import ast
 import os
+import pickle
 import subprocess
 import sys
 from pathlib import Path
 from typing import get_args
+
+from check_helpers import build, check_bytes, layout_of
 
 from xlreport.checks.catalogue import CATALOGUE
 from xlreport.checks.findings_doc import render_codes_module
@@ -73,3 +76,15 @@ def test_one_severity_table() -> None:
             ):  # fmt: skip
                 tables.append(f"{path.relative_to(PACKAGE)}:{node.lineno}")
     assert tables == ["findings.py:14"]
+
+
+def test_a_finding_carries_its_template_position(tmp_path: Path) -> None:
+    """The cell to mark in the annotated copy travels on the finding itself (through the
+    worker's pickle), and is not part of the finding's JSON."""
+    layout = layout_of()
+    cell = next(iter(layout.inputs()))
+    checked = check_bytes(tmp_path, build(layout, {cell.id: "12件"}))
+    f = next(f for f in checked.report.findings if f.code == "value-text-number")
+    assert f.at == (layout.sheet(cell.sheet).name, cell.r, cell.c)
+    assert pickle.loads(pickle.dumps(f)).at == f.at
+    assert "at" not in f.to_dict() and f.to_dict()["cell"] == cell.a1

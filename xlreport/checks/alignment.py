@@ -14,7 +14,8 @@ from functools import cached_property
 from operator import eq, ne
 
 from xlreport.checks.catalogue import finding
-from xlreport.checks.located import Located
+from xlreport.checks.located import located
+from xlreport.findings import Finding
 from xlreport.reader.model import RawCell, RawSheet
 from xlreport.spec.compiled import SheetLabels
 from xlreport.spec.model import Layout, Sheet, a1, col_letter
@@ -176,14 +177,14 @@ def _file_signatures(
     return [tuple(sorted(x)) for x in file_rows], [tuple(sorted(x)) for x in file_cols]
 
 
-def align_sheet(layout: Layout, sheet: Sheet, raw: RawSheet) -> tuple[SheetView, list[Located]]:
+def align_sheet(layout: Layout, sheet: Sheet, raw: RawSheet) -> tuple[SheetView, list[Finding]]:
     """The view of one sheet and one finding per inserted/deleted run of rows or columns."""
     plan = layout.compiled.labels[sheet.key]
     file_r, file_c = _file_signatures(plan, raw)
     rows, row_changes = _align(plan.row_signatures, file_r)
     cols, col_changes = _align(plan.col_signatures, file_c)
     view = SheetView(sheet, raw, rows, cols)
-    out: list[Located] = []
+    out: list[Finding] = []
     for ch in row_changes:
         out.append(_row_change(view, ch))
         if ch.kind == "insert":
@@ -199,14 +200,14 @@ def _span(first: int, count: int, unit: str) -> str:
     return f"第 {first} {unit}" if count == 1 else f"第 {first}–{first + count - 1} {unit}"
 
 
-def _row_change(view: SheetView, ch: _Change) -> Located:
+def _row_change(view: SheetView, ch: _Change) -> Finding:
     sheet = view.sheet
     below = _row_leaf(sheet, ch.expected_at) if ch.kind == "insert" else ""
     at = (sheet.name, *_row_anchor(sheet, min(ch.expected_at, sheet.height - 1)))
     if ch.kind == "insert":
         above = _row_leaf(sheet, ch.expected_at - 1) if ch.expected_at else "表格开头"
         where = _span(ch.file_at + 1, ch.count, "行")
-        return Located(
+        return located(
             finding(
                 "rows-inserted",
                 f"工作表“{view.name}”插入了 {ch.count} 行（文件中的{where}），"
@@ -220,7 +221,7 @@ def _row_change(view: SheetView, ch: _Change) -> Located:
         )
     gone = [_row_leaf(sheet, r) for r in range(ch.expected_at, ch.expected_at + ch.count)]
     names = "、".join(f"“{g}”" for g in dict.fromkeys(g for g in gone if g))
-    return Located(
+    return located(
         finding(
             "rows-deleted",
             f"工作表“{view.name}”删除了 {ch.count} 行（模板中的"
@@ -235,7 +236,7 @@ def _row_change(view: SheetView, ch: _Change) -> Located:
     )
 
 
-def _col_change(view: SheetView, ch: _Change) -> Located:
+def _col_change(view: SheetView, ch: _Change) -> Finding:
     sheet = view.sheet
     letters = col_letter(ch.file_at)
     if ch.count > 1:
@@ -244,7 +245,7 @@ def _col_change(view: SheetView, ch: _Change) -> Located:
     if ch.kind == "insert":
         left = _col_leaf(sheet, ch.expected_at - 1) if ch.expected_at else "表格左端"
         right = _col_leaf(sheet, ch.expected_at)
-        return Located(
+        return located(
             finding(
                 "columns-inserted",
                 f"工作表“{view.name}”插入了 {ch.count} 列（文件中的 {letters} 列），"
@@ -261,7 +262,7 @@ def _col_change(view: SheetView, ch: _Change) -> Located:
     first = col_letter(ch.expected_at)
     last = col_letter(ch.expected_at + ch.count - 1)
     span = first if ch.count == 1 else f"{first}–{last}"
-    return Located(
+    return located(
         finding(
             "columns-deleted",
             f"工作表“{view.name}”删除了 {ch.count} 列（模板中的 {span} 列"

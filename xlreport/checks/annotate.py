@@ -45,12 +45,7 @@ def annotated_bytes(checked: CheckedFile, *, password: str | None = None) -> byt
     for cid, text in data.raw_inputs.items():
         values.setdefault(cid, text)
     findings = checked.report.findings
-    positions = checked.positions or [None] * len(findings)
-    notes = [
-        CellNote(at[0], at[1], at[2], note_text(f))
-        for f, at in zip(findings, positions, strict=True)
-        if at is not None
-    ]
+    notes = [CellNote(*f.at, note_text(f)) for f in findings if f.at is not None]
     rows = [
         FindingRow(
             SEVERITY_ZH[f.severity],

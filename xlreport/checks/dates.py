@@ -18,9 +18,10 @@ from decimal import Decimal
 
 from xlreport.checks.alignment import SheetView
 from xlreport.checks.catalogue import finding
-from xlreport.checks.located import Located
+from xlreport.checks.located import located
 from xlreport.checks.values import Judged, fmt
 from xlreport.codes import FindingCode
+from xlreport.findings import Finding
 from xlreport.spec.model import Cell, Layout
 
 #: Day 0 of the 1900 date system as spreadsheets count it (Excel's phantom 1900-02-29
@@ -49,7 +50,7 @@ def serial_of(day: date) -> int:
 
 def check_dates(
     layout: Layout, views: dict[str, SheetView], judged: dict[str, Judged], year: int | None
-) -> list[Located]:
+) -> list[Finding]:
     """An error at every input cell holding a number in a date or time format; a warning
     at a whole count that is the serial of a day from the year before the report year
     ``year`` to the year after it (None: not looked for — a summary's sums may be that
@@ -57,7 +58,7 @@ def check_dates(
     out = _date_styled(layout, views)
     if year is None:
         return out
-    styled = {(loc.finding.sheet, loc.finding.cell) for loc in out}
+    styled = {(loc.sheet, loc.cell) for loc in out}
     low, high = serial_of(date(year - 1, 1, 1)), serial_of(date(year + 1, 12, 31))
     for cid, j in judged.items():
         if j.value is None or not low <= j.value <= high or j.value != int(j.value):
@@ -70,7 +71,7 @@ def check_dates(
     return out
 
 
-def _located(code: FindingCode, view: SheetView, cell: Cell, serial: Decimal) -> Located:
+def _located(code: FindingCode, view: SheetView, cell: Cell, serial: Decimal) -> Finding:
     when = shown_date(serial)
     if code == "value-date":
         message = (
@@ -82,7 +83,7 @@ def _located(code: FindingCode, view: SheetView, cell: Cell, serial: Decimal) ->
             f"{fmt(serial)} 恰好是日期 {when} 的日期序号：如果输入的是“1-2”“2024/12/31”之类的"
             "日期，表格软件会存成这个数。"
         )
-    return Located(
+    return located(
         finding(
             code,
             message,
@@ -97,9 +98,9 @@ def _located(code: FindingCode, view: SheetView, cell: Cell, serial: Decimal) ->
     )
 
 
-def _date_styled(layout: Layout, views: dict[str, SheetView]) -> list[Located]:
+def _date_styled(layout: Layout, views: dict[str, SheetView]) -> list[Finding]:
     """An error at every input cell holding a number in a date or time format."""
-    out: list[Located] = []
+    out: list[Finding] = []
     dated = {
         key
         for key, view in views.items()

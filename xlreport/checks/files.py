@@ -204,7 +204,7 @@ def skipped_file(f: FoundFile) -> CheckedFile:
         path=f.shown,
         findings=[finding("file-skipped", f"未校验：{f.skip}。", file=f.shown, found=f.path.name)],
     )
-    return CheckedFile(report, None, [None], skipped=f.skip)
+    return CheckedFile(report, None, skipped=f.skip)
 
 
 #: Files per task sent to a worker: large enough to amortise the round trip, small enough

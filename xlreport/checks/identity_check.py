@@ -11,7 +11,7 @@ from xlreport.checks.alignment import raw_text
 from xlreport.checks.catalogue import finding
 from xlreport.checks.formula_refs import sum_terms
 from xlreport.checks.identity_verify import verify_identity
-from xlreport.checks.located import Located, TemplatePos
+from xlreport.checks.located import TemplatePos, located
 from xlreport.checks.model import CheckOptions
 from xlreport.codes import FindingCode
 from xlreport.findings import Finding
@@ -42,7 +42,7 @@ class Recognised:
     identity: Identity | None = None
     layout: Layout | None = None
     signoff: dict[str, str] = field(default_factory=dict)
-    findings: list[Located] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
     unreadable: Finding | None = None
 
 
@@ -137,7 +137,7 @@ def recognise(raw: RawWorkbook, options: CheckOptions) -> Recognised:
         if differ:
             both = "；".join(f"{k}：“{meta.get(k, '')}”与“{names[k]}”" for k in differ)
             rec.findings.append(
-                Located(
+                located(
                     finding(
                         "identity-copies-differ",
                         f"报表标识的两份记录不一致（{both}），已按隐藏工作表中的记录校验。",
@@ -151,7 +151,7 @@ def recognise(raw: RawWorkbook, options: CheckOptions) -> Recognised:
         # no spreadsheet application drops a hidden sheet by itself: a missing identity sheet
         # was deleted on purpose (an error); missing names alone are only a warning
         rec.findings.append(
-            Located(
+            located(
                 finding(
                     "identity-copy-missing",
                     f"报表标识缺少一份记录：{missing}。",
@@ -180,7 +180,7 @@ def recognise(raw: RawWorkbook, options: CheckOptions) -> Recognised:
     if options.year is not None and identity.year != options.year:
         cell, at = _guide_pos("year")
         rec.findings.append(
-            Located(
+            located(
                 finding(
                     "year-mismatch",
                     f"这是 {identity.year} 年度的报表，本次校验的是 {options.year} 年度。",
@@ -205,7 +205,7 @@ def _layout_for(identity: Identity, options: CheckOptions, rec: Recognised) -> L
         layout = builtin[identity.layout_id]
         if wanted is not None:
             rec.findings.append(
-                Located(
+                located(
                     finding(
                         "layout-mismatch",
                         f"报表使用的布局是“{layout.name}”（{layout.id}），本次要求的是"
@@ -222,7 +222,7 @@ def _layout_for(identity: Identity, options: CheckOptions, rec: Recognised) -> L
         layout.fingerprint,
     ):
         rec.findings.append(
-            Located(
+            located(
                 finding(
                     "layout-version-mismatch",
                     f"报表模板按布局 {layout.id} 的第 {identity.layout_version} 版"
@@ -244,7 +244,7 @@ def _agency(identity: Identity, rec: Recognised, roster: Mapping[str, str] | Non
         if not name:
             cell, at = _guide_pos("agency_name")
             rec.findings.append(
-                Located(
+                located(
                     finding(
                         "agency-name-missing",
                         "这是通用模板，但“填报说明”中没有填写填报单位名称，无法确定是哪个单位的报表。",
@@ -268,7 +268,7 @@ def _agency(identity: Identity, rec: Recognised, roster: Mapping[str, str] | Non
         elif name and normal_name(roster[code]) != normal_name(name):
             cell, at = _guide_pos("agency_name")
             rec.findings.append(
-                Located(
+                located(
                     finding(
                         "agency-name-differs",
                         f"单位编码 {code} 在名单中的名称是“{roster[code]}”，报表中是“{name}”。",
@@ -287,7 +287,7 @@ def _not_in_roster(rec: Recognised, value: str, key: str, generic: bool) -> None
     cell, at = _guide_pos(key)
     what = "单位编码" if key == "agency_code" else "单位名称"
     rec.findings.append(
-        Located(
+        located(
             finding(
                 "agency-not-in-roster",
                 f"{what}“{value}”不在单位名单中" + ("（通用模板中填写的）。" if generic else "。"),

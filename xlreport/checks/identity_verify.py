@@ -7,8 +7,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from xlreport.checks.catalogue import finding
-from xlreport.checks.located import Located, TemplatePos
+from xlreport.checks.located import TemplatePos, located
 from xlreport.checks.model import CheckOptions
+from xlreport.findings import Finding
 from xlreport.identity import (
     GUIDE_SHEET,
     SIGNOFF_FIELDS,
@@ -30,16 +31,16 @@ def _guide_pos(key: str) -> tuple[str, TemplatePos]:
 
 def verify_identity(
     identity: Identity, raw: RawWorkbook, options: CheckOptions, signoff: Mapping[str, str]
-) -> list[Located]:
+) -> list[Finding]:
     """The identity agrees with itself: its template id is the one its other fields give,
     the county is the one asked for, and the 填报说明 sheet shows the same agency and year."""
-    out: list[Located] = []
+    out: list[Finding] = []
     tid = template_id_of(
         identity.layout_fingerprint, identity.year, identity.county, identity.agency_code
     )
     if identity.template_id != tid:
         out.append(
-            Located(
+            located(
                 finding(
                     "template-id-mismatch",
                     f"报表标识中的模板编号“{identity.template_id or '无'}”与标识中的单位"
@@ -57,7 +58,7 @@ def verify_identity(
         and normal_name(identity.county) != normal_name(county)
     ):
         out.append(
-            Located(
+            located(
                 finding(
                     "county-mismatch",
                     f"这份报表的模板是发给“{identity.county or '未指定县（区）'}”的，"
@@ -83,7 +84,7 @@ def verify_identity(
             continue
         cell, at = _guide_pos(key)
         out.append(
-            Located(
+            located(
                 finding(
                     "signoff-differs",
                     f"“{GUIDE_SHEET}”中的{labels[key]}是“{shown}”，报表标识中是“{want}”。",

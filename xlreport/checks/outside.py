@@ -15,7 +15,8 @@ from collections.abc import Iterable
 
 from xlreport.checks.alignment import SheetView
 from xlreport.checks.catalogue import finding
-from xlreport.checks.located import Located
+from xlreport.checks.located import located
+from xlreport.findings import Finding
 from xlreport.reader.model import RawCell
 from xlreport.spec.model import Layout, a1
 from xlreport.spec.sheet_map import Range, sheet_map
@@ -54,7 +55,7 @@ class _Inverse:
         return e_last + (f - f_last) if f > f_last else None
 
 
-def check_outside(layout: Layout, view: SheetView) -> list[Located]:
+def check_outside(layout: Layout, view: SheetView) -> list[Finding]:
     """Stray content and changed merges on one table sheet."""
     raw = view.raw
     if raw is None:
@@ -89,17 +90,17 @@ def check_outside(layout: Layout, view: SheetView) -> list[Located]:
     return out
 
 
-def _stray(view: SheetView, stray: list[tuple[tuple[int, int], tuple[int, int]]]) -> list[Located]:
+def _stray(view: SheetView, stray: list[tuple[tuple[int, int], tuple[int, int]]]) -> list[Finding]:
     raw = view.raw
     assert raw is not None
-    out: list[Located] = []
+    out: list[Finding] = []
     for (r, c), (er, ec) in stray[:STRAY_SHOWN]:
         cell = raw.cells[(r, c)]
         shown = cell.text if cell.text else "=" + (cell.formula or "")
         shown = shown if len(shown) <= _SHOWN_TEXT else shown[:_SHOWN_TEXT] + "…"
         what = "数字" if cell.t == "n" and not cell.formula else "内容"
         out.append(
-            Located(
+            located(
                 finding(
                     "content-outside-table",
                     f"工作表“{view.name}”的 {a1(r, c)} 不是填报单元格，却有{what}“{shown}”："
@@ -116,7 +117,7 @@ def _stray(view: SheetView, stray: list[tuple[tuple[int, int], tuple[int, int]]]
     if rest > 0:
         (r, c), _at = stray[STRAY_SHOWN]
         out.append(
-            Located(
+            located(
                 finding(
                     "content-outside-table",
                     f"工作表“{view.name}”另有 {rest} 个非填报单元格有内容（从 {a1(r, c)} 起），"
@@ -140,12 +141,12 @@ def _real(merges: Iterable[Range]) -> set[Range]:
     return {m for m in merges if (m[0], m[1]) != (m[2], m[3])}
 
 
-def _merges(view: SheetView, expected: frozenset[Range], found: Iterable[Range]) -> list[Located]:
+def _merges(view: SheetView, expected: frozenset[Range], found: Iterable[Range]) -> list[Finding]:
     got = _real(found)
-    out: list[Located] = []
+    out: list[Finding] = []
     for rng in sorted(expected - got):
         out.append(
-            Located(
+            located(
                 finding(
                     "merge-changed",
                     f"工作表“{view.name}”的合并单元格 {_ref(rng)} 被取消了合并。",
@@ -159,7 +160,7 @@ def _merges(view: SheetView, expected: frozenset[Range], found: Iterable[Range])
         )
     for rng in sorted(got - expected):
         out.append(
-            Located(
+            located(
                 finding(
                     "merge-changed",
                     f"工作表“{view.name}”的 {_ref(rng)} 被合并了（模板中没有这个合并），"

@@ -12,9 +12,10 @@ from decimal import Decimal
 
 from xlreport.checks.alignment import SheetView
 from xlreport.checks.catalogue import finding
-from xlreport.checks.located import Located
+from xlreport.checks.located import located
 from xlreport.checks.totals import TOLERANCE
 from xlreport.checks.values import fmt
+from xlreport.findings import Finding
 from xlreport.spec.compiled import add_up
 from xlreport.spec.model import Cell, Expr, Layout, RuleCheck
 
@@ -62,13 +63,13 @@ def check_rules(
     invalid: set[str],
     prior: Mapping[str, Decimal] | None,
     prior_cells: frozenset[str] = frozenset(),
-) -> list[Located]:
+) -> list[Finding]:
     """One finding per broken rule instance, at the instance's first left-hand cell.
 
     ``prior``: last year's values (inputs and totals); ``prior_cells``: every cell id last
     year's layout has (a blank cell there counts as 0, a cell it lacks skips the rule).
     """
-    out: list[Located] = []
+    out: list[Finding] = []
     for rp in layout.compiled.rules:
         rule = rp.rule
         if rp.uses_prior and prior is None:
@@ -96,7 +97,7 @@ def _prior_known(rule: RuleCheck, prior_cells: frozenset[str]) -> bool:
 
 def _broken(
     layout: Layout, views: Mapping[str, SheetView], rule: RuleCheck, lhs: Decimal, rhs: Decimal
-) -> Located:
+) -> Finding:
     first = layout.cells[(rule.lhs.cells() or rule.rhs.cells())[0]]
     view = views[first.sheet]
     leaf = rule.label.split(" / ")[-1]
@@ -113,7 +114,7 @@ def _broken(
         )
     else:
         hint = f"请核对相关单元格的数字，使“{left}”等于“{right}”。"
-    return Located(
+    return located(
         finding(
             "prior-rule-broken" if rule.uses_prior else "rule-broken",
             message,

@@ -10,7 +10,7 @@ from collections.abc import Collection
 
 from xlreport.checks.alignment import SheetView, align_sheet, raw_text
 from xlreport.checks.catalogue import finding
-from xlreport.checks.located import ANNOTATION_SHEET, Located
+from xlreport.checks.located import ANNOTATION_SHEET, located
 from xlreport.checks.outside import check_outside
 from xlreport.findings import Finding
 from xlreport.identity import GUIDE_SHEET, META_SHEET
@@ -21,9 +21,9 @@ from xlreport.spec.model import Label, Layout, Sheet, a1
 RENAMED_SHARE = 0.6
 
 
-def check_labels(layout: Layout, view: SheetView) -> list[Located]:
+def check_labels(layout: Layout, view: SheetView) -> list[Finding]:
     """Every fixed label verbatim at its (aligned) cell."""
-    out: list[Located] = []
+    out: list[Finding] = []
     if view.plain and view.raw is not None:
         cells = view.raw.cells
         for r, c, text in layout.compiled.labels[view.sheet.key].labels:
@@ -44,9 +44,9 @@ def check_labels(layout: Layout, view: SheetView) -> list[Located]:
     return out
 
 
-def _label_changed(view: SheetView, lb: Label, pos: tuple[int, int], found: str) -> Located:
+def _label_changed(view: SheetView, lb: Label, pos: tuple[int, int], found: str) -> Finding:
     shown = f"“{found}”" if found else "空白"
-    return Located(
+    return located(
         finding(
             "label-changed",
             f"{a1(*pos)} 应为“{lb.text}”，现为{shown}。",
@@ -67,7 +67,7 @@ def _label_share(sheet: Sheet, raw: RawSheet) -> float:
 
 def match_sheets(
     raw: RawWorkbook, layout: Layout, also_known: Collection[str] = ()
-) -> tuple[dict[str, SheetView], list[Located]]:
+) -> tuple[dict[str, SheetView], list[Finding]]:
     """Find each layout sheet in the file (by name, else renamed by content), check its
     labels and protection; report missing and added sheets (``also_known``: sheets that
     belong there besides the layout's, e.g. a summary's own)."""
@@ -75,7 +75,7 @@ def match_sheets(
     known |= set(also_known)
     unknown = [s for s in raw.sheets if s.name not in known]
     views: dict[str, SheetView] = {}
-    out: list[Located] = []
+    out: list[Finding] = []
     for sheet in layout.sheets:
         rs = raw.sheet(sheet.name)
         if rs is None:
@@ -85,7 +85,7 @@ def match_sheets(
             if scored and scored[0][0] >= RENAMED_SHARE:
                 rs = unknown.pop(scored[0][1])
                 out.append(
-                    Located(
+                    located(
                         finding(
                             "sheet-renamed",
                             f"工作表“{sheet.name}”被改名为“{rs.name}”（已按内容识别并照常校验）。",
@@ -99,7 +99,7 @@ def match_sheets(
         if rs is None:
             views[sheet.key] = SheetView(sheet, None)
             out.append(
-                Located(
+                located(
                     finding(
                         "sheet-missing",
                         f"缺少工作表“{sheet.name}”（{sheet.title}），其中的数值无法校验。",
@@ -118,7 +118,7 @@ def match_sheets(
         out += check_outside(layout, view)
         if not rs.protected:
             out.append(
-                Located(
+                located(
                     finding(
                         "sheet-unprotected",
                         f"工作表“{rs.name}”的保护已被撤销。保护只是防止误改的提醒，"
@@ -139,9 +139,9 @@ def saved_by_libreoffice(raw: RawWorkbook) -> bool:
     return raw.application.startswith("LibreOffice")
 
 
-def _other_sheets(raw: RawWorkbook, unknown: list[RawSheet]) -> list[Located]:
+def _other_sheets(raw: RawWorkbook, unknown: list[RawSheet]) -> list[Finding]:
     out = [
-        Located(
+        located(
             finding(
                 "sheet-added",
                 f"多出了工作表“{u.name}”，其中的内容不会被校验或汇总。",
@@ -154,7 +154,7 @@ def _other_sheets(raw: RawWorkbook, unknown: list[RawSheet]) -> list[Located]:
     ]
     if raw.sheet(GUIDE_SHEET) is None:
         out.append(
-            Located(
+            located(
                 finding(
                     "sheet-missing",
                     f"缺少工作表“{GUIDE_SHEET}”（含填报单位信息和签字栏）。",
@@ -167,7 +167,7 @@ def _other_sheets(raw: RawWorkbook, unknown: list[RawSheet]) -> list[Located]:
             )
         )
     if not raw.structure_protected and not saved_by_libreoffice(raw):
-        out.append(Located(_unprotected(raw)))
+        out.append(located(_unprotected(raw)))
     return out
 
 

@@ -15,7 +15,7 @@ from decimal import Decimal
 from xlreport.checks.alignment import SheetView
 from xlreport.checks.catalogue import finding
 from xlreport.checks.formula_refs import sum_terms
-from xlreport.checks.located import Located
+from xlreport.checks.located import located
 from xlreport.checks.values import Judged, excel_decimal, fmt, judge
 from xlreport.findings import Finding
 from xlreport.reader.model import RawCell, RawWorkbook
@@ -31,7 +31,7 @@ TOLERANCE = Decimal("0.0000005")
 class TotalsResult:
     effective: dict[str, Decimal] = field(default_factory=dict)  # blank cells absent
     invalid: set[str] = field(default_factory=set)  # value unknown or not a valid number
-    findings: list[Located] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
     intact: set[str] = field(default_factory=set)  # totals whose formula is intact
 
 
@@ -148,7 +148,7 @@ def check_totals(
         computed = add_up(tp.terms, res.effective) if deps_ok else None
         if raw is None or raw.formula is None:
             at = (view.sheet.name, cell.r, cell.c)
-            res.findings.append(Located(_overwritten(view, cell, pos, raw, formulas, computed), at))
+            res.findings.append(located(_overwritten(view, cell, pos, raw, formulas, computed), at))
             const = judge(raw, cell.type)
             if const.value is not None:
                 res.effective[cell.id] = const.value
@@ -163,7 +163,7 @@ def check_totals(
         else:
             at = (view.sheet.name, cell.r, cell.c)
             res.findings.append(
-                Located(
+                located(
                     finding(
                         "formula-changed",
                         f"合计公式应为 ={formulas[cell.id]}，现为 ={raw.formula}。",
@@ -246,7 +246,7 @@ def _overwritten(
 
 def _caches(
     layout: Layout, views: Mapping[str, SheetView], res: TotalsResult, raw_wb: RawWorkbook
-) -> list[Located]:
+) -> list[Finding]:
     """Stored results of intact formulas against the recomputed values."""
     differ: list[tuple[Cell, RawCell, Decimal | None]] = []
     agreeing_nonzero = False
@@ -269,7 +269,7 @@ def _caches(
             differ.append((cell, raw, got))
     if not any_cache and res.intact:
         return [
-            Located(
+            located(
                 finding(
                     "no-cached-values",
                     "文件中没有保存任何公式结果（多为程序另存的文件），合计已按填报数字重新计算。",
@@ -278,7 +278,7 @@ def _caches(
         ]
     all_zero = all(got == 0 for _c, _r, got in differ)
     stale = all_zero or (raw_wb.full_calc_on_load and not agreeing_nonzero)
-    out: list[Located] = []
+    out: list[Finding] = []
     for cell, raw, got in differ:
         view = views[cell.sheet]
         shown_want = fmt(res.effective.get(cell.id, Decimal(0)))
@@ -295,7 +295,7 @@ def _caches(
                 "填写后没有重新计算）。"
             )
         out.append(
-            Located(
+            located(
                 finding(
                     "cache-stale" if stale else "cache-forged",
                     msg,
