@@ -14,7 +14,6 @@ from functools import cached_property
 from operator import eq, ne
 
 from xlreport.checks.catalogue import finding
-from xlreport.checks.located import located
 from xlreport.findings import Finding
 from xlreport.reader.model import RawCell, RawSheet
 from xlreport.spec.compiled import SheetLabels
@@ -207,32 +206,28 @@ def _row_change(view: SheetView, ch: _Change) -> Finding:
     if ch.kind == "insert":
         above = _row_leaf(sheet, ch.expected_at - 1) if ch.expected_at else "表格开头"
         where = _span(ch.file_at + 1, ch.count, "行")
-        return located(
-            finding(
-                "rows-inserted",
-                f"工作表“{view.name}”插入了 {ch.count} 行（文件中的{where}），"
-                f"位于“{above}”与“{below}”之间。其余数值已按原位置对应读取。",
-                sheet=view.name,
-                cell=f"A{ch.file_at + 1}",
-                expected="不插入行",
-                found=f"插入 {ch.count} 行",
-            ),
-            at,
+        return finding(
+            "rows-inserted",
+            f"工作表“{view.name}”插入了 {ch.count} 行（文件中的{where}），"
+            f"位于“{above}”与“{below}”之间。其余数值已按原位置对应读取。",
+            sheet=view.name,
+            cell=f"A{ch.file_at + 1}",
+            expected="不插入行",
+            found=f"插入 {ch.count} 行",
+            at=at,
         )
     gone = [_row_leaf(sheet, r) for r in range(ch.expected_at, ch.expected_at + ch.count)]
     names = "、".join(f"“{g}”" for g in dict.fromkeys(g for g in gone if g))
-    return located(
-        finding(
-            "rows-deleted",
-            f"工作表“{view.name}”删除了 {ch.count} 行（模板中的"
-            f"{_span(ch.expected_at + 1, ch.count, '行')}{'：' + names if names else ''}）。"
-            "这些行中的数值无法读取。",
-            sheet=view.name,
-            cell=f"A{ch.file_at + 1}",
-            expected=names or f"{ch.count} 行",
-            found="（已删除）",
-        ),
-        at,
+    return finding(
+        "rows-deleted",
+        f"工作表“{view.name}”删除了 {ch.count} 行（模板中的"
+        f"{_span(ch.expected_at + 1, ch.count, '行')}{'：' + names if names else ''}）。"
+        "这些行中的数值无法读取。",
+        sheet=view.name,
+        cell=f"A{ch.file_at + 1}",
+        expected=names or f"{ch.count} 行",
+        found="（已删除）",
+        at=at,
     )
 
 
@@ -245,32 +240,28 @@ def _col_change(view: SheetView, ch: _Change) -> Finding:
     if ch.kind == "insert":
         left = _col_leaf(sheet, ch.expected_at - 1) if ch.expected_at else "表格左端"
         right = _col_leaf(sheet, ch.expected_at)
-        return located(
-            finding(
-                "columns-inserted",
-                f"工作表“{view.name}”插入了 {ch.count} 列（文件中的 {letters} 列），"
-                f"位于“{left}”与“{right}”之间。其余数值已按原位置对应读取。",
-                sheet=view.name,
-                cell=f"{col_letter(ch.file_at)}1",
-                expected="不插入列",
-                found=f"插入 {ch.count} 列",
-            ),
-            at,
+        return finding(
+            "columns-inserted",
+            f"工作表“{view.name}”插入了 {ch.count} 列（文件中的 {letters} 列），"
+            f"位于“{left}”与“{right}”之间。其余数值已按原位置对应读取。",
+            sheet=view.name,
+            cell=f"{col_letter(ch.file_at)}1",
+            expected="不插入列",
+            found=f"插入 {ch.count} 列",
+            at=at,
         )
     gone = [_col_leaf(sheet, c) for c in range(ch.expected_at, ch.expected_at + ch.count)]
     names = "、".join(f"“{g}”" for g in dict.fromkeys(g for g in gone if g))
     first = col_letter(ch.expected_at)
     last = col_letter(ch.expected_at + ch.count - 1)
     span = first if ch.count == 1 else f"{first}–{last}"
-    return located(
-        finding(
-            "columns-deleted",
-            f"工作表“{view.name}”删除了 {ch.count} 列（模板中的 {span} 列"
-            f"{'：' + names if names else ''}）。这些列中的数值无法读取。",
-            sheet=view.name,
-            cell=f"{col_letter(ch.file_at)}1",
-            expected=names or f"{ch.count} 列",
-            found="（已删除）",
-        ),
-        at,
+    return finding(
+        "columns-deleted",
+        f"工作表“{view.name}”删除了 {ch.count} 列（模板中的 {span} 列"
+        f"{'：' + names if names else ''}）。这些列中的数值无法读取。",
+        sheet=view.name,
+        cell=f"{col_letter(ch.file_at)}1",
+        expected=names or f"{ch.count} 列",
+        found="（已删除）",
+        at=at,
     )

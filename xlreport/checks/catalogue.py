@@ -15,7 +15,7 @@ from typing import cast
 
 from xlreport.checks.catalogue_reader import READER_REASONS
 from xlreport.codes import FindingCode
-from xlreport.findings import SEVERITY_ZH, Finding, Severity
+from xlreport.findings import SEVERITY_ZH, Finding, Severity, TemplatePos
 
 
 @dataclass(frozen=True)
@@ -293,8 +293,10 @@ def finding(
     expected: str = "",
     found: str = "",
     rule: str = "",
+    at: TemplatePos | None = None,
 ) -> Finding:
-    """A finding of a catalogued ``code``; severity and hint default to the catalogue's."""
+    """A finding of a catalogued ``code``; severity and hint default to the catalogue's;
+    ``at``: the cell to mark in an annotated copy (:attr:`Finding.at`)."""
     kind = CATALOGUE[code]
     return Finding(
         code=code,
@@ -309,6 +311,7 @@ def finding(
         found=found,
         hint=kind.action if hint is None else hint,
         rule=rule,
+        at=at,
     )
 
 

@@ -18,7 +18,6 @@ from decimal import Decimal
 
 from xlreport.checks.alignment import SheetView
 from xlreport.checks.catalogue import finding
-from xlreport.checks.located import located
 from xlreport.checks.values import Judged, fmt
 from xlreport.codes import FindingCode
 from xlreport.findings import Finding
@@ -83,18 +82,16 @@ def _located(code: FindingCode, view: SheetView, cell: Cell, serial: Decimal) ->
             f"{fmt(serial)} 恰好是日期 {when} 的日期序号：如果输入的是“1-2”“2024/12/31”之类的"
             "日期，表格软件会存成这个数。"
         )
-    return located(
-        finding(
-            code,
-            message,
-            sheet=view.name,
-            cell=view.a1(cell.r, cell.c),
-            row_label=cell.row_label,
-            col_label=cell.col_label,
-            expected=cell.type.label,
-            found=when if code == "value-date" else fmt(serial),
-        ),
-        (view.sheet.name, cell.r, cell.c),
+    return finding(
+        code,
+        message,
+        sheet=view.name,
+        cell=view.a1(cell.r, cell.c),
+        row_label=cell.row_label,
+        col_label=cell.col_label,
+        expected=cell.type.label,
+        found=when if code == "value-date" else fmt(serial),
+        at=(view.sheet.name, cell.r, cell.c),
     )
 
 

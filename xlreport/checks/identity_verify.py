@@ -7,9 +7,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from xlreport.checks.catalogue import finding
-from xlreport.checks.located import TemplatePos, located
 from xlreport.checks.model import CheckOptions
-from xlreport.findings import Finding
+from xlreport.findings import Finding, TemplatePos
 from xlreport.identity import (
     GUIDE_SHEET,
     SIGNOFF_FIELDS,
@@ -40,15 +39,13 @@ def verify_identity(
     )
     if identity.template_id != tid:
         out.append(
-            located(
-                finding(
-                    "template-id-mismatch",
-                    f"报表标识中的模板编号“{identity.template_id or '无'}”与标识中的单位"
-                    f"（{identity.agency_code or '通用模板'}）、年度（{identity.year}）、"
-                    f"县（区）（{identity.county or '未指定'}）和布局不符：标识被改动过。",
-                    expected=tid,
-                    found=identity.template_id,
-                )
+            finding(
+                "template-id-mismatch",
+                f"报表标识中的模板编号“{identity.template_id or '无'}”与标识中的单位"
+                f"（{identity.agency_code or '通用模板'}）、年度（{identity.year}）、"
+                f"县（区）（{identity.county or '未指定'}）和布局不符：标识被改动过。",
+                expected=tid,
+                found=identity.template_id,
             )
         )
     county = options.county
@@ -58,14 +55,12 @@ def verify_identity(
         and normal_name(identity.county) != normal_name(county)
     ):
         out.append(
-            located(
-                finding(
-                    "county-mismatch",
-                    f"这份报表的模板是发给“{identity.county or '未指定县（区）'}”的，"
-                    f"本次校验的是“{county}”。",
-                    expected=county,
-                    found=identity.county,
-                )
+            finding(
+                "county-mismatch",
+                f"这份报表的模板是发给“{identity.county or '未指定县（区）'}”的，"
+                f"本次校验的是“{county}”。",
+                expected=county,
+                found=identity.county,
             )
         )
     if identity.generic or raw.sheet(GUIDE_SHEET) is None:
@@ -84,16 +79,14 @@ def verify_identity(
             continue
         cell, at = _guide_pos(key)
         out.append(
-            located(
-                finding(
-                    "signoff-differs",
-                    f"“{GUIDE_SHEET}”中的{labels[key]}是“{shown}”，报表标识中是“{want}”。",
-                    sheet=GUIDE_SHEET,
-                    cell=cell,
-                    expected=want,
-                    found=shown,
-                ),
-                at,
+            finding(
+                "signoff-differs",
+                f"“{GUIDE_SHEET}”中的{labels[key]}是“{shown}”，报表标识中是“{want}”。",
+                sheet=GUIDE_SHEET,
+                cell=cell,
+                expected=want,
+                found=shown,
+                at=at,
             )
         )
     return out

@@ -15,7 +15,6 @@ from collections.abc import Iterable
 
 from xlreport.checks.alignment import SheetView
 from xlreport.checks.catalogue import finding
-from xlreport.checks.located import located
 from xlreport.findings import Finding
 from xlreport.reader.model import RawCell
 from xlreport.spec.model import Layout, a1
@@ -100,33 +99,29 @@ def _stray(view: SheetView, stray: list[tuple[tuple[int, int], tuple[int, int]]]
         shown = shown if len(shown) <= _SHOWN_TEXT else shown[:_SHOWN_TEXT] + "…"
         what = "数字" if cell.t == "n" and not cell.formula else "内容"
         out.append(
-            located(
-                finding(
-                    "content-outside-table",
-                    f"工作表“{view.name}”的 {a1(r, c)} 不是填报单元格，却有{what}“{shown}”："
-                    "这里的内容不会被读取或汇总。",
-                    sheet=view.name,
-                    cell=a1(r, c),
-                    expected="空白",
-                    found=shown,
-                ),
-                (view.sheet.name, er, ec),
+            finding(
+                "content-outside-table",
+                f"工作表“{view.name}”的 {a1(r, c)} 不是填报单元格，却有{what}“{shown}”："
+                "这里的内容不会被读取或汇总。",
+                sheet=view.name,
+                cell=a1(r, c),
+                expected="空白",
+                found=shown,
+                at=(view.sheet.name, er, ec),
             )
         )
     rest = len(stray) - STRAY_SHOWN
     if rest > 0:
         (r, c), _at = stray[STRAY_SHOWN]
         out.append(
-            located(
-                finding(
-                    "content-outside-table",
-                    f"工作表“{view.name}”另有 {rest} 个非填报单元格有内容（从 {a1(r, c)} 起），"
-                    "这些内容不会被读取或汇总。",
-                    sheet=view.name,
-                    cell=a1(r, c),
-                    expected="空白",
-                    found=f"{rest} 个单元格",
-                )
+            finding(
+                "content-outside-table",
+                f"工作表“{view.name}”另有 {rest} 个非填报单元格有内容（从 {a1(r, c)} 起），"
+                "这些内容不会被读取或汇总。",
+                sheet=view.name,
+                cell=a1(r, c),
+                expected="空白",
+                found=f"{rest} 个单元格",
             )
         )
     return out
@@ -146,31 +141,27 @@ def _merges(view: SheetView, expected: frozenset[Range], found: Iterable[Range])
     out: list[Finding] = []
     for rng in sorted(expected - got):
         out.append(
-            located(
-                finding(
-                    "merge-changed",
-                    f"工作表“{view.name}”的合并单元格 {_ref(rng)} 被取消了合并。",
-                    sheet=view.name,
-                    cell=a1(rng[0], rng[1]),
-                    expected=f"合并 {_ref(rng)}",
-                    found="未合并",
-                ),
-                (view.sheet.name, rng[0], rng[1]),
+            finding(
+                "merge-changed",
+                f"工作表“{view.name}”的合并单元格 {_ref(rng)} 被取消了合并。",
+                sheet=view.name,
+                cell=a1(rng[0], rng[1]),
+                expected=f"合并 {_ref(rng)}",
+                found="未合并",
+                at=(view.sheet.name, rng[0], rng[1]),
             )
         )
     for rng in sorted(got - expected):
         out.append(
-            located(
-                finding(
-                    "merge-changed",
-                    f"工作表“{view.name}”的 {_ref(rng)} 被合并了（模板中没有这个合并），"
-                    "合并会遮住其中除左上角以外的单元格。",
-                    sheet=view.name,
-                    cell=a1(rng[0], rng[1]),
-                    expected="不合并",
-                    found=f"合并 {_ref(rng)}",
-                ),
-                (view.sheet.name, rng[0], rng[1]),
+            finding(
+                "merge-changed",
+                f"工作表“{view.name}”的 {_ref(rng)} 被合并了（模板中没有这个合并），"
+                "合并会遮住其中除左上角以外的单元格。",
+                sheet=view.name,
+                cell=a1(rng[0], rng[1]),
+                expected="不合并",
+                found=f"合并 {_ref(rng)}",
+                at=(view.sheet.name, rng[0], rng[1]),
             )
         )
     return out

@@ -12,7 +12,6 @@ from decimal import Decimal
 
 from xlreport.checks.alignment import SheetView
 from xlreport.checks.catalogue import finding
-from xlreport.checks.located import located
 from xlreport.checks.totals import TOLERANCE
 from xlreport.checks.values import fmt
 from xlreport.findings import Finding
@@ -114,19 +113,17 @@ def _broken(
         )
     else:
         hint = f"请核对相关单元格的数字，使“{left}”等于“{right}”。"
-    return located(
-        finding(
-            "prior-rule-broken" if rule.uses_prior else "rule-broken",
-            message,
-            severity=rule.severity,
-            hint=hint,
-            sheet=view.name,
-            cell=view.a1(first.r, first.c),
-            row_label=first.row_label,
-            col_label=first.col_label,
-            expected=fmt(rhs),
-            found=fmt(lhs),
-            rule=rule.rule,
-        ),
-        (view.sheet.name, first.r, first.c),
+    return finding(
+        "prior-rule-broken" if rule.uses_prior else "rule-broken",
+        message,
+        severity=rule.severity,
+        hint=hint,
+        sheet=view.name,
+        cell=view.a1(first.r, first.c),
+        row_label=first.row_label,
+        col_label=first.col_label,
+        expected=fmt(rhs),
+        found=fmt(lhs),
+        rule=rule.rule,
+        at=(view.sheet.name, first.r, first.c),
     )

@@ -10,7 +10,7 @@ from collections.abc import Collection
 
 from xlreport.checks.alignment import SheetView, align_sheet, raw_text
 from xlreport.checks.catalogue import finding
-from xlreport.checks.located import ANNOTATION_SHEET, located
+from xlreport.checks.located import ANNOTATION_SHEET
 from xlreport.checks.outside import check_outside
 from xlreport.findings import Finding
 from xlreport.identity import GUIDE_SHEET, META_SHEET
@@ -46,16 +46,14 @@ def check_labels(layout: Layout, view: SheetView) -> list[Finding]:
 
 def _label_changed(view: SheetView, lb: Label, pos: tuple[int, int], found: str) -> Finding:
     shown = f"“{found}”" if found else "空白"
-    return located(
-        finding(
-            "label-changed",
-            f"{a1(*pos)} 应为“{lb.text}”，现为{shown}。",
-            sheet=view.name,
-            cell=a1(*pos),
-            expected=lb.text,
-            found=found,
-        ),
-        (view.sheet.name, lb.r1, lb.c1),
+    return finding(
+        "label-changed",
+        f"{a1(*pos)} 应为“{lb.text}”，现为{shown}。",
+        sheet=view.name,
+        cell=a1(*pos),
+        expected=lb.text,
+        found=found,
+        at=(view.sheet.name, lb.r1, lb.c1),
     )
 
 
@@ -85,29 +83,25 @@ def match_sheets(
             if scored and scored[0][0] >= RENAMED_SHARE:
                 rs = unknown.pop(scored[0][1])
                 out.append(
-                    located(
-                        finding(
-                            "sheet-renamed",
-                            f"工作表“{sheet.name}”被改名为“{rs.name}”（已按内容识别并照常校验）。",
-                            sheet=rs.name,
-                            expected=sheet.name,
-                            found=rs.name,
-                        ),
-                        (sheet.name, 0, 0),
+                    finding(
+                        "sheet-renamed",
+                        f"工作表“{sheet.name}”被改名为“{rs.name}”（已按内容识别并照常校验）。",
+                        sheet=rs.name,
+                        expected=sheet.name,
+                        found=rs.name,
+                        at=(sheet.name, 0, 0),
                     )
                 )
         if rs is None:
             views[sheet.key] = SheetView(sheet, None)
             out.append(
-                located(
-                    finding(
-                        "sheet-missing",
-                        f"缺少工作表“{sheet.name}”（{sheet.title}），其中的数值无法校验。",
-                        sheet=sheet.name,
-                        expected=sheet.name,
-                        found="（缺少）",
-                    ),
-                    (sheet.name, 0, 0),
+                finding(
+                    "sheet-missing",
+                    f"缺少工作表“{sheet.name}”（{sheet.title}），其中的数值无法校验。",
+                    sheet=sheet.name,
+                    expected=sheet.name,
+                    found="（缺少）",
+                    at=(sheet.name, 0, 0),
                 )
             )
             continue
@@ -118,15 +112,12 @@ def match_sheets(
         out += check_outside(layout, view)
         if not rs.protected:
             out.append(
-                located(
-                    finding(
-                        "sheet-unprotected",
-                        f"工作表“{rs.name}”的保护已被撤销。保护只是防止误改的提醒，"
-                        "数值已照常校验。",
-                        sheet=rs.name,
-                        expected="受保护",
-                        found="未保护",
-                    )
+                finding(
+                    "sheet-unprotected",
+                    f"工作表“{rs.name}”的保护已被撤销。保护只是防止误改的提醒，数值已照常校验。",
+                    sheet=rs.name,
+                    expected="受保护",
+                    found="未保护",
                 )
             )
     out += _other_sheets(raw, unknown)
@@ -141,33 +132,29 @@ def saved_by_libreoffice(raw: RawWorkbook) -> bool:
 
 def _other_sheets(raw: RawWorkbook, unknown: list[RawSheet]) -> list[Finding]:
     out = [
-        located(
-            finding(
-                "sheet-added",
-                f"多出了工作表“{u.name}”，其中的内容不会被校验或汇总。",
-                sheet=u.name,
-                expected="（无）",
-                found=u.name,
-            )
+        finding(
+            "sheet-added",
+            f"多出了工作表“{u.name}”，其中的内容不会被校验或汇总。",
+            sheet=u.name,
+            expected="（无）",
+            found=u.name,
         )
         for u in unknown
     ]
     if raw.sheet(GUIDE_SHEET) is None:
         out.append(
-            located(
-                finding(
-                    "sheet-missing",
-                    f"缺少工作表“{GUIDE_SHEET}”（含填报单位信息和签字栏）。",
-                    severity="warning",
-                    hint="请单位改用下发的模板，填写签字栏后重新报送。",
-                    sheet=GUIDE_SHEET,
-                    expected=GUIDE_SHEET,
-                    found="（缺少）",
-                )
+            finding(
+                "sheet-missing",
+                f"缺少工作表“{GUIDE_SHEET}”（含填报单位信息和签字栏）。",
+                severity="warning",
+                hint="请单位改用下发的模板，填写签字栏后重新报送。",
+                sheet=GUIDE_SHEET,
+                expected=GUIDE_SHEET,
+                found="（缺少）",
             )
         )
     if not raw.structure_protected and not saved_by_libreoffice(raw):
-        out.append(located(_unprotected(raw)))
+        out.append(_unprotected(raw))
     return out
 
 

@@ -15,9 +15,8 @@ from decimal import Decimal
 from xlreport.checks.alignment import SheetView
 from xlreport.checks.catalogue import finding
 from xlreport.checks.formula_refs import sum_terms
-from xlreport.checks.located import located
 from xlreport.checks.values import Judged, excel_decimal, fmt, judge
-from xlreport.findings import Finding
+from xlreport.findings import Finding, TemplatePos
 from xlreport.reader.model import RawCell, RawWorkbook
 from xlreport.spec.compiled import CompiledTotal, add_up
 from xlreport.spec.formulas import same_formula
@@ -148,7 +147,7 @@ def check_totals(
         computed = add_up(tp.terms, res.effective) if deps_ok else None
         if raw is None or raw.formula is None:
             at = (view.sheet.name, cell.r, cell.c)
-            res.findings.append(located(_overwritten(view, cell, pos, raw, formulas, computed), at))
+            res.findings.append(_overwritten(view, cell, pos, raw, formulas, computed, at))
             const = judge(raw, cell.type)
             if const.value is not None:
                 res.effective[cell.id] = const.value
@@ -163,18 +162,16 @@ def check_totals(
         else:
             at = (view.sheet.name, cell.r, cell.c)
             res.findings.append(
-                located(
-                    finding(
-                        "formula-changed",
-                        f"合计公式应为 ={formulas[cell.id]}，现为 ={raw.formula}。",
-                        sheet=view.name,
-                        cell=a1(*pos),
-                        row_label=cell.row_label,
-                        col_label=cell.col_label,
-                        expected="=" + formulas[cell.id],
-                        found="=" + raw.formula,
-                    ),
-                    at,
+                finding(
+                    "formula-changed",
+                    f"合计公式应为 ={formulas[cell.id]}，现为 ={raw.formula}。",
+                    sheet=view.name,
+                    cell=a1(*pos),
+                    row_label=cell.row_label,
+                    col_label=cell.col_label,
+                    expected="=" + formulas[cell.id],
+                    found="=" + raw.formula,
+                    at=at,
                 )
             )
             cached = excel_decimal(raw.text) if raw.t == "n" and raw.text else None
@@ -222,6 +219,7 @@ def _overwritten(
     raw: RawCell | None,
     formulas: Mapping[str, str],
     computed: Decimal | None,
+    at: TemplatePos,
 ) -> Finding:
     shown = _shown(raw)
     what = f"固定数字 {shown}" if shown else "空白"
@@ -241,6 +239,7 @@ def _overwritten(
         col_label=cell.col_label,
         expected="=" + formulas[cell.id],
         found=shown,
+        at=at,
     )
 
 
@@ -269,11 +268,9 @@ def _caches(
             differ.append((cell, raw, got))
     if not any_cache and res.intact:
         return [
-            located(
-                finding(
-                    "no-cached-values",
-                    "文件中没有保存任何公式结果（多为程序另存的文件），合计已按填报数字重新计算。",
-                )
+            finding(
+                "no-cached-values",
+                "文件中没有保存任何公式结果（多为程序另存的文件），合计已按填报数字重新计算。",
             )
         ]
     all_zero = all(got == 0 for _c, _r, got in differ)
@@ -295,18 +292,16 @@ def _caches(
                 "填写后没有重新计算）。"
             )
         out.append(
-            located(
-                finding(
-                    "cache-stale" if stale else "cache-forged",
-                    msg,
-                    sheet=view.name,
-                    cell=view.a1(cell.r, cell.c),
-                    row_label=cell.row_label,
-                    col_label=cell.col_label,
-                    expected=shown_want,
-                    found=found,
-                ),
-                (view.sheet.name, cell.r, cell.c),
+            finding(
+                "cache-stale" if stale else "cache-forged",
+                msg,
+                sheet=view.name,
+                cell=view.a1(cell.r, cell.c),
+                row_label=cell.row_label,
+                col_label=cell.col_label,
+                expected=shown_want,
+                found=found,
+                at=(view.sheet.name, cell.r, cell.c),
             )
         )
     return out

@@ -9,7 +9,6 @@ from xlreport.checks.alignment import SheetView
 from xlreport.checks.catalogue import finding
 from xlreport.checks.dates import check_dates
 from xlreport.checks.identity_check import recognise
-from xlreport.checks.located import located
 from xlreport.checks.model import CheckedFile, CheckOptions, ReturnData
 from xlreport.checks.plan import judged_inputs
 from xlreport.checks.rules import check_rules
@@ -57,19 +56,17 @@ def _judge_inputs(
         judged[cell.id] = j
         if j.code:
             out.append(
-                located(
-                    finding(
-                        j.code,
-                        j.message,
-                        hint=j.hint,
-                        sheet=view.name,
-                        cell=view.a1(cell.r, cell.c),
-                        row_label=cell.row_label,
-                        col_label=cell.col_label,
-                        expected=j.expected,
-                        found=j.found,
-                    ),
-                    (view.sheet.name, cell.r, cell.c),
+                finding(
+                    j.code,
+                    j.message,
+                    hint=j.hint,
+                    sheet=view.name,
+                    cell=view.a1(cell.r, cell.c),
+                    row_label=cell.row_label,
+                    col_label=cell.col_label,
+                    expected=j.expected,
+                    found=j.found,
+                    at=(view.sheet.name, cell.r, cell.c),
                 )
             )
     return judged, out
@@ -85,7 +82,7 @@ def _all_blank(layout: Layout, found: list[Finding]) -> list[Finding]:
         expected="填写好的报表",
         found="空模板",
     )
-    return [located(empty), *(loc for loc in found if loc.code != "value-blank")]
+    return [empty, *(loc for loc in found if loc.code != "value-blank")]
 
 
 def _prior(
@@ -97,20 +94,16 @@ def _prior(
     if prior is None:
         who = identity.agency_name or identity.agency_code or "该单位"
         return None, [
-            located(
-                finding("prior-not-found", f"--prior 中没有{who}的上年报表，未核对与上年的衔接。")
-            )
+            finding("prior-not-found", f"--prior 中没有{who}的上年报表，未核对与上年的衔接。")
         ]
     if prior.identity.year != identity.year - 1:
         return None, [
-            located(
-                finding(
-                    "prior-year-mismatch",
-                    f"作为上年报表给出的 {prior.path} 是 {prior.identity.year} 年度的，"
-                    f"本报表是 {identity.year} 年度；未核对与上年的衔接。",
-                    expected=str(identity.year - 1),
-                    found=str(prior.identity.year),
-                )
+            finding(
+                "prior-year-mismatch",
+                f"作为上年报表给出的 {prior.path} 是 {prior.identity.year} 年度的，"
+                f"本报表是 {identity.year} 年度；未核对与上年的衔接。",
+                expected=str(identity.year - 1),
+                found=str(prior.identity.year),
             )
         ]
     return prior, []
