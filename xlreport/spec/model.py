@@ -287,8 +287,8 @@ class Layout:
     checks: tuple[RuleCheck, ...]
     overview: Overview = field(default_factory=Overview)
     _by_pos: Mapping[tuple[str, int, int], Cell] = field(default_factory=dict, repr=False)
-    #: Set once by :func:`xlreport.spec.compiled.compile_into` (the loader's last step); a copy made with
-    #: ``dataclasses.replace`` starts without it, as its facts may differ.
+    #: Set once by :func:`xlreport.spec.compiled.compile_into` (the loader's last step);
+    #: a copy made with ``dataclasses.replace`` starts without it, as its facts may differ.
     _compiled: Compiled | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
