@@ -295,7 +295,7 @@ def test_annotated_copy_of_a_tampered_return_marks_the_label_cells(tmp_path: Pat
         wb[S3.name].protection.sheet = False
 
     checked = check_bytes(tmp_path, with_openpyxl(build(LAYOUT), tamper))
-    at = dict(zip((f.code for f in checked.report.findings), checked.positions, strict=True))
+    at = {f.code: f.at for f in checked.report.findings}
     assert at["rows-inserted"] == (S3.name, label.r1, label.c1)
     copy = check_bytes(tmp_path, annotated_bytes(checked), name="copy.xlsx")
     assert copy.report.findings == []  # a fresh template: the structure is right again

@@ -149,3 +149,25 @@ def test_deeply_nested_spec_is_a_layout_error(tmp_path: Path) -> None:
         assert proc.returncode == 2
         assert "布局文件" in proc.stderr and "嵌套" in proc.stderr, proc.stderr
         assert "RecursionError" not in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_layout_error_is_an_xlreport_error_and_exits_2(tmp_path: Path) -> None:
+    """A layout file with a mistake (here a total naming no cell) is refused by every
+    command as one Chinese line on stderr, exit status 2, nothing on stdout."""
+    from xlreport.errors import XlreportError
+    from xlreport.spec import LayoutError, templates_dir
+
+    assert issubclass(LayoutError, XlreportError)
+    src = (templates_dir() / "gov-2021.toml").read_text(encoding="utf-8")
+    spec = tmp_path / "本县格式.toml"
+    spec.write_text(src + '\n[[totals]]\ncell = "s9.nope.x"\nsum = "s9.nope.y"\n', encoding="utf-8")
+    (tmp_path / "in").mkdir()
+    for cmd in (
+        ["check", tmp_path / "in"],
+        ["template", "--year", "2024", "--out", tmp_path / "o"],
+        ["merge", tmp_path / "in", "--out", tmp_path / "汇总.xlsx"],
+    ):
+        proc = xlreport(*cmd, "--spec", spec)
+        assert proc.returncode == 2, (cmd, proc.stdout, proc.stderr)
+        assert "布局文件 本县格式.toml 有误" in proc.stderr, proc.stderr
+        assert "Traceback" not in proc.stderr and proc.stdout == "", proc.stdout

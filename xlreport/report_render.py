@@ -20,12 +20,11 @@ from xlreport.checks.catalogue import CATALOGUE
 from xlreport.checks.model import CheckedFile
 from xlreport.checks.overview import RosterView
 from xlreport.checks.run import CheckRun, exit_code, year_hint_text
-from xlreport.findings import FileReport, Finding
+from xlreport.findings import SEVERITY_ZH, FileReport, Finding
 from xlreport.safetext import printable
 
 STATUS_ZH = {"ok": "通过", "warning": "有警告", "error": "有错误", "unreadable": "无法读取"}
 STATUS_STYLE = {"ok": "green", "warning": "yellow", "error": "red", "unreadable": "bold red"}
-SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 SEVERITY_STYLE = {"error": "red", "warning": "yellow", "info": "dim"}
 #: From this many findings of one code on one sheet, the terminal shows them as one line.
 GROUP_FROM = 4

@@ -14,10 +14,10 @@ from functools import cached_property
 from operator import eq, ne
 
 from xlreport.checks.catalogue import finding
-from xlreport.checks.located import Located
-from xlreport.checks.plan import SheetPlan, sheet_plan
+from xlreport.findings import Finding
 from xlreport.reader.model import RawCell, RawSheet
-from xlreport.spec.model import Sheet, a1, col_letter
+from xlreport.spec.compiled import SheetLabels
+from xlreport.spec.model import Layout, Sheet, a1, col_letter
 
 _TEXT_TYPES = ("s", "inlineStr", "str")
 
@@ -150,7 +150,7 @@ def _align(
 
 
 def _file_signatures(
-    plan: SheetPlan, raw: RawSheet
+    plan: SheetLabels, raw: RawSheet
 ) -> tuple[Sequence[tuple[str, ...]], Sequence[tuple[str, ...]]]:
     """Per file row and column: the sorted label texts found there."""
     sheet, texts = plan.sheet, plan.texts
@@ -176,14 +176,14 @@ def _file_signatures(
     return [tuple(sorted(x)) for x in file_rows], [tuple(sorted(x)) for x in file_cols]
 
 
-def align_sheet(sheet: Sheet, raw: RawSheet) -> tuple[SheetView, list[Located]]:
+def align_sheet(layout: Layout, sheet: Sheet, raw: RawSheet) -> tuple[SheetView, list[Finding]]:
     """The view of one sheet and one finding per inserted/deleted run of rows or columns."""
-    plan = sheet_plan(sheet)
+    plan = layout.compiled.labels[sheet.key]
     file_r, file_c = _file_signatures(plan, raw)
     rows, row_changes = _align(plan.row_signatures, file_r)
     cols, col_changes = _align(plan.col_signatures, file_c)
     view = SheetView(sheet, raw, rows, cols)
-    out: list[Located] = []
+    out: list[Finding] = []
     for ch in row_changes:
         out.append(_row_change(view, ch))
         if ch.kind == "insert":
@@ -199,43 +199,39 @@ def _span(first: int, count: int, unit: str) -> str:
     return f"第 {first} {unit}" if count == 1 else f"第 {first}–{first + count - 1} {unit}"
 
 
-def _row_change(view: SheetView, ch: _Change) -> Located:
+def _row_change(view: SheetView, ch: _Change) -> Finding:
     sheet = view.sheet
     below = _row_leaf(sheet, ch.expected_at) if ch.kind == "insert" else ""
     at = (sheet.name, *_row_anchor(sheet, min(ch.expected_at, sheet.height - 1)))
     if ch.kind == "insert":
         above = _row_leaf(sheet, ch.expected_at - 1) if ch.expected_at else "表格开头"
         where = _span(ch.file_at + 1, ch.count, "行")
-        return Located(
-            finding(
-                "rows-inserted",
-                f"工作表“{view.name}”插入了 {ch.count} 行（文件中的{where}），"
-                f"位于“{above}”与“{below}”之间。其余数值已按原位置对应读取。",
-                sheet=view.name,
-                cell=f"A{ch.file_at + 1}",
-                expected="不插入行",
-                found=f"插入 {ch.count} 行",
-            ),
-            at,
+        return finding(
+            "rows-inserted",
+            f"工作表“{view.name}”插入了 {ch.count} 行（文件中的{where}），"
+            f"位于“{above}”与“{below}”之间。其余数值已按原位置对应读取。",
+            sheet=view.name,
+            cell=f"A{ch.file_at + 1}",
+            expected="不插入行",
+            found=f"插入 {ch.count} 行",
+            at=at,
         )
     gone = [_row_leaf(sheet, r) for r in range(ch.expected_at, ch.expected_at + ch.count)]
     names = "、".join(f"“{g}”" for g in dict.fromkeys(g for g in gone if g))
-    return Located(
-        finding(
-            "rows-deleted",
-            f"工作表“{view.name}”删除了 {ch.count} 行（模板中的"
-            f"{_span(ch.expected_at + 1, ch.count, '行')}{'：' + names if names else ''}）。"
-            "这些行中的数值无法读取。",
-            sheet=view.name,
-            cell=f"A{ch.file_at + 1}",
-            expected=names or f"{ch.count} 行",
-            found="（已删除）",
-        ),
-        at,
+    return finding(
+        "rows-deleted",
+        f"工作表“{view.name}”删除了 {ch.count} 行（模板中的"
+        f"{_span(ch.expected_at + 1, ch.count, '行')}{'：' + names if names else ''}）。"
+        "这些行中的数值无法读取。",
+        sheet=view.name,
+        cell=f"A{ch.file_at + 1}",
+        expected=names or f"{ch.count} 行",
+        found="（已删除）",
+        at=at,
     )
 
 
-def _col_change(view: SheetView, ch: _Change) -> Located:
+def _col_change(view: SheetView, ch: _Change) -> Finding:
     sheet = view.sheet
     letters = col_letter(ch.file_at)
     if ch.count > 1:
@@ -244,32 +240,28 @@ def _col_change(view: SheetView, ch: _Change) -> Located:
     if ch.kind == "insert":
         left = _col_leaf(sheet, ch.expected_at - 1) if ch.expected_at else "表格左端"
         right = _col_leaf(sheet, ch.expected_at)
-        return Located(
-            finding(
-                "columns-inserted",
-                f"工作表“{view.name}”插入了 {ch.count} 列（文件中的 {letters} 列），"
-                f"位于“{left}”与“{right}”之间。其余数值已按原位置对应读取。",
-                sheet=view.name,
-                cell=f"{col_letter(ch.file_at)}1",
-                expected="不插入列",
-                found=f"插入 {ch.count} 列",
-            ),
-            at,
+        return finding(
+            "columns-inserted",
+            f"工作表“{view.name}”插入了 {ch.count} 列（文件中的 {letters} 列），"
+            f"位于“{left}”与“{right}”之间。其余数值已按原位置对应读取。",
+            sheet=view.name,
+            cell=f"{col_letter(ch.file_at)}1",
+            expected="不插入列",
+            found=f"插入 {ch.count} 列",
+            at=at,
         )
     gone = [_col_leaf(sheet, c) for c in range(ch.expected_at, ch.expected_at + ch.count)]
     names = "、".join(f"“{g}”" for g in dict.fromkeys(g for g in gone if g))
     first = col_letter(ch.expected_at)
     last = col_letter(ch.expected_at + ch.count - 1)
     span = first if ch.count == 1 else f"{first}–{last}"
-    return Located(
-        finding(
-            "columns-deleted",
-            f"工作表“{view.name}”删除了 {ch.count} 列（模板中的 {span} 列"
-            f"{'：' + names if names else ''}）。这些列中的数值无法读取。",
-            sheet=view.name,
-            cell=f"{col_letter(ch.file_at)}1",
-            expected=names or f"{ch.count} 列",
-            found="（已删除）",
-        ),
-        at,
+    return finding(
+        "columns-deleted",
+        f"工作表“{view.name}”删除了 {ch.count} 列（模板中的 {span} 列"
+        f"{'：' + names if names else ''}）。这些列中的数值无法读取。",
+        sheet=view.name,
+        cell=f"{col_letter(ch.file_at)}1",
+        expected=names or f"{ch.count} 列",
+        found="（已删除）",
+        at=at,
     )

@@ -16,14 +16,13 @@ from pathlib import Path
 
 from xlreport.checks.located import ANNOTATION_SHEET
 from xlreport.checks.model import CheckedFile
-from xlreport.findings import Finding
+from xlreport.findings import SEVERITY_ZH, Finding
 from xlreport.fsutil import atomic_write_bytes, safe_filename
 from xlreport.outputs import same_file_key
 from xlreport.writer import CellNote, build_workbook
 from xlreport.writer.findings_sheet import FindingRow, findings_sheet
 
 PREFIX = "退回修改_"
-SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 
 
 def annotate_password(checked: CheckedFile) -> str:
@@ -46,12 +45,7 @@ def annotated_bytes(checked: CheckedFile, *, password: str | None = None) -> byt
     for cid, text in data.raw_inputs.items():
         values.setdefault(cid, text)
     findings = checked.report.findings
-    positions = checked.positions or [None] * len(findings)
-    notes = [
-        CellNote(at[0], at[1], at[2], note_text(f))
-        for f, at in zip(findings, positions, strict=True)
-        if at is not None
-    ]
+    notes = [CellNote(*f.at, note_text(f)) for f in findings if f.at is not None]
     rows = [
         FindingRow(
             SEVERITY_ZH[f.severity],

@@ -1,22 +1,26 @@
 """Every finding code `xlreport check` can report: severity, Chinese title, what to do.
 
 The catalogue is the one place a code is defined; :func:`finding` refuses an unknown code,
-and ``docs/findings.md`` is generated from it::
+and ``docs/findings.md`` and the code type (``xlreport/codes.py``, which mypy checks every
+code against) are generated from it (tests keep both current)::
 
     python -m xlreport.checks.findings_doc > docs/findings.md
+    python -m xlreport.checks.findings_doc --codes > xlreport/codes.py
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 from xlreport.checks.catalogue_reader import READER_REASONS
-from xlreport.findings import Finding, Severity
+from xlreport.codes import FindingCode
+from xlreport.findings import SEVERITY_ZH, Finding, Severity, TemplatePos
 
 
 @dataclass(frozen=True)
 class FindingKind:
-    code: str
+    code: FindingCode
     severity: Severity
     group: str
     title: str
@@ -271,8 +275,16 @@ if len(CATALOGUE) != len(_KINDS):  # a code defined twice would silently shadow 
     raise RuntimeError(f"finding codes defined twice: {', '.join(_twice)}")
 
 
+def known_code(code: str) -> FindingCode:
+    """A code handed over as text (a reader refusal's ``UnreadableFileError.code``) as the
+    catalogued code it is; KeyError for a code the catalogue lacks."""
+    if code not in CATALOGUE:
+        raise KeyError(code)
+    return cast(FindingCode, code)
+
+
 def finding(
-    code: str,
+    code: FindingCode,
     message: str,
     *,
     severity: Severity | None = None,
@@ -285,8 +297,10 @@ def finding(
     expected: str = "",
     found: str = "",
     rule: str = "",
+    at: TemplatePos | None = None,
 ) -> Finding:
-    """A finding of a catalogued ``code``; severity and hint default to the catalogue's."""
+    """A finding of a catalogued ``code``; severity and hint default to the catalogue's;
+    ``at``: the cell to mark in an annotated copy (:attr:`Finding.at`)."""
     kind = CATALOGUE[code]
     return Finding(
         code=code,
@@ -301,10 +315,8 @@ def finding(
         found=found,
         hint=kind.action if hint is None else hint,
         rule=rule,
+        at=at,
     )
-
-
-_SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 
 
 def render_markdown() -> str:
@@ -325,7 +337,7 @@ def render_markdown() -> str:
     for group, kinds in groups.items():
         lines += [f"## {group}", "", "| 代码 | 严重程度 | 含义 | 处理办法 |", "|---|---|---|---|"]
         for k in kinds:
-            sev = f"{_SEVERITY_ZH[k.severity]}（{k.severity}）"
+            sev = f"{SEVERITY_ZH[k.severity]}（{k.severity}）"
             lines.append(f"| `{k.code}` | {sev} | {k.title} | {k.action} |")
         lines.append("")
     return "\n".join(lines)

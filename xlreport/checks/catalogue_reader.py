@@ -6,8 +6,10 @@ from the reason itself, the title and action here are what docs/findings.md show
 
 from __future__ import annotations
 
+from xlreport.codes import FindingCode
+
 #: (code, Chinese title, action), in the order docs/findings.md lists them.
-READER_REASONS: tuple[tuple[str, str, str], ...] = (
+READER_REASONS: tuple[tuple[FindingCode, str, str], ...] = (
     (
         "file-not-found", "找不到文件或文件夹",
         "检查路径是否写对（文件是否已移动或改名），改正后重新运行；其余文件照常处理。",

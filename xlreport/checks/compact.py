@@ -17,21 +17,15 @@ from xlreport.spec.model import Layout
 
 Packed = tuple[int | Decimal | None, ...]
 
-_INDEXES: dict[tuple[str, str, int], tuple[tuple[str, ...], dict[str, int]]] = {}
 
-
-def input_index(layout: Layout) -> tuple[tuple[str, ...], dict[str, int]]:
-    """The layout's input cell ids in order, and id → position (made once per layout)."""
-    key = (layout.id, layout.fingerprint, id(layout))
-    found = _INDEXES.get(key)
-    if found is None:
-        ids = tuple(c.id for c in layout.inputs())
-        found = _INDEXES[key] = (ids, {cid: i for i, cid in enumerate(ids)})
-    return found
+def input_index(layout: Layout) -> tuple[tuple[str, ...], Mapping[str, int]]:
+    """The layout's input cell ids in order, and id → position (worked out at load)."""
+    compiled = layout.compiled
+    return compiled.input_ids, compiled.input_index
 
 
 #: The whole numbers most inputs hold, as Decimal → int (made once: entries added as
-#: returns come would pin memory, see ``xlreport.checks.plan.JudgeCache``).
+#: returns come would pin memory, see :mod:`xlreport.checks.plan`).
 _INTS: dict[Decimal, int] = {Decimal(n): n for n in range(1000)}
 
 

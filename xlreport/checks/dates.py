@@ -20,9 +20,9 @@ from decimal import Decimal
 
 from xlreport.checks.alignment import SheetView
 from xlreport.checks.catalogue import finding
-from xlreport.checks.located import Located
-from xlreport.checks.plan import layout_plan
 from xlreport.checks.values import Judged, fmt
+from xlreport.codes import FindingCode
+from xlreport.findings import Finding
 from xlreport.spec.model import Cell, Layout
 
 #: Day 0 of the 1900 date system as spreadsheets count it (Excel's phantom 1900-02-29
@@ -51,7 +51,7 @@ def serial_of(day: date) -> int:
 
 def check_dates(
     layout: Layout, views: dict[str, SheetView], judged: dict[str, Judged], year: int | None
-) -> list[Located]:
+) -> list[Finding]:
     """An error at every input cell holding a number in a date or time format; a warning
     at a whole count that is the serial of a day from the year before the report year
     ``year`` to the year after it (None: not looked for — a summary's sums may be that
@@ -59,7 +59,7 @@ def check_dates(
     out = _date_styled(layout, views)
     if year is None:
         return out
-    styled = {(loc.finding.sheet, loc.finding.cell) for loc in out}
+    styled = {(loc.sheet, loc.cell) for loc in out}
     low, high = serial_of(date(year - 1, 1, 1)), serial_of(date(year + 1, 12, 31))
     for cid, j in judged.items():
         if j.value is None or not low <= j.value <= high or j.value != int(j.value):
@@ -72,7 +72,7 @@ def check_dates(
     return out
 
 
-def _located(code: str, view: SheetView, cell: Cell, serial: Decimal) -> Located:
+def _located(code: FindingCode, view: SheetView, cell: Cell, serial: Decimal) -> Finding:
     when = shown_date(serial)
     if code == "value-date":
         message = (
@@ -85,24 +85,22 @@ def _located(code: str, view: SheetView, cell: Cell, serial: Decimal) -> Located
             "日期，表格软件会存成这个数。汇总时这份报表须经汇总人核实确认"
             "（xlreport merge --confirm）才计入。"
         )
-    return Located(
-        finding(
-            code,
-            message,
-            sheet=view.name,
-            cell=view.a1(cell.r, cell.c),
-            row_label=cell.row_label,
-            col_label=cell.col_label,
-            expected=cell.type.label,
-            found=when if code == "value-date" else fmt(serial),
-        ),
-        (view.sheet.name, cell.r, cell.c),
+    return finding(
+        code,
+        message,
+        sheet=view.name,
+        cell=view.a1(cell.r, cell.c),
+        row_label=cell.row_label,
+        col_label=cell.col_label,
+        expected=cell.type.label,
+        found=when if code == "value-date" else fmt(serial),
+        at=(view.sheet.name, cell.r, cell.c),
     )
 
 
-def _date_styled(layout: Layout, views: dict[str, SheetView]) -> list[Located]:
+def _date_styled(layout: Layout, views: dict[str, SheetView]) -> list[Finding]:
     """An error at every input cell holding a number in a date or time format."""
-    out: list[Located] = []
+    out: list[Finding] = []
     dated = {
         key
         for key, view in views.items()
@@ -110,7 +108,7 @@ def _date_styled(layout: Layout, views: dict[str, SheetView]) -> list[Located]:
     }
     if not dated:
         return out
-    for cell, _cache in layout_plan(layout).inputs:
+    for cell in layout.compiled.inputs:
         if cell.sheet not in dated:
             continue
         view = views[cell.sheet]

@@ -17,12 +17,13 @@ from dataclasses import dataclass
 from multiprocessing.synchronize import Event
 from pathlib import Path
 
-from xlreport.checks.catalogue import finding
+from xlreport.checks.catalogue import finding, known_code
 from xlreport.checks.compact import CompactValues
 from xlreport.checks.model import CheckedFile, CheckOptions
 from xlreport.checks.pool import check_not_stopped, new_flag, sigint_held, start_worker, stop
 from xlreport.checks.wire import Keep, Unpacker, ValuesOf, Wire, pack
 from xlreport.checks.workbook_check import check_workbook, unreadable_file
+from xlreport.codes import FindingCode
 from xlreport.errors import UnreadableFileError
 from xlreport.findings import FileReport
 from xlreport.identity import SUMMARY_SHEETS
@@ -47,7 +48,7 @@ class FoundFile:
     shown: str  # as the user will recognise it: the argument, or folder / relative path
     skip: str = ""  # why it is not checked ("" when it is)
     problem: str = ""  # why it cannot be read at all: a finding message ("" when it can)
-    code: str = ""  # the finding code of ``problem``
+    code: FindingCode = "file-unreadable"  # the finding code of ``problem``
 
     @property
     def to_check(self) -> bool:
@@ -87,7 +88,7 @@ def file_key(path: str | Path, st: os.stat_result) -> object:
     return os.path.realpath(path)
 
 
-def _problem(path: Path, shown: str, code: str, message: str) -> FoundFile:
+def _problem(path: Path, shown: str, code: FindingCode, message: str) -> FoundFile:
     return FoundFile(path, shown, problem=message, code=code)
 
 
@@ -187,7 +188,8 @@ def check_file(path: str | Path, options: CheckOptions) -> CheckedFile:
         mtime = os.stat(path).st_mtime
     except UnreadableFileError as e:
         return unreadable_file(
-            shown, finding(e.code, e.message, hint=e.hint or None, found=Path(path).name)
+            shown,
+            finding(known_code(e.code), e.message, hint=e.hint or None, found=Path(path).name),
         )
     except OSError as e:
         return unreadable_file(
@@ -205,7 +207,7 @@ def skipped_file(f: FoundFile) -> CheckedFile:
         path=f.shown,
         findings=[finding("file-skipped", f"未校验：{f.skip}。", file=f.shown, found=f.path.name)],
     )
-    return CheckedFile(report, None, [None], skipped=f.skip)
+    return CheckedFile(report, None, skipped=f.skip)
 
 
 #: Files per task sent to a worker: large enough to amortise the round trip, small enough

@@ -11,9 +11,9 @@ from xlreport.checks.alignment import raw_text
 from xlreport.checks.catalogue import finding
 from xlreport.checks.formula_refs import sum_terms
 from xlreport.checks.identity_verify import verify_identity
-from xlreport.checks.located import Located, TemplatePos
 from xlreport.checks.model import CheckOptions
-from xlreport.findings import Finding
+from xlreport.codes import FindingCode
+from xlreport.findings import Finding, TemplatePos
 from xlreport.identity import (
     GUIDE_SHEET,
     META_FORMAT,
@@ -41,7 +41,7 @@ class Recognised:
     identity: Identity | None = None
     layout: Layout | None = None
     signoff: dict[str, str] = field(default_factory=dict)
-    findings: list[Located] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
     unreadable: Finding | None = None
 
 
@@ -90,7 +90,7 @@ def read_signoff(raw: RawWorkbook) -> dict[str, str]:
     }
 
 
-def _unreadable(code: str, message: str, expected: str = "", found: str = "") -> Recognised:
+def _unreadable(code: FindingCode, message: str, expected: str = "", found: str = "") -> Recognised:
     return Recognised(unreadable=finding(code, message, expected=expected, found=found))
 
 
@@ -136,13 +136,11 @@ def recognise(raw: RawWorkbook, options: CheckOptions) -> Recognised:
         if differ:
             both = "；".join(f"{k}：“{meta.get(k, '')}”与“{names[k]}”" for k in differ)
             rec.findings.append(
-                Located(
-                    finding(
-                        "identity-copies-differ",
-                        f"报表标识的两份记录不一致（{both}），已按隐藏工作表中的记录校验。",
-                        expected=", ".join(f"{k}={meta.get(k, '')}" for k in differ),
-                        found=", ".join(f"{k}={names[k]}" for k in differ),
-                    )
+                finding(
+                    "identity-copies-differ",
+                    f"报表标识的两份记录不一致（{both}），已按隐藏工作表中的记录校验。",
+                    expected=", ".join(f"{k}={meta.get(k, '')}" for k in differ),
+                    found=", ".join(f"{k}={names[k]}" for k in differ),
                 )
             )
     if meta is None or not names:
@@ -150,12 +148,10 @@ def recognise(raw: RawWorkbook, options: CheckOptions) -> Recognised:
         # no spreadsheet application drops a hidden sheet by itself: a missing identity sheet
         # was deleted on purpose (an error); missing names alone are only a warning
         rec.findings.append(
-            Located(
-                finding(
-                    "identity-copy-missing",
-                    f"报表标识缺少一份记录：{missing}。",
-                    severity="error" if meta is None else "warning",
-                )
+            finding(
+                "identity-copy-missing",
+                f"报表标识缺少一份记录：{missing}。",
+                severity="error" if meta is None else "warning",
             )
         )
     identity = _identity(fields)
@@ -179,16 +175,14 @@ def recognise(raw: RawWorkbook, options: CheckOptions) -> Recognised:
     if options.year is not None and identity.year != options.year:
         cell, at = _guide_pos("year")
         rec.findings.append(
-            Located(
-                finding(
-                    "year-mismatch",
-                    f"这是 {identity.year} 年度的报表，本次校验的是 {options.year} 年度。",
-                    sheet=GUIDE_SHEET,
-                    cell=cell,
-                    expected=str(options.year),
-                    found=str(identity.year),
-                ),
-                at,
+            finding(
+                "year-mismatch",
+                f"这是 {identity.year} 年度的报表，本次校验的是 {options.year} 年度。",
+                sheet=GUIDE_SHEET,
+                cell=cell,
+                expected=str(options.year),
+                found=str(identity.year),
+                at=at,
             )
         )
     rec.identity = _agency(identity, rec, options.roster_codes)
@@ -204,14 +198,12 @@ def _layout_for(identity: Identity, options: CheckOptions, rec: Recognised) -> L
         layout = builtin[identity.layout_id]
         if wanted is not None:
             rec.findings.append(
-                Located(
-                    finding(
-                        "layout-mismatch",
-                        f"报表使用的布局是“{layout.name}”（{layout.id}），本次要求的是"
-                        f"“{wanted.name}”（{wanted.id}）；已按报表自己的布局校验其余内容。",
-                        expected=wanted.id,
-                        found=layout.id,
-                    )
+                finding(
+                    "layout-mismatch",
+                    f"报表使用的布局是“{layout.name}”（{layout.id}），本次要求的是"
+                    f"“{wanted.name}”（{wanted.id}）；已按报表自己的布局校验其余内容。",
+                    expected=wanted.id,
+                    found=layout.id,
                 )
             )
     else:
@@ -221,15 +213,13 @@ def _layout_for(identity: Identity, options: CheckOptions, rec: Recognised) -> L
         layout.fingerprint,
     ):
         rec.findings.append(
-            Located(
-                finding(
-                    "layout-version-mismatch",
-                    f"报表模板按布局 {layout.id} 的第 {identity.layout_version} 版"
-                    f"（指纹 {identity.layout_fingerprint or '无'}）生成，当前布局是第 "
-                    f"{layout.version} 版（指纹 {layout.fingerprint}）。",
-                    expected=f"{layout.version}/{layout.fingerprint}",
-                    found=f"{identity.layout_version}/{identity.layout_fingerprint}",
-                )
+            finding(
+                "layout-version-mismatch",
+                f"报表模板按布局 {layout.id} 的第 {identity.layout_version} 版"
+                f"（指纹 {identity.layout_fingerprint or '无'}）生成，当前布局是第 "
+                f"{layout.version} 版（指纹 {layout.fingerprint}）。",
+                expected=f"{layout.version}/{layout.fingerprint}",
+                found=f"{identity.layout_version}/{identity.layout_fingerprint}",
             )
         )
     return layout
@@ -243,16 +233,14 @@ def _agency(identity: Identity, rec: Recognised, roster: Mapping[str, str] | Non
         if not name:
             cell, at = _guide_pos("agency_name")
             rec.findings.append(
-                Located(
-                    finding(
-                        "agency-name-missing",
-                        "这是通用模板，但“填报说明”中没有填写填报单位名称，无法确定是哪个单位的报表。",
-                        sheet=GUIDE_SHEET,
-                        cell=cell,
-                        expected="单位全称",
-                        found="",
-                    ),
-                    at,
+                finding(
+                    "agency-name-missing",
+                    "这是通用模板，但“填报说明”中没有填写填报单位名称，无法确定是哪个单位的报表。",
+                    sheet=GUIDE_SHEET,
+                    cell=cell,
+                    expected="单位全称",
+                    found="",
+                    at=at,
                 )
             )
         if roster is not None and name and not code:
@@ -267,16 +255,14 @@ def _agency(identity: Identity, rec: Recognised, roster: Mapping[str, str] | Non
         elif name and normal_name(roster[code]) != normal_name(name):
             cell, at = _guide_pos("agency_name")
             rec.findings.append(
-                Located(
-                    finding(
-                        "agency-name-differs",
-                        f"单位编码 {code} 在名单中的名称是“{roster[code]}”，报表中是“{name}”。",
-                        sheet=GUIDE_SHEET,
-                        cell=cell,
-                        expected=roster[code],
-                        found=name,
-                    ),
-                    at,
+                finding(
+                    "agency-name-differs",
+                    f"单位编码 {code} 在名单中的名称是“{roster[code]}”，报表中是“{name}”。",
+                    sheet=GUIDE_SHEET,
+                    cell=cell,
+                    expected=roster[code],
+                    found=name,
+                    at=at,
                 )
             )
     return replace(identity, agency_code=code, agency_name=name)
@@ -286,15 +272,13 @@ def _not_in_roster(rec: Recognised, value: str, key: str, generic: bool) -> None
     cell, at = _guide_pos(key)
     what = "单位编码" if key == "agency_code" else "单位名称"
     rec.findings.append(
-        Located(
-            finding(
-                "agency-not-in-roster",
-                f"{what}“{value}”不在单位名单中" + ("（通用模板中填写的）。" if generic else "。"),
-                sheet=GUIDE_SHEET,
-                cell=cell,
-                expected="名单中的单位",
-                found=value,
-            ),
-            at,
+        finding(
+            "agency-not-in-roster",
+            f"{what}“{value}”不在单位名单中" + ("（通用模板中填写的）。" if generic else "。"),
+            sheet=GUIDE_SHEET,
+            cell=cell,
+            expected="名单中的单位",
+            found=value,
+            at=at,
         )
     )

@@ -7,8 +7,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from xlreport.checks.catalogue import finding
-from xlreport.checks.located import Located, TemplatePos
 from xlreport.checks.model import CheckOptions
+from xlreport.findings import Finding, TemplatePos
 from xlreport.identity import (
     GUIDE_SHEET,
     SIGNOFF_FIELDS,
@@ -30,24 +30,22 @@ def _guide_pos(key: str) -> tuple[str, TemplatePos]:
 
 def verify_identity(
     identity: Identity, raw: RawWorkbook, options: CheckOptions, signoff: Mapping[str, str]
-) -> list[Located]:
+) -> list[Finding]:
     """The identity agrees with itself: its template id is the one its other fields give,
     the county is the one asked for, and the 填报说明 sheet shows the same agency and year."""
-    out: list[Located] = []
+    out: list[Finding] = []
     tid = template_id_of(
         identity.layout_fingerprint, identity.year, identity.county, identity.agency_code
     )
     if identity.template_id != tid:
         out.append(
-            Located(
-                finding(
-                    "template-id-mismatch",
-                    f"报表标识中的模板编号“{identity.template_id or '无'}”与标识中的单位"
-                    f"（{identity.agency_code or '通用模板'}）、年度（{identity.year}）、"
-                    f"县（区）（{identity.county or '未指定'}）和布局不符：标识被改动过。",
-                    expected=tid,
-                    found=identity.template_id,
-                )
+            finding(
+                "template-id-mismatch",
+                f"报表标识中的模板编号“{identity.template_id or '无'}”与标识中的单位"
+                f"（{identity.agency_code or '通用模板'}）、年度（{identity.year}）、"
+                f"县（区）（{identity.county or '未指定'}）和布局不符：标识被改动过。",
+                expected=tid,
+                found=identity.template_id,
             )
         )
     county = options.county
@@ -57,14 +55,12 @@ def verify_identity(
         and normal_name(identity.county) != normal_name(county)
     ):
         out.append(
-            Located(
-                finding(
-                    "county-mismatch",
-                    f"这份报表的模板是发给“{identity.county or '未指定县（区）'}”的，"
-                    f"本次校验的是“{county}”。",
-                    expected=county,
-                    found=identity.county,
-                )
+            finding(
+                "county-mismatch",
+                f"这份报表的模板是发给“{identity.county or '未指定县（区）'}”的，"
+                f"本次校验的是“{county}”。",
+                expected=county,
+                found=identity.county,
             )
         )
     if identity.generic or raw.sheet(GUIDE_SHEET) is None:
@@ -83,16 +79,14 @@ def verify_identity(
             continue
         cell, at = _guide_pos(key)
         out.append(
-            Located(
-                finding(
-                    "signoff-differs",
-                    f"“{GUIDE_SHEET}”中的{labels[key]}是“{shown}”，报表标识中是“{want}”。",
-                    sheet=GUIDE_SHEET,
-                    cell=cell,
-                    expected=want,
-                    found=shown,
-                ),
-                at,
+            finding(
+                "signoff-differs",
+                f"“{GUIDE_SHEET}”中的{labels[key]}是“{shown}”，报表标识中是“{want}”。",
+                sheet=GUIDE_SHEET,
+                cell=cell,
+                expected=want,
+                found=shown,
+                at=at,
             )
         )
     return out

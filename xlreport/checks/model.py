@@ -50,9 +50,6 @@ class CheckOptions:
 class CheckedFile:
     report: FileReport
     data: ReturnData | None  # None when the file could not be read as a return
-    #: For each finding of ``report`` (same order): the cell of a fresh copy of the template
-    #: to mark when annotating — (visible sheet name, 0-based row, 0-based column) — or None.
-    positions: list[tuple[str, int, int] | None] = field(default_factory=list)
     #: Why the file was not checked at all (an Excel lock file ``~$…``, a hidden file, not a
     #: spreadsheet); "" for every checked file. A skipped file has ``data`` None but is not
     #: unreadable.

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 
 from xlreport.checks.alignment import SheetView
 from xlreport.checks.catalogue import finding
-from xlreport.checks.located import Located
+from xlreport.findings import Finding
 from xlreport.reader.model import RawCell
 from xlreport.spec.model import Layout, a1
 from xlreport.spec.sheet_map import Range, sheet_map
@@ -54,7 +54,7 @@ class _Inverse:
         return e_last + (f - f_last) if f > f_last else None
 
 
-def check_outside(layout: Layout, view: SheetView) -> list[Located]:
+def check_outside(layout: Layout, view: SheetView) -> list[Finding]:
     """Stray content and changed merges on one table sheet."""
     raw = view.raw
     if raw is None:
@@ -89,43 +89,39 @@ def check_outside(layout: Layout, view: SheetView) -> list[Located]:
     return out
 
 
-def _stray(view: SheetView, stray: list[tuple[tuple[int, int], tuple[int, int]]]) -> list[Located]:
+def _stray(view: SheetView, stray: list[tuple[tuple[int, int], tuple[int, int]]]) -> list[Finding]:
     raw = view.raw
     assert raw is not None
-    out: list[Located] = []
+    out: list[Finding] = []
     for (r, c), (er, ec) in stray[:STRAY_SHOWN]:
         cell = raw.cells[(r, c)]
         shown = cell.text if cell.text else "=" + (cell.formula or "")
         shown = shown if len(shown) <= _SHOWN_TEXT else shown[:_SHOWN_TEXT] + "…"
         what = "数字" if cell.t == "n" and not cell.formula else "内容"
         out.append(
-            Located(
-                finding(
-                    "content-outside-table",
-                    f"工作表“{view.name}”的 {a1(r, c)} 不是填报单元格，却有{what}“{shown}”："
-                    "这里的内容不会被读取或汇总。",
-                    sheet=view.name,
-                    cell=a1(r, c),
-                    expected="空白",
-                    found=shown,
-                ),
-                (view.sheet.name, er, ec),
+            finding(
+                "content-outside-table",
+                f"工作表“{view.name}”的 {a1(r, c)} 不是填报单元格，却有{what}“{shown}”："
+                "这里的内容不会被读取或汇总。",
+                sheet=view.name,
+                cell=a1(r, c),
+                expected="空白",
+                found=shown,
+                at=(view.sheet.name, er, ec),
             )
         )
     rest = len(stray) - STRAY_SHOWN
     if rest > 0:
         (r, c), _at = stray[STRAY_SHOWN]
         out.append(
-            Located(
-                finding(
-                    "content-outside-table",
-                    f"工作表“{view.name}”另有 {rest} 个非填报单元格有内容（从 {a1(r, c)} 起），"
-                    "这些内容不会被读取或汇总。",
-                    sheet=view.name,
-                    cell=a1(r, c),
-                    expected="空白",
-                    found=f"{rest} 个单元格",
-                )
+            finding(
+                "content-outside-table",
+                f"工作表“{view.name}”另有 {rest} 个非填报单元格有内容（从 {a1(r, c)} 起），"
+                "这些内容不会被读取或汇总。",
+                sheet=view.name,
+                cell=a1(r, c),
+                expected="空白",
+                found=f"{rest} 个单元格",
             )
         )
     return out
@@ -140,36 +136,32 @@ def _real(merges: Iterable[Range]) -> set[Range]:
     return {m for m in merges if (m[0], m[1]) != (m[2], m[3])}
 
 
-def _merges(view: SheetView, expected: frozenset[Range], found: Iterable[Range]) -> list[Located]:
+def _merges(view: SheetView, expected: frozenset[Range], found: Iterable[Range]) -> list[Finding]:
     got = _real(found)
-    out: list[Located] = []
+    out: list[Finding] = []
     for rng in sorted(expected - got):
         out.append(
-            Located(
-                finding(
-                    "merge-changed",
-                    f"工作表“{view.name}”的合并单元格 {_ref(rng)} 被取消了合并。",
-                    sheet=view.name,
-                    cell=a1(rng[0], rng[1]),
-                    expected=f"合并 {_ref(rng)}",
-                    found="未合并",
-                ),
-                (view.sheet.name, rng[0], rng[1]),
+            finding(
+                "merge-changed",
+                f"工作表“{view.name}”的合并单元格 {_ref(rng)} 被取消了合并。",
+                sheet=view.name,
+                cell=a1(rng[0], rng[1]),
+                expected=f"合并 {_ref(rng)}",
+                found="未合并",
+                at=(view.sheet.name, rng[0], rng[1]),
             )
         )
     for rng in sorted(got - expected):
         out.append(
-            Located(
-                finding(
-                    "merge-changed",
-                    f"工作表“{view.name}”的 {_ref(rng)} 被合并了（模板中没有这个合并），"
-                    "合并会遮住其中除左上角以外的单元格。",
-                    sheet=view.name,
-                    cell=a1(rng[0], rng[1]),
-                    expected="不合并",
-                    found=f"合并 {_ref(rng)}",
-                ),
-                (view.sheet.name, rng[0], rng[1]),
+            finding(
+                "merge-changed",
+                f"工作表“{view.name}”的 {_ref(rng)} 被合并了（模板中没有这个合并），"
+                "合并会遮住其中除左上角以外的单元格。",
+                sheet=view.name,
+                cell=a1(rng[0], rng[1]),
+                expected="不合并",
+                found=f"合并 {_ref(rng)}",
+                at=(view.sheet.name, rng[0], rng[1]),
             )
         )
     return out

@@ -12,10 +12,10 @@ from decimal import Decimal
 
 from xlreport.checks.alignment import SheetView
 from xlreport.checks.catalogue import finding
-from xlreport.checks.located import Located
-from xlreport.checks.plan import add_up, layout_plan
 from xlreport.checks.totals import TOLERANCE
 from xlreport.checks.values import fmt
+from xlreport.findings import Finding
+from xlreport.spec.compiled import add_up
 from xlreport.spec.model import Cell, Expr, Layout, RuleCheck
 
 #: Sides with more terms than this are described as "A至B等n项之和".
@@ -62,14 +62,14 @@ def check_rules(
     invalid: set[str],
     prior: Mapping[str, Decimal] | None,
     prior_cells: frozenset[str] = frozenset(),
-) -> list[Located]:
+) -> list[Finding]:
     """One finding per broken rule instance, at the instance's first left-hand cell.
 
     ``prior``: last year's values (inputs and totals); ``prior_cells``: every cell id last
     year's layout has (a blank cell there counts as 0, a cell it lacks skips the rule).
     """
-    out: list[Located] = []
-    for rp in layout_plan(layout).rules:
+    out: list[Finding] = []
+    for rp in layout.compiled.rules:
         rule = rp.rule
         if rp.uses_prior and prior is None:
             continue
@@ -96,7 +96,7 @@ def _prior_known(rule: RuleCheck, prior_cells: frozenset[str]) -> bool:
 
 def _broken(
     layout: Layout, views: Mapping[str, SheetView], rule: RuleCheck, lhs: Decimal, rhs: Decimal
-) -> Located:
+) -> Finding:
     first = layout.cells[(rule.lhs.cells() or rule.rhs.cells())[0]]
     view = views[first.sheet]
     leaf = rule.label.split(" / ")[-1]
@@ -113,19 +113,17 @@ def _broken(
         )
     else:
         hint = f"请核对相关单元格的数字，使“{left}”等于“{right}”。"
-    return Located(
-        finding(
-            "prior-rule-broken" if rule.uses_prior else "rule-broken",
-            message,
-            severity=rule.severity,
-            hint=hint,
-            sheet=view.name,
-            cell=view.a1(first.r, first.c),
-            row_label=first.row_label,
-            col_label=first.col_label,
-            expected=fmt(rhs),
-            found=fmt(lhs),
-            rule=rule.rule,
-        ),
-        (view.sheet.name, first.r, first.c),
+    return finding(
+        "prior-rule-broken" if rule.uses_prior else "rule-broken",
+        message,
+        severity=rule.severity,
+        hint=hint,
+        sheet=view.name,
+        cell=view.a1(first.r, first.c),
+        row_label=first.row_label,
+        col_label=first.col_label,
+        expected=fmt(rhs),
+        found=fmt(lhs),
+        rule=rule.rule,
+        at=(view.sheet.name, first.r, first.c),
     )

@@ -10,9 +10,8 @@ from collections.abc import Collection
 
 from xlreport.checks.alignment import SheetView, align_sheet, raw_text
 from xlreport.checks.catalogue import finding
-from xlreport.checks.located import ANNOTATION_SHEET, Located
+from xlreport.checks.located import ANNOTATION_SHEET
 from xlreport.checks.outside import check_outside
-from xlreport.checks.plan import sheet_plan
 from xlreport.findings import Finding
 from xlreport.identity import GUIDE_SHEET, META_SHEET
 from xlreport.reader.model import RawSheet, RawWorkbook
@@ -22,12 +21,12 @@ from xlreport.spec.model import Label, Layout, Sheet, a1
 RENAMED_SHARE = 0.6
 
 
-def check_labels(view: SheetView) -> list[Located]:
+def check_labels(layout: Layout, view: SheetView) -> list[Finding]:
     """Every fixed label verbatim at its (aligned) cell."""
-    out: list[Located] = []
+    out: list[Finding] = []
     if view.plain and view.raw is not None:
         cells = view.raw.cells
-        for r, c, text in sheet_plan(view.sheet).labels:
+        for r, c, text in layout.compiled.labels[view.sheet.key].labels:
             found = raw_text(cells.get((r, c)))
             if found != text:
                 break
@@ -45,18 +44,16 @@ def check_labels(view: SheetView) -> list[Located]:
     return out
 
 
-def _label_changed(view: SheetView, lb: Label, pos: tuple[int, int], found: str) -> Located:
+def _label_changed(view: SheetView, lb: Label, pos: tuple[int, int], found: str) -> Finding:
     shown = f"“{found}”" if found else "空白"
-    return Located(
-        finding(
-            "label-changed",
-            f"{a1(*pos)} 应为“{lb.text}”，现为{shown}。",
-            sheet=view.name,
-            cell=a1(*pos),
-            expected=lb.text,
-            found=found,
-        ),
-        (view.sheet.name, lb.r1, lb.c1),
+    return finding(
+        "label-changed",
+        f"{a1(*pos)} 应为“{lb.text}”，现为{shown}。",
+        sheet=view.name,
+        cell=a1(*pos),
+        expected=lb.text,
+        found=found,
+        at=(view.sheet.name, lb.r1, lb.c1),
     )
 
 
@@ -68,7 +65,7 @@ def _label_share(sheet: Sheet, raw: RawSheet) -> float:
 
 def match_sheets(
     raw: RawWorkbook, layout: Layout, also_known: Collection[str] = ()
-) -> tuple[dict[str, SheetView], list[Located]]:
+) -> tuple[dict[str, SheetView], list[Finding]]:
     """Find each layout sheet in the file (by name, else renamed by content), check its
     labels and protection; report missing and added sheets (``also_known``: sheets that
     belong there besides the layout's, e.g. a summary's own)."""
@@ -76,7 +73,7 @@ def match_sheets(
     known |= set(also_known)
     unknown = [s for s in raw.sheets if s.name not in known]
     views: dict[str, SheetView] = {}
-    out: list[Located] = []
+    out: list[Finding] = []
     for sheet in layout.sheets:
         rs = raw.sheet(sheet.name)
         if rs is None:
@@ -86,48 +83,41 @@ def match_sheets(
             if scored and scored[0][0] >= RENAMED_SHARE:
                 rs = unknown.pop(scored[0][1])
                 out.append(
-                    Located(
-                        finding(
-                            "sheet-renamed",
-                            f"工作表“{sheet.name}”被改名为“{rs.name}”（已按内容识别并照常校验）。",
-                            sheet=rs.name,
-                            expected=sheet.name,
-                            found=rs.name,
-                        ),
-                        (sheet.name, 0, 0),
+                    finding(
+                        "sheet-renamed",
+                        f"工作表“{sheet.name}”被改名为“{rs.name}”（已按内容识别并照常校验）。",
+                        sheet=rs.name,
+                        expected=sheet.name,
+                        found=rs.name,
+                        at=(sheet.name, 0, 0),
                     )
                 )
         if rs is None:
             views[sheet.key] = SheetView(sheet, None)
             out.append(
-                Located(
-                    finding(
-                        "sheet-missing",
-                        f"缺少工作表“{sheet.name}”（{sheet.title}），其中的数值无法校验。",
-                        sheet=sheet.name,
-                        expected=sheet.name,
-                        found="（缺少）",
-                    ),
-                    (sheet.name, 0, 0),
+                finding(
+                    "sheet-missing",
+                    f"缺少工作表“{sheet.name}”（{sheet.title}），其中的数值无法校验。",
+                    sheet=sheet.name,
+                    expected=sheet.name,
+                    found="（缺少）",
+                    at=(sheet.name, 0, 0),
                 )
             )
             continue
-        view, changes = align_sheet(sheet, rs)
+        view, changes = align_sheet(layout, sheet, rs)
         views[sheet.key] = view
         out += changes
-        out += check_labels(view)
+        out += check_labels(layout, view)
         out += check_outside(layout, view)
         if not rs.protected:
             out.append(
-                Located(
-                    finding(
-                        "sheet-unprotected",
-                        f"工作表“{rs.name}”的保护已被撤销。保护只是防止误改的提醒，"
-                        "数值已照常校验。",
-                        sheet=rs.name,
-                        expected="受保护",
-                        found="未保护",
-                    )
+                finding(
+                    "sheet-unprotected",
+                    f"工作表“{rs.name}”的保护已被撤销。保护只是防止误改的提醒，数值已照常校验。",
+                    sheet=rs.name,
+                    expected="受保护",
+                    found="未保护",
                 )
             )
     out += _other_sheets(raw, unknown)
@@ -140,35 +130,31 @@ def saved_by_libreoffice(raw: RawWorkbook) -> bool:
     return raw.application.startswith("LibreOffice")
 
 
-def _other_sheets(raw: RawWorkbook, unknown: list[RawSheet]) -> list[Located]:
+def _other_sheets(raw: RawWorkbook, unknown: list[RawSheet]) -> list[Finding]:
     out = [
-        Located(
-            finding(
-                "sheet-added",
-                f"多出了工作表“{u.name}”，其中的内容不会被校验或汇总。",
-                sheet=u.name,
-                expected="（无）",
-                found=u.name,
-            )
+        finding(
+            "sheet-added",
+            f"多出了工作表“{u.name}”，其中的内容不会被校验或汇总。",
+            sheet=u.name,
+            expected="（无）",
+            found=u.name,
         )
         for u in unknown
     ]
     if raw.sheet(GUIDE_SHEET) is None:
         out.append(
-            Located(
-                finding(
-                    "sheet-missing",
-                    f"缺少工作表“{GUIDE_SHEET}”（含填报单位信息和签字栏）。",
-                    severity="warning",
-                    hint="请单位改用下发的模板，填写签字栏后重新报送。",
-                    sheet=GUIDE_SHEET,
-                    expected=GUIDE_SHEET,
-                    found="（缺少）",
-                )
+            finding(
+                "sheet-missing",
+                f"缺少工作表“{GUIDE_SHEET}”（含填报单位信息和签字栏）。",
+                severity="warning",
+                hint="请单位改用下发的模板，填写签字栏后重新报送。",
+                sheet=GUIDE_SHEET,
+                expected=GUIDE_SHEET,
+                found="（缺少）",
             )
         )
     if not raw.structure_protected and not saved_by_libreoffice(raw):
-        out.append(Located(_unprotected(raw)))
+        out.append(_unprotected(raw))
     return out
 
 

@@ -15,12 +15,11 @@ from decimal import Decimal
 from xlreport.checks.alignment import SheetView
 from xlreport.checks.catalogue import finding
 from xlreport.checks.formula_refs import sum_terms
-from xlreport.checks.located import Located
-from xlreport.checks.plan import TotalPlan, add_up, layout_plan
 from xlreport.checks.values import Judged, excel_decimal, fmt, judge
-from xlreport.findings import Finding
+from xlreport.findings import Finding, TemplatePos
 from xlreport.reader.model import RawCell, RawWorkbook
-from xlreport.spec.formulas import same_formula, total_formulas
+from xlreport.spec.compiled import CompiledTotal, add_up
+from xlreport.spec.formulas import same_formula
 from xlreport.spec.model import Cell, Layout, Total, a1
 
 #: Cached results closer than this to the recomputed value count as equal.
@@ -31,7 +30,7 @@ TOLERANCE = Decimal("0.0000005")
 class TotalsResult:
     effective: dict[str, Decimal] = field(default_factory=dict)  # blank cells absent
     invalid: set[str] = field(default_factory=set)  # value unknown or not a valid number
-    findings: list[Located] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
     intact: set[str] = field(default_factory=set)  # totals whose formula is intact
 
 
@@ -58,7 +57,7 @@ def formula_intact(
     """The found formula sums exactly the template's cells (written any way)."""
     cell = layout.cells[total.cell]
     view = views[cell.sheet]
-    if not view.shifted and same_formula(found, template_formulas(layout)[total.cell]):
+    if not view.shifted and same_formula(found, layout.compiled.formulas[total.cell]):
         return True
     terms = sum_terms(found, view.name)
     if terms is None:
@@ -77,17 +76,6 @@ def formula_intact(
     return True
 
 
-_FORMULAS: dict[tuple[str, str, str], dict[str, str]] = {}
-
-
-def template_formulas(layout: Layout) -> dict[str, str]:
-    """``total_formulas(layout)``, computed once per layout."""
-    key = (layout.id, layout.fingerprint, layout.source)
-    if key not in _FORMULAS:
-        _FORMULAS[key] = total_formulas(layout)
-    return _FORMULAS[key]
-
-
 def _terms_present(layout: Layout, views: Mapping[str, SheetView], total: Total) -> bool:
     """Every cell the total adds up is still in the file (no deleted row or column)."""
     cells = (layout.cells[t.cell] for t in total.expr.terms)
@@ -98,7 +86,7 @@ def expected_formula(layout: Layout, views: Mapping[str, SheetView], total: Tota
     """The template's formula for a total, with references where the cells now stand."""
     cell = layout.cells[total.cell]
     view = views[cell.sheet]
-    text = template_formulas(layout)[total.cell]
+    text = layout.compiled.formulas[total.cell]
     if not view.shifted:
         return text
     pos = [view.where(layout.cells[t.cell].r, layout.cells[t.cell].c) for t in total.expr.terms]
@@ -141,7 +129,8 @@ def check_totals(
     formulas = _Formulas(layout, views)
     # every sheet there, every row and column in place: each cell is where the layout says
     plain = all(v.plain for v in views.values())
-    for tp in layout_plan(layout).totals:
+    compiled = layout.compiled
+    for tp in compiled.totals:
         total, cell = tp.total, tp.cell
         view = views[cell.sheet]
         if plain or (view.plain and all(views[s].plain for s in tp.term_sheets)):
@@ -158,13 +147,13 @@ def check_totals(
         computed = add_up(tp.terms, res.effective) if deps_ok else None
         if raw is None or raw.formula is None:
             at = (view.sheet.name, cell.r, cell.c)
-            res.findings.append(Located(_overwritten(view, cell, pos, raw, formulas, computed), at))
+            res.findings.append(_overwritten(view, cell, pos, raw, formulas, computed, at))
             const = judge(raw, cell.type)
             if const.value is not None:
                 res.effective[cell.id] = const.value
             elif const.state == "invalid":
                 res.invalid.add(cell.id)
-        elif _intact(layout, views, tp, raw.formula):
+        elif _intact(layout, views, tp, compiled.formulas[cell.id], raw.formula):
             res.intact.add(cell.id)
             if computed is None:
                 res.invalid.add(cell.id)
@@ -173,18 +162,16 @@ def check_totals(
         else:
             at = (view.sheet.name, cell.r, cell.c)
             res.findings.append(
-                Located(
-                    finding(
-                        "formula-changed",
-                        f"合计公式应为 ={formulas[cell.id]}，现为 ={raw.formula}。",
-                        sheet=view.name,
-                        cell=a1(*pos),
-                        row_label=cell.row_label,
-                        col_label=cell.col_label,
-                        expected="=" + formulas[cell.id],
-                        found="=" + raw.formula,
-                    ),
-                    at,
+                finding(
+                    "formula-changed",
+                    f"合计公式应为 ={formulas[cell.id]}，现为 ={raw.formula}。",
+                    sheet=view.name,
+                    cell=a1(*pos),
+                    row_label=cell.row_label,
+                    col_label=cell.col_label,
+                    expected="=" + formulas[cell.id],
+                    found="=" + raw.formula,
+                    at=at,
                 )
             )
             cached = excel_decimal(raw.text) if raw.t == "n" and raw.text else None
@@ -215,9 +202,12 @@ class _Formulas(Mapping[str, str]):
         return len(self._layout.totals)
 
 
-def _intact(layout: Layout, views: Mapping[str, SheetView], tp: TotalPlan, found: str) -> bool:
-    """``formula_intact``, answered at once for the template's formula as it was written."""
-    if found == tp.formula and not views[tp.cell.sheet].shifted:
+def _intact(
+    layout: Layout, views: Mapping[str, SheetView], tp: CompiledTotal, formula: str, found: str
+) -> bool:
+    """``formula_intact``, answered at once for the template's formula (``formula``) as it
+    was written."""
+    if found == formula and not views[tp.cell.sheet].shifted:
         return True  # same_formula(found, found)
     return formula_intact(layout, views, tp.total, found)
 
@@ -229,6 +219,7 @@ def _overwritten(
     raw: RawCell | None,
     formulas: Mapping[str, str],
     computed: Decimal | None,
+    at: TemplatePos,
 ) -> Finding:
     shown = _shown(raw)
     what = f"固定数字 {shown}" if shown else "空白"
@@ -248,17 +239,18 @@ def _overwritten(
         col_label=cell.col_label,
         expected="=" + formulas[cell.id],
         found=shown,
+        at=at,
     )
 
 
 def _caches(
     layout: Layout, views: Mapping[str, SheetView], res: TotalsResult, raw_wb: RawWorkbook
-) -> list[Located]:
+) -> list[Finding]:
     """Stored results of intact formulas against the recomputed values."""
     differ: list[tuple[Cell, RawCell, Decimal | None]] = []
     agreeing_nonzero = False
     any_cache = False
-    for cid in layout_plan(layout).total_order:
+    for cid in layout.compiled.total_order:
         if cid not in res.intact:
             continue
         cell = layout.cells[cid]
@@ -276,16 +268,14 @@ def _caches(
             differ.append((cell, raw, got))
     if not any_cache and res.intact:
         return [
-            Located(
-                finding(
-                    "no-cached-values",
-                    "文件中没有保存任何公式结果（多为程序另存的文件），合计已按填报数字重新计算。",
-                )
+            finding(
+                "no-cached-values",
+                "文件中没有保存任何公式结果（多为程序另存的文件），合计已按填报数字重新计算。",
             )
         ]
     all_zero = all(got == 0 for _c, _r, got in differ)
     stale = all_zero or (raw_wb.full_calc_on_load and not agreeing_nonzero)
-    out: list[Located] = []
+    out: list[Finding] = []
     for cell, raw, got in differ:
         view = views[cell.sheet]
         shown_want = fmt(res.effective.get(cell.id, Decimal(0)))
@@ -302,18 +292,16 @@ def _caches(
                 "填写后没有重新计算）。"
             )
         out.append(
-            Located(
-                finding(
-                    "cache-stale" if stale else "cache-forged",
-                    msg,
-                    sheet=view.name,
-                    cell=view.a1(cell.r, cell.c),
-                    row_label=cell.row_label,
-                    col_label=cell.col_label,
-                    expected=shown_want,
-                    found=found,
-                ),
-                (view.sheet.name, cell.r, cell.c),
+            finding(
+                "cache-stale" if stale else "cache-forged",
+                msg,
+                sheet=view.name,
+                cell=view.a1(cell.r, cell.c),
+                row_label=cell.row_label,
+                col_label=cell.col_label,
+                expected=shown_want,
+                found=found,
+                at=(view.sheet.name, cell.r, cell.c),
             )
         )
     return out

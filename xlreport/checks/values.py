@@ -13,6 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 from functools import lru_cache
 from typing import Literal
 
+from xlreport.codes import FindingCode
 from xlreport.reader.model import RawCell
 from xlreport.spec.model import ValueType
 
@@ -41,7 +42,7 @@ class Judged:
     state: State
     value: Decimal | None
     found: str
-    code: str = ""
+    code: FindingCode | Literal[""] = ""
     message: str = ""
     hint: str = ""
     expected: str = ""

@@ -24,7 +24,6 @@ from decimal import Decimal
 from typing import Literal, NamedTuple
 
 from xlreport.checks.compact import CompactValues, Packed, pack_values
-from xlreport.checks.located import TemplatePos
 from xlreport.checks.model import CheckedFile, CheckOptions, ReturnData
 from xlreport.findings import FileReport, Finding
 from xlreport.identity import Identity
@@ -71,7 +70,6 @@ class _Flat(NamedTuple):
     file_mtime: float
     packed: Packed
     findings: tuple[Finding, ...]
-    positions: tuple[TemplatePos | None, ...]
     blank_cells: int = 0
 
 
@@ -135,7 +133,6 @@ def pack(result: CheckedFile, keep: Keep) -> Wire:
         data.file_mtime,
         packed,
         tuple(result.report.findings),
-        tuple(result.positions),
         data.blank_cells,
     )
 
@@ -218,7 +215,7 @@ class Unpacker:
             layout=layout.id,
             year=identity.year,
         )
-        return CheckedFile(report, data, list(wire.positions))
+        return CheckedFile(report, data)
 
 
 __all__ = ["Keep", "Unpacker", "ValuesOf", "Wire", "pack", "slim"]

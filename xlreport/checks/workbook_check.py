@@ -9,9 +9,8 @@ from xlreport.checks.alignment import SheetView
 from xlreport.checks.catalogue import finding
 from xlreport.checks.dates import check_dates
 from xlreport.checks.identity_check import recognise
-from xlreport.checks.located import Located
 from xlreport.checks.model import CheckedFile, CheckOptions, ReturnData
-from xlreport.checks.plan import layout_plan
+from xlreport.checks.plan import judged_inputs
 from xlreport.checks.rules import check_rules
 from xlreport.checks.structure import match_sheets
 from xlreport.checks.totals import TotalsResult, check_totals
@@ -31,17 +30,17 @@ def prior_key(identity: Identity) -> str:
 
 def unreadable_file(path: str, f: Finding) -> CheckedFile:
     report = FileReport(path=path, findings=[replace(f, file=path)], unreadable=True)
-    return CheckedFile(report, None, [None])
+    return CheckedFile(report, None)
 
 
 def _judge_inputs(
     layout: Layout, views: dict[str, SheetView], summary: bool
-) -> tuple[dict[str, Judged], list[Located]]:
+) -> tuple[dict[str, Judged], list[Finding]]:
     """Every input cell judged by its value type (in a summary, the type without a
     return's bounds: ``ValueType.for_summary``)."""
     judged: dict[str, Judged] = {}
-    out: list[Located] = []
-    for cell, cache in layout_plan(layout).inputs:
+    out: list[Finding] = []
+    for cell, cache in judged_inputs(layout):
         view = views[cell.sheet]
         raw_sheet = view.raw
         pos = (cell.r, cell.c) if view.plain else view.where(cell.r, cell.c)
@@ -57,25 +56,23 @@ def _judge_inputs(
         judged[cell.id] = j
         if j.code:
             out.append(
-                Located(
-                    finding(
-                        j.code,
-                        j.message,
-                        hint=j.hint,
-                        sheet=view.name,
-                        cell=view.a1(cell.r, cell.c),
-                        row_label=cell.row_label,
-                        col_label=cell.col_label,
-                        expected=j.expected,
-                        found=j.found,
-                    ),
-                    (view.sheet.name, cell.r, cell.c),
+                finding(
+                    j.code,
+                    j.message,
+                    hint=j.hint,
+                    sheet=view.name,
+                    cell=view.a1(cell.r, cell.c),
+                    row_label=cell.row_label,
+                    col_label=cell.col_label,
+                    expected=j.expected,
+                    found=j.found,
+                    at=(view.sheet.name, cell.r, cell.c),
                 )
             )
     return judged, out
 
 
-def _all_blank(layout: Layout, found: list[Located]) -> list[Located]:
+def _all_blank(layout: Layout, found: list[Finding]) -> list[Finding]:
     """A return with every input cell blank is not a report: one error in place of a
     "blank" warning per cell."""
     n = sum(1 for _ in layout.inputs())
@@ -85,32 +82,28 @@ def _all_blank(layout: Layout, found: list[Located]) -> list[Located]:
         expected="填写好的报表",
         found="空模板",
     )
-    return [Located(empty), *(loc for loc in found if loc.finding.code != "value-blank")]
+    return [empty, *(loc for loc in found if loc.code != "value-blank")]
 
 
 def _prior(
     layout: Layout, identity: Identity, options: CheckOptions
-) -> tuple[ReturnData | None, list[Located]]:
+) -> tuple[ReturnData | None, list[Finding]]:
     if not options.prior or not any(r.uses_prior for r in layout.checks):
         return None, []
     prior = options.prior.get(prior_key(identity))
     if prior is None:
         who = identity.agency_name or identity.agency_code or "该单位"
         return None, [
-            Located(
-                finding("prior-not-found", f"--prior 中没有{who}的上年报表，未核对与上年的衔接。")
-            )
+            finding("prior-not-found", f"--prior 中没有{who}的上年报表，未核对与上年的衔接。")
         ]
     if prior.identity.year != identity.year - 1:
         return None, [
-            Located(
-                finding(
-                    "prior-year-mismatch",
-                    f"作为上年报表给出的 {prior.path} 是 {prior.identity.year} 年度的，"
-                    f"本报表是 {identity.year} 年度；未核对与上年的衔接。",
-                    expected=str(identity.year - 1),
-                    found=str(prior.identity.year),
-                )
+            finding(
+                "prior-year-mismatch",
+                f"作为上年报表给出的 {prior.path} 是 {prior.identity.year} 年度的，"
+                f"本报表是 {identity.year} 年度；未核对与上年的衔接。",
+                expected=str(identity.year - 1),
+                found=str(prior.identity.year),
             )
         ]
     return prior, []
@@ -122,8 +115,8 @@ def _recomputed(
     """``layout.compute_totals(values)``. When every total's formula is intact and none is
     invalid, checking already computed exactly that, in the same order: the valid inputs,
     then each total from them."""
-    plan = layout_plan(layout)
-    if len(totals.intact) == len(plan.total_ids) and not (totals.invalid & plan.total_ids):
+    total_ids = layout.compiled.total_ids
+    if len(totals.intact) == len(total_ids) and not (totals.invalid & total_ids):
         return dict(totals.effective)
     return layout.compute_totals(values)
 
@@ -158,7 +151,7 @@ def check_workbook(
         prior.totals if prior is not None else None,
         frozenset(prior.layout.cells) if prior is not None else frozenset(),
     )
-    located.sort(key=lambda loc: loc.finding.severity == "info")  # stable: notes last
+    located.sort(key=lambda loc: loc.severity == "info")  # stable: notes last
     values = {cid: j.value for cid, j in judged.items() if j.value is not None}
     data = ReturnData(
         path=path,
@@ -175,13 +168,13 @@ def check_workbook(
     )
     report = FileReport(
         path=path,
-        findings=[replace(loc.finding, file=path) for loc in located],
+        findings=[replace(loc, file=path) for loc in located],
         agency_code=identity.agency_code,
         agency_name=identity.agency_name,
         layout=layout.id,
         year=identity.year,
     )
-    return CheckedFile(report, data, [loc.at for loc in located])
+    return CheckedFile(report, data)
 
 
 __all__ = ["check_workbook", "prior_key", "unreadable_file"]

@@ -16,7 +16,6 @@ from xlreport.cli.usage import chinese_usage, is_help_instead, is_usage_error
 from xlreport.errors import XlreportError
 from xlreport.interrupt import handles_interrupts
 from xlreport.safetext import printable
-from xlreport.spec import LayoutError
 
 # sub-commands register themselves on import
 from xlreport.cli import cmd_formats  # noqa: F401  isort: skip
@@ -48,7 +47,7 @@ def main() -> None:
     try:
         # without standalone mode, click returns the code of typer.Exit(code) instead of exiting
         code = app(standalone_mode=False)
-    except (XlreportError, LayoutError) as e:
+    except XlreportError as e:  # a LayoutError too
         _fail("错误：", str(e), 2)
     except typer.Abort:
         _fail("", "已取消。", 2)

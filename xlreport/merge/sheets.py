@@ -13,6 +13,7 @@ from typing import overload
 
 from xlreport.checks.compact import CompactValues
 from xlreport.checks.model import ReturnData
+from xlreport.findings import SEVERITY_ZH
 from xlreport.identity import SUMMARY_SHEETS
 from xlreport.merge.model import AgencyRow, FileOutcome, agency_key, agency_name
 from xlreport.merge.select import coverage, is_summary
@@ -21,7 +22,6 @@ from xlreport.writer.summary_sheets import Block, CellValue, ExtraSheet, SumAbov
 
 OVERVIEW_SHEET, DETAIL_SHEET, STATUS_SHEET, FINDINGS_SHEET = SUMMARY_SHEETS
 
-SEVERITY_TEXT = {"error": "错误", "warning": "警告", "info": "提示"}
 STATUS_HEADER = (
     "单位编码",
     "单位名称",
@@ -190,7 +190,7 @@ def findings_sheet(files: Sequence[FileOutcome], title: str) -> ExtraSheet:
                     f.sha256,
                     f.code,
                     f.agency_name,
-                    SEVERITY_TEXT.get(x.severity, x.severity),
+                    SEVERITY_ZH.get(x.severity, x.severity),
                     x.code,
                     x.sheet,
                     x.cell,

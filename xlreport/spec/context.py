@@ -6,11 +6,14 @@ import re
 from dataclasses import dataclass
 from typing import Any, cast
 
+from xlreport.errors import XlreportError
+
 _KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
-class LayoutError(Exception):
-    """A layout file that cannot be used; the message is Chinese and names file and key."""
+class LayoutError(XlreportError):
+    """A layout file that cannot be used; the message is Chinese and names file and key
+    (like every :class:`XlreportError`, the CLI shows it as one line and exits with 2)."""
 
 
 @dataclass

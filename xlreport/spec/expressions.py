@@ -9,8 +9,9 @@ from __future__ import annotations
 import re
 from typing import Any, Literal, cast
 
+from xlreport.findings import Severity
 from xlreport.spec.context import FileContext
-from xlreport.spec.model import Axis, Expr, RuleCheck, Severity, Sheet, Table, Term, Total
+from xlreport.spec.model import Axis, Expr, RuleCheck, Sheet, Table, Term, Total
 
 _TERM = re.compile(
     r"^(?:(prior):)?([A-Za-z_]\w*)\.([A-Za-z_]\w*(?:\.\.[A-Za-z_]\w*)?)\.([A-Za-z_]\w*(?:\.\.[A-Za-z_]\w*)?)$"

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Literal, cast
 
 from xlreport.identity import GUIDE_SHEET, META_SHEET
+from xlreport.spec.compiled import compile_into
 from xlreport.spec.context import FileContext, LayoutError
 from xlreport.spec.expressions import parse_rules, parse_totals
 from xlreport.spec.model import (
@@ -118,7 +119,7 @@ def build_layout(raw: dict[str, Any], ctx: FileContext, source: str) -> Layout:
         overview=parse_overview(ctx, top.get("overview"), table_keys, cells),
         _by_pos={(c.sheet, c.r, c.c): c for c in cells.values()},
     )
-    return _with_fingerprint(layout)
+    return compile_into(_with_fingerprint(layout))
 
 
 def _types(ctx: FileContext, raw: dict[str, Any]) -> dict[str, ValueType]:

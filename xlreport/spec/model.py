@@ -9,11 +9,15 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+from xlreport.findings import Severity
+
+if TYPE_CHECKING:
+    from xlreport.spec.compiled import Compiled
 
 CellKind = Literal["input", "total"]
 LabelRole = Literal["title", "caption", "corner", "column", "row"]
-Severity = Literal["error", "warning", "info"]
 
 
 def col_letter(c: int) -> str:
@@ -283,10 +287,16 @@ class Layout:
     checks: tuple[RuleCheck, ...]
     overview: Overview = field(default_factory=Overview)
     _by_pos: Mapping[tuple[str, int, int], Cell] = field(default_factory=dict, repr=False)
-    _total_by_cell: Mapping[str, Total] = field(init=False, repr=False, compare=False)
+    #: Set once by :func:`xlreport.spec.compiled.compile_into` (the loader's last step);
+    #: a copy made with ``dataclasses.replace`` starts without it, as its facts may differ.
+    _compiled: Compiled | None = field(default=None, init=False, repr=False, compare=False)
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "_total_by_cell", {t.cell: t for t in self.totals})
+    @property
+    def compiled(self) -> Compiled:
+        """What is derived from this layout once (:mod:`xlreport.spec.compiled`)."""
+        if self._compiled is None:
+            raise RuntimeError(f"布局 {self.id} 尚未编译：请用 load_layout 读取布局")
+        return self._compiled
 
     def sheet(self, key: str) -> Sheet:
         return next(s for s in self.sheets if s.key == key)
@@ -299,7 +309,7 @@ class Layout:
 
     def total_of(self, cell_id: str) -> Total | None:
         """The total that fills ``cell_id`` (None for an input or an unknown id)."""
-        return self._total_by_cell.get(cell_id)
+        return self.compiled.total_by_cell.get(cell_id)
 
     def cell_at(self, sheet: str, r: int, c: int) -> Cell | None:
         return self._by_pos.get((sheet, r, c))

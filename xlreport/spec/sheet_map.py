@@ -82,20 +82,13 @@ class SheetMap:
     checks: tuple[tuple[int, int], ...]  # the cells of the 勾稽检查 blocks
 
 
-_MAPS: dict[tuple[int, str], tuple[Layout, SheetMap]] = {}
-
-
 def sheet_map(layout: Layout, sheet: Sheet) -> SheetMap:
-    """The map of one layout sheet (made once per layout and sheet; the cache keeps the
-    layout alive, so its id cannot be reused by another layout)."""
-    key = (id(layout), sheet.key)
-    known = _MAPS.get(key)
-    if known is None or known[0] is not layout:
-        known = _MAPS[key] = (layout, _sheet_map(layout, sheet))
-    return known[1]
+    """The map of one layout sheet (worked out when the layout was loaded)."""
+    return layout.compiled.sheet_maps[sheet.key]
 
 
-def _sheet_map(layout: Layout, sheet: Sheet) -> SheetMap:
+def build_sheet_map(layout: Layout, sheet: Sheet) -> SheetMap:
+    """The map of one layout sheet, worked out (:func:`sheet_map` gives the one made at load)."""
     key = sheet.key
     content: dict[tuple[int, int], Content] = {}
     merges: set[Range] = set()
@@ -134,6 +127,7 @@ __all__ = [
     "INFO_ROW",
     "CheckBlock",
     "SheetMap",
+    "build_sheet_map",
     "check_blocks",
     "check_column",
     "live_rules",

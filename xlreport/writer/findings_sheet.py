@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from xlreport.findings import SEVERITY_ZH
 from xlreport.writer.styles import FONT, NOTE_FILL, display_width
 
 HEADINGS = ("序号", "严重程度", "工作表", "单元格", "行", "列", "问题", "应为", "实为", "处理办法")
@@ -18,7 +19,7 @@ _MAX_WIDTHS = (6, 10, 16, 8, 30, 22, 60, 18, 18, 48)
 
 @dataclass(frozen=True)
 class FindingRow:
-    severity: str  # already in Chinese: 错误 / 警告 / 提示
+    severity: str  # already in Chinese (xlreport.findings.SEVERITY_ZH)
     sheet: str
     cell: str
     row_label: str
@@ -62,7 +63,7 @@ def findings_sheet(
                 row.found,
                 row.hint,
             )
-            fmt = error_fmt if row.severity == "错误" else cell_fmt
+            fmt = error_fmt if row.severity == SEVERITY_ZH["error"] else cell_fmt
             for c, v in enumerate(values):
                 ws.write_string(r, c, v, fmt)
                 widths[c] = max(widths[c], min(display_width(v) + 2, _MAX_WIDTHS[c]))
