@@ -112,4 +112,5 @@ FindingCode = Literal[
     "name-near-duplicate",
     "summary-overlap",
     "county-conflict",
+    "date-like-unconfirmed",
 ]
