@@ -117,27 +117,22 @@ def chinese_help() -> None:
             setattr(rich_utils, key, text)
 
 
-class ChineseCommand(TyperCommand):
-    """A command whose help screen says 用法 and whose --help line is Chinese."""
+class _ChineseHelp:
+    """The help screen says 用法 and the --help line is Chinese (mixed into click's classes)."""
 
     def get_help_option(self, ctx: Any) -> Any:
-        opt = super().get_help_option(ctx)
+        opt = super().get_help_option(ctx)  # type: ignore[misc]
         if opt is not None:
             opt.help = HELP_TEXT
         return opt
 
     def get_usage(self, ctx: Any) -> str:
-        return str(super().get_usage(ctx)).replace("Usage: ", "用法：", 1)
+        return str(super().get_usage(ctx)).replace("Usage: ", "用法：", 1)  # type: ignore[misc]
 
 
-class ChineseGroup(TyperGroup):
-    """The top-level group, worded as :class:`ChineseCommand`."""
+class ChineseCommand(_ChineseHelp, TyperCommand):
+    """A command worded as :class:`_ChineseHelp`."""
 
-    def get_help_option(self, ctx: Any) -> Any:
-        opt = super().get_help_option(ctx)
-        if opt is not None:
-            opt.help = HELP_TEXT
-        return opt
 
-    def get_usage(self, ctx: Any) -> str:
-        return str(super().get_usage(ctx)).replace("Usage: ", "用法：", 1)
+class ChineseGroup(_ChineseHelp, TyperGroup):
+    """The top-level group, worded as :class:`_ChineseHelp`."""
