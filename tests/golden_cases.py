@@ -10,19 +10,16 @@ never sent anything. Everything is deterministic: the same bytes on every run.
 
 from __future__ import annotations
 
-import contextlib
-import io
 import os
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from cli_helpers import invoke
 from golden_helpers import portable
 from realdata import load_real_report, real_report_inputs
 
-from xlreport.cli import main
 from xlreport.roster import Agency
 from xlreport.spec import builtin_layouts
 from xlreport.template import agency_identity
@@ -115,18 +112,8 @@ def _replace(text: str, replacements: Mapping[str, str]) -> str:
 
 def run_cli(argv: list[str]) -> tuple[int, str]:
     """``xlreport ARGV`` in this process: (exit status, what it wrote on stdout)."""
-    old = sys.argv
-    sys.argv = ["xlreport", *argv]
-    out, err = io.StringIO(), io.StringIO()
-    code = 0
-    try:
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            main()
-    except SystemExit as e:
-        code = e.code if isinstance(e.code, int) else 0
-    finally:
-        sys.argv = old
-    return code, out.getvalue()
+    code, out, _err = invoke(argv)
+    return code, out
 
 
 def run_all(root: Path) -> Outputs:

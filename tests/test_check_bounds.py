@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 from decimal import Decimal
 from pathlib import Path
 
@@ -25,12 +24,12 @@ from check_helpers import (
     set_cached_value,
     sheet_part,
 )
+from cli_helpers import invoke
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from xlreport.checks import CheckOptions, check_file
 from xlreport.checks.values import judge
-from xlreport.cli import main
 from xlreport.merge.sums import SumRefused, merge_values, sum_inputs
 from xlreport.reader.model import RawCell
 from xlreport.spec import load_layout
@@ -58,16 +57,7 @@ def _rewrite_cell(data: bytes, layout: Layout, cid: str, inner: str, t: str = ""
 
 
 def _cli(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
-    old = sys.argv
-    sys.argv = ["xlreport", *argv]
-    try:
-        main()
-        code = 0
-    except SystemExit as e:
-        code = e.code if isinstance(e.code, int) else 0
-    finally:
-        sys.argv = old
-    out, err = capsys.readouterr()
+    code, out, err = invoke(argv)
     return code, out + err
 
 

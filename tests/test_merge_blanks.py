@@ -9,17 +9,16 @@ from __future__ import annotations
 
 import io
 import json
-import sys
 from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
 import pytest
 from check_helpers import YEAR, build, check_bytes, ident, layout_of, real_inputs
+from cli_helpers import invoke
 
 from xlreport.checks import CheckOptions, check_file
 from xlreport.checks.wire import Unpacker, pack
-from xlreport.cli import main
 from xlreport.merge import merge_values
 
 LAYOUT = layout_of()
@@ -27,16 +26,7 @@ INPUTS = sum(1 for _ in LAYOUT.inputs())
 
 
 def _cli(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
-    old = sys.argv
-    sys.argv = ["xlreport", *argv]
-    try:
-        main()
-        code = 0
-    except SystemExit as e:
-        code = e.code if isinstance(e.code, int) else 0
-    finally:
-        sys.argv = old
-    out, err = capsys.readouterr()
+    code, out, err = invoke(argv)
     return code, out + err
 
 

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import json
 import random
-import sys
 from pathlib import Path
 
 import pytest
+from cli_helpers import invoke
 from merge_helpers import PASSWORD, ident, valid_values
 
-from xlreport.cli import main
 from xlreport.spec import resolve_layout
 from xlreport.writer import build_workbook
 
@@ -18,17 +17,7 @@ L = resolve_layout("gov-2021")
 
 
 def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    old = sys.argv
-    sys.argv = ["xlreport", "merge", *argv]
-    try:
-        main()
-        code = 0
-    except SystemExit as e:
-        code = e.code if isinstance(e.code, int) else 0
-    finally:
-        sys.argv = old
-    out, err = capsys.readouterr()
-    return code, out, err
+    return invoke(["merge", *argv])
 
 
 @pytest.fixture

@@ -10,18 +10,17 @@ from __future__ import annotations
 import json
 import random
 import shutil
-import sys
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from cli_helpers import invoke
 from lo import Entry, Job, run_jobs
 from merge_helpers import valid_values
 
 from xlreport.checks import CheckOptions, check_file
 from xlreport.checks.values import fmt
-from xlreport.cli import main
 from xlreport.identity import GUIDE_SHEET, SIGNOFF_ROW, SIGNOFF_VALUE_COL
 from xlreport.reader import read_xlsx
 from xlreport.roster import Agency
@@ -133,30 +132,12 @@ def folder(box: Box, name: str, *cases: str) -> Path:
 
 
 def merge(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, dict, str]:  # type: ignore[type-arg]
-    old = sys.argv
-    sys.argv = ["xlreport", "merge", *argv, "--json"]
-    try:
-        main()
-        code = 0
-    except SystemExit as e:
-        code = e.code if isinstance(e.code, int) else 0
-    finally:
-        sys.argv = old
-    out, err = capsys.readouterr()
+    code, out, err = invoke(["merge", *argv, "--json"])
     return code, json.loads(out) if out.strip() else {}, err
 
 
 def merge_text(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
-    old = sys.argv
-    sys.argv = ["xlreport", "merge", *argv]
-    try:
-        main()
-        code = 0
-    except SystemExit as e:
-        code = e.code if isinstance(e.code, int) else 0
-    finally:
-        sys.argv = old
-    out, _err = capsys.readouterr()
+    code, out, _err = invoke(["merge", *argv])
     return code, out
 
 

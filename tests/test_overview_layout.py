@@ -5,16 +5,15 @@ from __future__ import annotations
 
 import io
 import random
-import sys
 import zipfile
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from cli_helpers import invoke
 from merge_helpers import PASSWORD, ident, valid_values, xml_cells
 
 from xlreport.checks.model import CheckOptions
-from xlreport.cli import main
 from xlreport.merge import merge_paths
 from xlreport.merge.sheets import OVERVIEW_SHEET
 from xlreport.spec import LayoutError, load_layout, resolve_layout, templates_dir
@@ -62,16 +61,7 @@ def _local_source() -> str:
 
 
 def _run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
-    old = sys.argv
-    sys.argv = ["xlreport", *argv]
-    try:
-        main()
-        code = 0
-    except SystemExit as e:
-        code = e.code if isinstance(e.code, int) else 0
-    finally:
-        sys.argv = old
-    out, err = capsys.readouterr()
+    code, out, err = invoke(argv)
     return code, out + err
 
 

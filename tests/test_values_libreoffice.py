@@ -5,7 +5,6 @@ typed beside or under the tables, an untouched template, a return with blank cel
 from __future__ import annotations
 
 import io
-import sys
 from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
@@ -13,11 +12,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 from check_helpers import YEAR, a1_of, build, ident, layout_of, real_inputs
+from cli_helpers import invoke
 from lo import Entry, Job, run_jobs
 
 from xlreport.checks import CheckedFile, CheckOptions, check_file
 from xlreport.checks.values import fmt
-from xlreport.cli import main
 from xlreport.spec.model import a1
 from xlreport.spec.sheet_map import check_column
 
@@ -108,16 +107,7 @@ def test_template_saved_untouched_is_not_a_report(filled: dict[str, CheckedFile]
 
 
 def _merge(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
-    old = sys.argv
-    sys.argv = ["xlreport", "merge", *argv]
-    try:
-        main()
-        code = 0
-    except SystemExit as e:
-        code = e.code if isinstance(e.code, int) else 0
-    finally:
-        sys.argv = old
-    out, err = capsys.readouterr()
+    code, out, err = invoke(["merge", *argv])
     return code, out + err
 
 
