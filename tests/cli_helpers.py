@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
+import subprocess
 import sys
+from pathlib import Path
 
 from xlreport.cli import main
 
@@ -23,3 +26,20 @@ def invoke(argv: list[str]) -> tuple[int, str, str]:
     finally:
         sys.argv = old
     return code, out.getvalue(), err.getvalue()
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_process(*args: str | Path, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    """``python -m xlreport ARGS`` as its own process, importing this checkout's package
+    (PYTHONPATH) whatever an editable install elsewhere points at."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run(
+        [sys.executable, "-m", "xlreport", *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=cwd,
+        env=env,
+    )

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import json
 import random
-import subprocess
-import sys
 from pathlib import Path
 
+from cli_helpers import run_process as xlreport
 from merge_helpers import PASSWORD, ident, valid_values
 
 from xlreport.spec import resolve_layout
@@ -16,16 +15,6 @@ from xlreport.writer import build_workbook
 
 L = resolve_layout("gov-2021")
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def xlreport(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "xlreport", *map(str, args)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        cwd=ROOT,
-    )
 
 
 def _return(path: Path, code: str, name: str, seed: int, year: int = 2024) -> None:

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from cli_helpers import run_process as xlreport
 from merge_helpers import PASSWORD, ident, valid_values
 
 from xlreport.spec import resolve_layout
@@ -18,16 +19,6 @@ from xlreport.writer import build_workbook
 L = resolve_layout("gov-2021")
 ROOT = Path(__file__).resolve().parent.parent
 ENGLISH = re.compile(r"\b(Missing|Invalid|Usage|Error|Try|such|should|Show this|option)\b")
-
-
-def xlreport(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "xlreport", *map(str, args)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        cwd=ROOT,
-    )
 
 
 @pytest.mark.parametrize(
