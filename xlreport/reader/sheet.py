@@ -1,6 +1,8 @@
 """One worksheet part: cells (values, formulas), merges, protection, validation count.
 
-This is the hot path of the reader (a return has ~530 ``<c>`` and ~1,500 other elements in
+This is the worksheet parser: what it reads and what it refuses is the rule
+(``reader/accel/`` may read a part written plainly faster, and must read it the same).
+It is the hot path of the reader (a return has ~530 ``<c>`` and ~1,500 other elements in
 its sheets), so the expat handlers are closures over local state, element names map to
 small ints by one dict lookup, addresses come from a shared cache, and a RawCell is built
 only for a cell that holds a value or a formula — once per distinct content, since it is
@@ -71,9 +73,10 @@ def parse_sheet(
     budget: Budget,
     dates: frozenset[int] = frozenset(),
 ) -> None:
-    """Fill ``sheet`` (cells, merges, protected, data_validations) from its part. ``dates``: the style indexes whose number format is a date
-    or time (their cells get ``date=True``). A number cell whose value is not a number as
-    a spreadsheet writes it is refused (``numbers.py``)."""
+    """Fill ``sheet`` (cells, merges, protected, data_validations) from its part.
+    ``dates``: the style indexes whose number format is a date or time (their cells get
+    ``date=True``). A number cell whose value is not a number as a spreadsheet writes it
+    is refused (``numbers.py``)."""
     limits = budget.limits
     max_depth, max_elements = limits.max_depth, limits.max_elements
     max_cells, max_rows = limits.max_cells, limits.max_rows
