@@ -1,4 +1,4 @@
-"""Test-wide setup: the ``libreoffice`` marker, and the reader's fast paths cross-checked.
+"""Test-wide setup: the ``libreoffice`` marker.
 
 A test marked ``@pytest.mark.libreoffice`` drives LibreOffice headless through Debian's
 ``/usr/bin/python3`` + ``python3-uno`` (see tests/lo/). Where those are missing it is skipped
@@ -16,11 +16,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import fast_crosscheck
 from lo import unavailable_reason
-
-# every fast-path read in the tests is confirmed by the streaming parser (fast_crosscheck.py)
-fast_crosscheck.install()
 
 _skipped_for_lo: list[str] = []
 

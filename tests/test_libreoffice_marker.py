@@ -26,7 +26,6 @@ def test_plain():
 
 def _run(tmp_path: Path, ci: str | None) -> subprocess.CompletedProcess[str]:
     shutil.copy(HERE / "conftest.py", tmp_path / "conftest.py")
-    shutil.copy(HERE / "fast_crosscheck.py", tmp_path / "fast_crosscheck.py")
     shutil.copytree(HERE / "lo", tmp_path / "lo", ignore=shutil.ignore_patterns("__pycache__"))
     (tmp_path / "pytest.ini").write_text(
         "[pytest]\nmarkers =\n    libreoffice: needs LibreOffice\n", encoding="utf-8"

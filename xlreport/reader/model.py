@@ -14,6 +14,15 @@ from xlreport.reader.numbers import is_spreadsheet_number
 
 SheetState = Literal["visible", "hidden", "veryHidden"]
 
+#: Cell types whose empty ``<v/>`` is an empty string rather than "no value".
+TEXT_TYPES = frozenset(("str", "inlineStr"))
+
+
+def empty_value(t: str) -> str | None:
+    """What an empty ``<v/>`` (or ``<v></v>``) holds in a cell of type ``t``: an empty
+    string in a text type, no value in any other."""
+    return "" if t in TEXT_TYPES else None
+
 
 @dataclass(frozen=True, slots=True)
 class RawCell:

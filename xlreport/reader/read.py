@@ -9,13 +9,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 from xlreport.reader import reasons
+from xlreport.reader.accel.sheet import FAST_MAX_BYTES, read_plain_sheet
+from xlreport.reader.accel.strings import read_plain_strings
 from xlreport.reader.archive import Archive, part_key
 from xlreport.reader.limits import DEFAULT_LIMITS, ReadLimits
 from xlreport.reader.model import RawSheet, RawWorkbook
 from xlreport.reader.sheet import parse_sheet
-from xlreport.reader.sheet_fast import FAST_MAX_BYTES, parse_sheet_fast
 from xlreport.reader.sniff import ZIP_MAGIC, refuse_non_zip, refuse_zip_kind
-from xlreport.reader.strings import parse_shared_strings, read_shared_strings
+from xlreport.reader.strings import parse_shared_strings
 from xlreport.reader.styles import date_styles
 from xlreport.reader.workbook import (
     BINARY_TYPES,
@@ -47,8 +48,9 @@ def read_xlsx(
     and validations. A sheet not selected has ``read=False`` and nothing else parsed (its
     ``protected`` stays False). Raises UnreadableFileError (a Chinese message and hint) for
     anything that is not a readable xlsx, or that exceeds ``limits``. ``fast`` lets plain
-    worksheet parts take the fast path (``sheet_fast.py``); the result is the same either
-    way, False streams every part (the tests compare the two)."""
+    worksheet parts and shared-strings tables be read by ``reader/accel/`` (about twice as
+    fast); the result is the same either way, False reads every part with the parser
+    (``tests/test_reader_accel.py`` compares the two)."""
     data = _load(Path(path), limits)
     sha256 = hashlib.sha256(data).hexdigest()
     if not data.startswith(ZIP_MAGIC):
@@ -107,10 +109,15 @@ def read_xlsx(
 
 
 def _read_strings(archive: Archive, part: str, budget: Budget, fast: bool) -> list[str]:
-    """The shared strings: whole and by the fast path when small enough, else streamed."""
+    """The shared strings: whole and by ``accel/`` when small enough and plain, else
+    streamed by the parser."""
     if not fast or archive.declared_size(part) > FAST_MAX_BYTES:
         return parse_shared_strings(archive.chunks(part), part, budget)
-    return read_shared_strings(b"".join(archive.chunks(part)), part, budget)
+    data = b"".join(archive.chunks(part))
+    strings = read_plain_strings(data, part, budget)
+    if strings is None:
+        return parse_shared_strings([data], part, budget)
+    return strings
 
 
 def _read_sheet(
@@ -122,13 +129,13 @@ def _read_sheet(
     fast: bool,
     dates: frozenset[int],
 ) -> None:
-    """One worksheet part: whole and by the fast path when it is small enough and plain,
-    streamed by ``parse_sheet`` otherwise. ``dates``: the date styles (``styles.py``)."""
+    """One worksheet part: whole and by ``accel/`` when it is small enough and plain,
+    streamed by the parser (``parse_sheet``) otherwise. ``dates``: the date styles (``styles.py``)."""
     if not fast or archive.declared_size(part) > FAST_MAX_BYTES:
         parse_sheet(archive.chunks(part), part, sheet, sst, budget, dates=dates)
         return
     data = b"".join(archive.chunks(part))
-    if not parse_sheet_fast(data, part, sheet, sst, budget, dates):
+    if not read_plain_sheet(data, part, sheet, sst, budget, dates):
         parse_sheet([data], part, sheet, sst, budget, dates=dates)
 
 

@@ -1,6 +1,8 @@
 """One worksheet part: cells (values, formulas), merges, protection, validation count.
 
-This is the hot path of the reader (a return has ~530 ``<c>`` and ~1,500 other elements in
+This is the worksheet parser: what it reads and what it refuses is the rule
+(``reader/accel/`` may read a part written plainly faster, and must read it the same).
+It is the hot path of the reader (a return has ~530 ``<c>`` and ~1,500 other elements in
 its sheets), so the expat handlers are closures over local state, element names map to
 small ints by one dict lookup, addresses come from a shared cache, and a RawCell is built
 only for a cell that holds a value or a formula — once per distinct content, since it is
@@ -10,11 +12,10 @@ immutable. Empty ``<c/>`` elements (styled blanks) are counted, not stored.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from xlreport.reader import reasons
-from xlreport.reader.model import RawCell, RawSheet
+from xlreport.reader.model import RawCell, RawSheet, empty_value
 from xlreport.reader.numbers import NUMBER_OK, OUT_OF_RANGE, number_problem
 from xlreport.reader.refs import (
     EXCEL_MAX_COL,
@@ -57,30 +58,11 @@ _START[f"{X14_NS} dataValidation"] = _START_LOCAL.index("dataValidation") + 1
 _END = {n: _END_LOCAL.index(local) + 1 for n, local in names(MAIN_NS, *_END_LOCAL).items()}
 #: Subtrees with nothing the reader needs but (x14) dataValidation elements to count: about
 #: half the elements of a return. Inside one, cheaper handlers only count (and bound) them.
-#: _SKIP_CUT marks the two kinds the fast path (sheet_fast.py) may cut out of a part and
-#: verify on their own; _SHEET_DATA is noted so that it can check where the cells sit.
-_SKIP, _SKIP_CUT, _SHEET_DATA, _HEADER_FOOTER = 11, 12, 13, 14
-_START.update(dict.fromkeys(names(MAIN_NS, "extLst"), _SKIP))
-_START.update(dict.fromkeys(names(MAIN_NS, *CUT_NAMES), _SKIP_CUT))
-_START.update(dict.fromkeys(names(MAIN_NS, "sheetData"), _SHEET_DATA))
-_START.update(dict.fromkeys(names(MAIN_NS, "headerFooter"), _HEADER_FOOTER))
+_SKIP = 11
+#: Their names (``accel/sheet.py`` cuts such subtrees out and verifies where they stand).
+SKIPPED = frozenset(names(MAIN_NS, "extLst", *CUT_NAMES))
+_START.update(dict.fromkeys(SKIPPED, _SKIP))
 _VALIDATIONS = frozenset(n for n, tag in _START.items() if tag == 9)
-
-
-@dataclass
-class PartStats:
-    """What the fast path needs to know of a part parsed here (see sheet_fast.py)."""
-
-    sheet_data: int = 0  # <sheetData> elements outside skipped subtrees
-    sheet_data_depth: int = 0  # depth of the last of them (the root element is depth 1)
-    cut: int = 0  # <dataValidations>/<conditionalFormatting> outside skipped subtrees
-    cut_depth: int = 0  # the greatest depth of one of those
-    header_footer: int = 0  # <headerFooter> elements outside skipped subtrees
-    header_footer_depth: int = 0
-
-
-#: Types whose empty ``<v/>`` is an empty string rather than "no value".
-_TEXT_TYPES = frozenset(("str", "inlineStr"))
 
 
 def parse_sheet(
@@ -89,15 +71,12 @@ def parse_sheet(
     sheet: RawSheet,
     sst: Sequence[str],
     budget: Budget,
-    stats: PartStats | None = None,
     dates: frozenset[int] = frozenset(),
 ) -> None:
-    """Fill ``sheet`` (cells, merges, protected, data_validations) from its part; ``stats``,
-    when given, is filled too. ``dates``: the style indexes whose number format is a date
-    or time (their cells get ``date=True``). A number cell whose value is not a number as
-    a spreadsheet writes it is refused (``numbers.py``)."""
-    if stats is None:
-        stats = PartStats()
+    """Fill ``sheet`` (cells, merges, protected, data_validations) from its part.
+    ``dates``: the style indexes whose number format is a date or time (their cells get
+    ``date=True``). A number cell whose value is not a number as a spreadsheet writes it
+    is refused (``numbers.py``)."""
     limits = budget.limits
     max_depth, max_elements = limits.max_depth, limits.max_elements
     max_cells, max_rows = limits.max_cells, limits.max_rows
@@ -199,18 +178,7 @@ def parse_sheet(
             sheet.merges.append(rng)
         elif tag == 9:  # dataValidation
             sheet.data_validations += 1
-        elif tag >= _SKIP:
-            if tag == _SHEET_DATA:
-                stats.sheet_data += 1
-                stats.sheet_data_depth = depth
-                return
-            if tag == _HEADER_FOOTER:
-                stats.header_footer += 1
-                stats.header_footer_depth = depth
-                return
-            if tag == _SKIP_CUT:
-                stats.cut += 1
-                stats.cut_depth = max(stats.cut_depth, depth)
+        elif tag == _SKIP:
             skip_from = depth
             p.StartElementHandler = skip_start
             p.EndElementHandler = skip_end
@@ -245,8 +213,8 @@ def parse_sheet(
             if value is None:
                 if formula is None:
                     return
-            elif value == "" and ctype not in _TEXT_TYPES:
-                value = None
+            elif not value:
+                value = empty_value(ctype)
             if ctype == "s" and value is not None:
                 try:
                     index = int(value)

@@ -27,7 +27,7 @@ REL_ATTR_NS = (
 )
 X14_NS = "http://schemas.microsoft.com/office/spreadsheetml/2009/9/main"
 #: Worksheet elements whose subtrees the reader never interprets (it only counts the data
-#: validations in them): the fast path cuts them out and verifies them on their own.
+#: validations in them): reader/accel/ cuts them out and verifies them on their own.
 CUT_NAMES = ("dataValidations", "conditionalFormatting")
 
 

@@ -1,46 +1,27 @@
-"""The reader's fast paths (sheet_fast.py, cells_fast.py, plain shared strings) against the
-streaming parser: the same result or the same refusal on every file, and the fast path
-really taken for the files applications write.
-
-(conftest.py also cross-checks every read of the whole test session: fast_crosscheck.py.)
+"""reader/accel/ against the parser (reader/sheet.py, reader/strings.py): the same result or
+the same refusal on every file, part by part, and accel really taken for the files
+applications write. Over unusual and randomly edited parts here; over the hostile corpus
+and returns saved by LibreOffice and in Excel's style in test_reader_accel_corpus.py.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import fast_crosscheck
 import pytest
+from accel_helpers import same_both_ways
 from check_helpers import build, layout_of, members
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from reader_corpus import MAIN, XML_DECL, package_parts, sheet_xml, sst_xml, zip_bytes
 
 from xlreport.errors import UnreadableFileError
-from xlreport.reader import read_xlsx
+from xlreport.reader.accel.strings import read_plain_strings
 from xlreport.reader.limits import ReadLimits
-from xlreport.reader.strings import parse_shared_strings, read_shared_strings
+from xlreport.reader.strings import parse_shared_strings
 from xlreport.reader.xmlsafe import Budget
 
 SST = ["<t>甲</t>", "<t>乙</t>", '<t xml:space="preserve"> 丙 </t>']
-
-
-def outcome(path: Path, fast: bool, limits: ReadLimits | None = None) -> object:
-    try:
-        if limits is None:
-            return read_xlsx(path, fast=fast)
-        return read_xlsx(path, fast=fast, limits=limits)
-    except UnreadableFileError as e:
-        return ("refused", e.message)
-
-
-def same_both_ways(path: Path, limits: ReadLimits | None = None) -> tuple[object, int]:
-    """Both outcomes (asserted equal) and how many sheet parts the fast path read."""
-    before = fast_crosscheck.CONFIRMED["sheets"]
-    fast = outcome(path, True, limits)
-    taken = fast_crosscheck.CONFIRMED["sheets"] - before
-    assert fast == outcome(path, False, limits)
-    return fast, taken
 
 
 def one(tmp_path: Path, xml: str, sst: list[str] | None = SST) -> Path:
@@ -92,7 +73,7 @@ def test_every_sheet_of_a_writer_made_return_takes_the_fast_path(tmp_path: Path)
     assert taken == len(sheets) == 5
 
 
-#: Shapes the fast path must decline (or read identically): each is a variant of ROWS.
+#: Shapes accel must decline (or read identically): each is a variant of ROWS.
 VARIANTS = {
     "comment among the cells": ROWS.replace('<row r="4">', '<!-- x --><row r="4">'),
     "commented-out cell": ROWS.replace('<c r="C1" s="2"/>', '<!--<c r="C1"><v>9</v></c>-->'),
@@ -205,7 +186,7 @@ def test_a_sheet_in_utf16_is_streamed(tmp_path: Path) -> None:
 
 def test_an_encoding_expat_cannot_decode_is_one_clear_reason(tmp_path: Path) -> None:
     refused, taken = same_both_ways(_encoded(tmp_path, "GB18030"))
-    assert taken == 0 and isinstance(refused, tuple) and "字符编码" in refused[1]
+    assert taken == 0 and isinstance(refused, tuple) and "字符编码" in refused[2]
 
 
 def test_a_doctype_is_refused_the_same_way(tmp_path: Path) -> None:
@@ -291,7 +272,9 @@ def _strings(data: bytes, fast: bool) -> object:
     budget = Budget(ReadLimits())
     try:
         if fast:
-            return read_shared_strings(data, "xl/sharedStrings.xml", budget), budget.elements
+            plain = read_plain_strings(data, "xl/sharedStrings.xml", budget)
+            if plain is not None:
+                return plain, budget.elements
         return parse_shared_strings([data], "xl/sharedStrings.xml", budget), budget.elements
     except UnreadableFileError as e:
         return ("refused", e.message)

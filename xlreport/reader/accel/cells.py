@@ -1,4 +1,4 @@
-"""The cells of a plain ``<sheetData>``, read by regular expressions (see sheet_fast.py).
+"""The cells of a plain ``<sheetData>``, read by regular expressions (see accel/sheet.py).
 
 The content is first checked well-formed by expat, with the root element's namespace
 declarations in scope. Then every cell must have one of five shapes, written the way Excel,
@@ -22,16 +22,16 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from xlreport.reader.model import RawCell
+from xlreport.reader.accel.plain import char_data
+from xlreport.reader.model import RawCell, empty_value
 from xlreport.reader.numbers import is_spreadsheet_number
-from xlreport.reader.plain import char_data
 from xlreport.reader.refs import EXCEL_MAX_COL, EXCEL_MAX_ROW, REF_CACHE, parse_ref
 from xlreport.reader.sheet import part_formula
 from xlreport.reader.xmlsafe import Budget
 
 
 class Declined(Exception):
-    """Not a plain part: the streaming parser reads it instead."""
+    """Not a plain part: the parser (``reader/sheet.py``) reads it instead."""
 
 
 _REF = r"[A-Z]{1,3}[1-9][0-9]{0,6}"
@@ -48,7 +48,6 @@ _FORMULA = re.compile(
 )
 _INDEX = re.compile(r"[0-9]{1,9}")
 _F_ATTR = re.compile(r'([A-Za-z]+)="([^"]*)"')
-_TEXT_TYPES = frozenset(("str", "inlineStr"))
 
 #: Cells made before, by their number text / shared string (immutable, so shared between
 #: returns: a folder of returns repeats the same labels and most of the same numbers).
@@ -112,9 +111,7 @@ def read_cells(
                 value = char_data(v)
                 if t == "n" and value and not is_spreadsheet_number(value):
                     raise Declined
-                found[REF_CACHE[r]] = RawCell(
-                    t or "n", value or None if t not in _TEXT_TYPES else value
-                )
+                found[REF_CACHE[r]] = RawCell(t or "n", value or empty_value(t or "n"))
     if formulas:
         _formulas(formulas, found, budget)
     if dates:
@@ -246,8 +243,8 @@ def _formulas(
         if value is None:
             if formula is None:
                 continue
-        elif value == "" and t not in _TEXT_TYPES:
-            value = None
+        elif not value:
+            value = empty_value(t or "n")
         if t == "s" and value is not None:
             raise Declined  # a formula typed as a shared string: left to the streaming parser
         if (t or "n") == "n" and value is not None and not is_spreadsheet_number(value):

@@ -1,9 +1,9 @@
-"""What the fast paths share: recognising a part written plainly, and its character data.
+"""What accel/ shares: recognising a part written plainly, and its character data.
 
 A part is *plain* when it is UTF-8 (declared so, or undeclared) and holds no comment, CDATA
 section, document type declaration or processing instruction after its XML declaration:
 then every "<" in it starts a tag, which is what lets regular expressions find the tags of
-the pieces the fast paths read (every piece is still checked well-formed by expat).
+the pieces accel/ reads (every piece is still checked well-formed by expat).
 """
 
 from __future__ import annotations

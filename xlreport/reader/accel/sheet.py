@@ -1,7 +1,7 @@
-"""The fast path for a worksheet part written the way spreadsheet applications write it.
+"""A worksheet part written the way spreadsheet applications write it, read fast.
 
 Reading a return is dominated by its worksheet parts (~1,200 elements each visited by
-Python handlers in ``sheet.py``). Nearly all of them sit in two places: the cells in
+Python handlers in ``reader/sheet.py``, the parser). Nearly all of them sit in two places: the cells in
 ``<sheetData>``, and the data validations and conditional formats, which the reader never
 interprets. This module reads such a part in pieces, each as strictly as the streaming
 parser reads the whole, and declines (returns False, having changed nothing) the moment a
@@ -9,23 +9,23 @@ piece is not in the expected shape — the caller then streams the part with ``p
 which gives the same result or raises the authoritative error:
 
 * the content of ``<sheetData>``: checked well-formed by expat (no handlers, the root's
-  namespace declarations in scope), then read by ``cells_fast.read_cells``, whose regular
+  namespace declarations in scope), then read by ``cells.read_cells``, whose regular
   expressions must account for every tag of it;
 * the ``<headerFooter>`` (it names the agency): parsed on its own, and allowed to hold
   nothing but the six header/footer texts;
 * the *frame* — everything else: the runs of ``<dataValidations>`` /
   ``<conditionalFormatting>`` subtrees are parsed on their own with counting handlers
   (elements, depth, validations); the rest, with every piece above replaced by an empty
-  placeholder, is parsed by ``parse_sheet`` itself, which reports where it met
-  ``<sheetData>``, ``<headerFooter>`` and the placeholders (in the main namespace, outside
-  any skipped subtree), so each piece is known to stand where the streaming parser would
-  have read it. A verified frame is remembered by its exact bytes: the next return made
+  placeholder, is parsed by ``parse_sheet`` itself, and located by ``pieces.locate``: where
+  ``<sheetData>``, ``<headerFooter>`` and the placeholders stand (in the main namespace,
+  outside any subtree the parser skips), so each piece is known to stand where the
+  streaming parser would have read it. A verified frame is remembered by its exact bytes: the next return made
   from the same template costs two checksums and a comparison.
 
 Every bound of ``ReadLimits`` is enforced over the pieces together, exactly as over the
-whole part. ``tests/test_reader_fast.py`` tests unusual and randomly edited parts against
-the streaming parser, and ``tests/fast_crosscheck.py`` makes every read of the test suite
-such a comparison.
+whole part. ``tests/test_reader_accel.py`` compares this with the parser, part by part,
+over the hostile corpus, returns saved by LibreOffice and in Excel's style, and unusual
+and randomly edited parts.
 """
 
 from __future__ import annotations
@@ -33,15 +33,15 @@ from __future__ import annotations
 import re
 import zlib
 from dataclasses import dataclass, replace
-from typing import Any
 
 from xlreport.errors import UnreadableFileError
-from xlreport.reader.cells_fast import Declined, read_cells
+from xlreport.reader.accel.cells import Declined, read_cells
+from xlreport.reader.accel.pieces import header_footer_subtree, locate, subtree
+from xlreport.reader.accel.plain import utf8_body
 from xlreport.reader.limits import ReadLimits
 from xlreport.reader.model import RawCell, RawSheet
-from xlreport.reader.plain import utf8_body
-from xlreport.reader.sheet import PartStats, parse_sheet
-from xlreport.reader.xmlsafe import CUT_NAMES, MAIN_NS, X14_NS, Budget, new_parser, run
+from xlreport.reader.sheet import parse_sheet
+from xlreport.reader.xmlsafe import CUT_NAMES, Budget, new_parser, run
 
 #: Larger parts are streamed by ``parse_sheet`` (a return's largest is ~100 KB).
 FAST_MAX_BYTES = 4 * 1024 * 1024
@@ -54,24 +54,6 @@ _OPEN = {
 #: The root element's start tag (its namespace declarations apply to the cells).
 _ROOT = re.compile(rb"\s*<([A-Za-z_][\w.:-]*)" + _ATTRS + rb">")
 _CLOSE = {name: re.compile(rb"</" + name.encode() + rb"\s*>") for name in _OPEN}
-
-
-_MAIN = MAIN_NS[0]
-_WRAP_OPEN = f'<xlr:wrap xmlns:xlr="urn:xlreport:wrap" xmlns="{_MAIN}">'.encode()
-_WRAP_CLOSE = b"</xlr:wrap>"
-_HEADER_FOOTER_CHILDREN = frozenset(
-    f"{ns} {local}"
-    for ns in MAIN_NS
-    for local in (
-        "oddHeader",
-        "oddFooter",
-        "evenHeader",
-        "evenFooter",
-        "firstHeader",
-        "firstFooter",
-    )
-)
-_VALIDATION_NAMES = frozenset((f"{_MAIN} dataValidation", f"{X14_NS} dataValidation"))
 
 
 _CUT_TAGS = tuple(b"<" + name.encode() for name in CUT_NAMES)
@@ -95,22 +77,14 @@ class _Frame:
     header_footer_depth: int
 
 
-@dataclass(frozen=True)
-class _Subtree:
-    elements: int
-    depth: int  # of its deepest element, the run's own elements being 1
-    validations: int
-
-
 #: Frames verified in this process, by the exact bytes around the content of <sheetData>
 #: (returns made from one template differ in little else): (prefix, suffix, frame or None
 #: for a part that is not plain), found by lengths and checksums, then compared in full.
 _FRAMES: dict[tuple[object, ...], tuple[tuple[bytes, ...], _Frame | None]] = {}
 _FRAMES_MAX = 32
-_HEADERS: dict[bytes, _Subtree] = {}
 
 
-def parse_sheet_fast(
+def read_plain_sheet(
     data: bytes,
     part: str,
     sheet: RawSheet,
@@ -148,7 +122,7 @@ def _parse(
         return False
     trial = replace(budget)
     if hf is not None:
-        sub = _header_footer_subtree(data[hf[0] : hf[1]])
+        sub = header_footer_subtree(data[hf[0] : hf[1]])
         trial.elements += sub.elements - 1  # its placeholder is counted in the frame
         if frame.header_footer_depth + sub.depth - 1 > limits.max_depth:
             return False
@@ -240,9 +214,9 @@ def _verify_frame(
         spans.append((*hf, b"<headerFooter/>"))
     rest = _without(data, spans)
     scratch = RawSheet(name="")
-    stats = PartStats()
     counts = Budget(limits)
-    parse_sheet([rest], part, scratch, [], counts, stats)
+    parse_sheet([rest], part, scratch, [], counts)
+    stats = locate(rest, part)
     if scratch.cells or stats.sheet_data != 1 or stats.cut != sum(n for _, _, n in cuts):
         return None  # cells outside <sheetData>, or a piece not where it seemed to be
     if stats.sheet_data_depth != 2 or stats.header_footer != (hf is not None):
@@ -250,7 +224,7 @@ def _verify_frame(
     validations = scratch.data_validations
     deepest = stats.sheet_data_depth + 3  # row, cell, formula/value
     for x, y, n in cuts:
-        sub = _subtree(data[x:y], None)
+        sub = subtree(data[x:y], None)
         counts.elements += sub.elements - n  # the placeholders were counted already
         validations += sub.validations
         deepest = max(deepest, stats.cut_depth + sub.depth - 1)
@@ -323,45 +297,6 @@ def _without(data: bytes, spans: list[tuple[int, int, bytes]]) -> bytes:
         pos = b
     pieces.append(data[pos:])
     return b"".join(pieces)
-
-
-def _header_footer_subtree(region: bytes) -> _Subtree:
-    """A page header checked as ``_subtree`` does; the last few are remembered (the sheets
-    of one return share theirs)."""
-    sub = _HEADERS.get(region)
-    if sub is None:
-        sub = _subtree(region, _HEADER_FOOTER_CHILDREN)
-        if len(_HEADERS) >= 16:
-            _HEADERS.clear()
-        _HEADERS[region] = sub
-    return sub
-
-
-def _subtree(region: bytes, allowed: frozenset[str] | None) -> _Subtree:
-    """Elements, depth and validations of a run of subtrees, checked well-formed; with
-    ``allowed``, every element below the run's own must be named there."""
-    elements = depth = deepest = validations = 0
-
-    def start(name: str, _attrs: dict[str, str]) -> None:
-        nonlocal elements, depth, deepest, validations
-        elements += 1
-        depth += 1
-        if depth > deepest:
-            deepest = depth
-        if name in _VALIDATION_NAMES:
-            validations += 1
-        if allowed is not None and depth > 2 and name not in allowed:
-            raise Declined
-
-    def end(_name: str) -> None:
-        nonlocal depth
-        depth -= 1
-
-    p: Any = new_parser()
-    p.StartElementHandler = start
-    p.EndElementHandler = end
-    run(p, [_WRAP_OPEN, region, _WRAP_CLOSE], "fragment")
-    return _Subtree(elements - 1, deepest - 1, validations)
 
 
 def _content_cells(
