@@ -27,7 +27,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 from realdata import load_real_report, real_report_inputs
 
-from xlreport.checks import CheckOptions, check_paths, check_workbook
+from xlreport.batch import check_paths
+from xlreport.checks import CheckOptions, check_workbook
 from xlreport.checks.annotate import annotated_bytes
 from xlreport.identity import Identity
 from xlreport.reader import read_xlsx

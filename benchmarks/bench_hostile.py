@@ -26,7 +26,7 @@ sys.path.insert(0, str(HERE.parent / "tests"))
 from hostile.make_corpus import make_corpus  # noqa: E402
 from hostile.measure import printable, run_measured, xlreport_cmd  # noqa: E402
 
-from xlreport.checks import check_paths  # noqa: E402
+from xlreport.batch import check_paths  # noqa: E402
 from xlreport.checks.model import CheckOptions  # noqa: E402
 from xlreport.errors import XlreportError  # noqa: E402
 from xlreport.spec import resolve_layout  # noqa: E402

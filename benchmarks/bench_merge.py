@@ -19,7 +19,7 @@ from concurrent.futures import ProcessPoolExecutor
 from decimal import Decimal
 from pathlib import Path
 
-from xlreport.checks import check_paths
+from xlreport.batch import check_paths
 from xlreport.checks.model import CheckOptions
 from xlreport.identity import Identity
 from xlreport.merge import merge_checked, merge_paths

@@ -19,7 +19,8 @@ import openpyxl
 from openpyxl.worksheet.worksheet import Worksheet
 from realdata import load_real_report, real_report_inputs
 
-from xlreport.checks import CheckedFile, CheckOptions, check_file
+from xlreport.batch import check_file
+from xlreport.checks import CheckedFile, CheckOptions
 from xlreport.identity import Identity, template_id_of
 from xlreport.spec import builtin_layouts
 from xlreport.spec.model import Layout

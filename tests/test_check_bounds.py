@@ -28,7 +28,8 @@ from cli_helpers import invoke
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from xlreport.checks import CheckOptions, check_file
+from xlreport.batch import check_file
+from xlreport.checks import CheckOptions
 from xlreport.checks.values import judge
 from xlreport.merge.sums import SumRefused, merge_values, sum_inputs
 from xlreport.reader.model import RawCell

@@ -18,7 +18,8 @@ import pytest
 from check_helpers import a1_of, build, ident, layout_of
 from lo import Job, run_jobs
 
-from xlreport.checks import CheckedFile, CheckOptions, check_file
+from xlreport.batch import check_file
+from xlreport.checks import CheckedFile, CheckOptions
 from xlreport.reader import read_xlsx
 
 pytestmark = pytest.mark.libreoffice

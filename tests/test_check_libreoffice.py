@@ -11,7 +11,8 @@ import pytest
 from check_helpers import YEAR, a1_of, build, codes, layout_of, real_inputs, set_cached_value
 from lo import Entry, Job, run_jobs
 
-from xlreport.checks import CheckedFile, CheckOptions, check_file
+from xlreport.batch import check_file
+from xlreport.checks import CheckedFile, CheckOptions
 from xlreport.checks.values import fmt
 
 pytestmark = pytest.mark.libreoffice

@@ -18,7 +18,8 @@ import pytest
 from check_helpers import build, check_bytes, codes, layout_of, with_openpyxl
 from lo import fill_with_libreoffice
 
-from xlreport.checks import CheckOptions, check_file
+from xlreport.batch import check_file
+from xlreport.checks import CheckOptions
 
 pytestmark = pytest.mark.libreoffice
 LAYOUT = layout_of()

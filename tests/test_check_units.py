@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from check_helpers import build, layout_of
 
-from xlreport.checks import CheckOptions, discover
+from xlreport.batch import discover
+from xlreport.checks import CheckOptions
 from xlreport.checks.formula_refs import sum_terms
 from xlreport.checks.run import CheckRequest, run_check
 from xlreport.checks.values import excel_decimal, judge

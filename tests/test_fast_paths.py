@@ -23,12 +23,12 @@ from check_helpers import YEAR, build, check_bytes, layout_of, with_openpyxl
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from xlreport.batch.packed import CompactValues
+from xlreport.batch.worker_result import Keep, Unpacker, pack, slim
 from xlreport.checks.alignment import _align
-from xlreport.checks.compact import CompactValues
 from xlreport.checks.model import CheckOptions
 from xlreport.checks.plan import judged_inputs
 from xlreport.checks.values import judge
-from xlreport.checks.wire import Keep, Unpacker, pack, slim
 from xlreport.merge.sums import SumRefused, _sum_packed, sum_inputs, tidy
 from xlreport.reader.model import RawCell
 from xlreport.spec.compiled import add_up, terms_of

@@ -18,7 +18,7 @@ import pytest
 from hostile.make_corpus import CorpusCase, make_corpus
 from hostile.measure import Measured, printable, run_measured, xlreport_cmd
 
-from xlreport.checks import check_paths
+from xlreport.batch import check_paths
 from xlreport.checks.model import CheckOptions
 from xlreport.errors import XlreportError
 from xlreport.spec import resolve_layout

@@ -24,7 +24,7 @@ from hostile.measure import xlreport_cmd
 from hostile.returns import write_good_returns
 from hostile.values import agencies
 
-from xlreport.checks.files import iter_checked
+from xlreport.batch.check import iter_checked
 from xlreport.checks.model import CheckOptions
 from xlreport.interrupt import EXIT_CODE, MESSAGE
 from xlreport.spec import resolve_layout

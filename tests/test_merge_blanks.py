@@ -17,8 +17,9 @@ import pytest
 from check_helpers import YEAR, build, check_bytes, ident, layout_of, real_inputs
 from cli_helpers import invoke
 
-from xlreport.checks import CheckOptions, check_file
-from xlreport.checks.wire import Unpacker, pack
+from xlreport.batch import check_file
+from xlreport.batch.worker_result import Unpacker, pack
+from xlreport.checks import CheckOptions
 from xlreport.merge import merge_values
 
 LAYOUT = layout_of()

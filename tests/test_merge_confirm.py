@@ -19,7 +19,8 @@ from check_helpers import YEAR, build, check_bytes, ident, layout_of, real_input
 from test_merge_blanks import _cli, _status_rows
 from test_reader_numbers import with_cell
 
-from xlreport.checks import CheckOptions, check_file
+from xlreport.batch import check_file
+from xlreport.checks import CheckOptions
 from xlreport.checks.dates import serial_of
 from xlreport.merge import merge_paths
 

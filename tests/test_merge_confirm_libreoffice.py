@@ -19,7 +19,8 @@ from check_helpers import a1_of, build, ident, layout_of, real_inputs
 from lo import Job, run_jobs
 from test_merge_blanks import _cli, _status_rows
 
-from xlreport.checks import CheckOptions, check_file
+from xlreport.batch import check_file
+from xlreport.checks import CheckOptions
 from xlreport.checks.dates import serial_of
 from xlreport.reader import read_xlsx
 

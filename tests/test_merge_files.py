@@ -13,7 +13,7 @@ import pytest
 from merge_helpers import PASSWORD, YEAR, checked, ident, set_mtime, valid_values, xml_cells
 from realdata import REAL_REPORTS, load_real_report, real_report_inputs
 
-from xlreport.checks import check_file
+from xlreport.batch import check_file
 from xlreport.checks.model import CheckOptions
 from xlreport.merge import merge_checked, merge_paths
 from xlreport.roster import Agency

@@ -19,7 +19,8 @@ from cli_helpers import invoke
 from lo import Entry, Job, run_jobs
 from merge_helpers import valid_values
 
-from xlreport.checks import CheckOptions, check_file
+from xlreport.batch import check_file
+from xlreport.checks import CheckOptions
 from xlreport.checks.values import fmt
 from xlreport.identity import GUIDE_SHEET, SIGNOFF_ROW, SIGNOFF_VALUE_COL
 from xlreport.reader import read_xlsx

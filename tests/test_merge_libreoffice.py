@@ -12,7 +12,7 @@ from lo import Entry, Job, run_jobs
 from merge_helpers import PASSWORD, YEAR, ident, valid_values, xml_cells
 from realdata import REAL_REPORTS, load_real_report, real_report_inputs
 
-from xlreport.checks import check_file
+from xlreport.batch import check_file
 from xlreport.checks.model import CheckOptions
 from xlreport.merge import merge_paths
 from xlreport.merge.sheets import DETAIL_SHEET

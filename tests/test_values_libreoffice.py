@@ -15,7 +15,8 @@ from check_helpers import YEAR, a1_of, build, ident, layout_of, real_inputs
 from cli_helpers import invoke
 from lo import Entry, Job, run_jobs
 
-from xlreport.checks import CheckedFile, CheckOptions, check_file
+from xlreport.batch import check_file
+from xlreport.checks import CheckedFile, CheckOptions
 from xlreport.checks.values import fmt
 from xlreport.spec.model import a1
 from xlreport.spec.sheet_map import check_column

@@ -5,7 +5,7 @@ The command runs under :func:`handles_interrupts`. The first SIGINT then raises
 cleanup of the first (stopping the worker processes, removing temporary files). Interrupted
 is not a :class:`KeyboardInterrupt`: click would turn one into its ``Abort`` and print a
 blank line. Library callers keep Python's own KeyboardInterrupt; the process pool
-(:mod:`xlreport.checks.pool`) stops on either. This module imports nothing heavy, so the
+(:mod:`xlreport.batch.pool`) stops on either. This module imports nothing heavy, so the
 handler is in place before the command's own imports start.
 """
 

@@ -24,7 +24,7 @@ class ReturnData:
     sha256: str
     layout: Layout
     identity: Identity
-    values: Mapping[str, Decimal]  # a dict, or packed (xlreport.checks.compact)
+    values: Mapping[str, Decimal]  # a dict, or packed (xlreport.batch.packed)
     totals: dict[str, Decimal]
     raw_inputs: dict[str, str] = field(default_factory=dict)
     signoff: dict[str, str] = field(default_factory=dict)

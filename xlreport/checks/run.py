@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from xlreport.batch import check_paths
 from xlreport.checks.annotate import annotate_files
-from xlreport.checks.files import check_paths
 from xlreport.checks.model import CheckedFile, CheckOptions, ReturnData
 from xlreport.checks.overview import RosterView, roster_view, suspect_year
 from xlreport.checks.workbook_check import prior_key

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from xlreport.checks.files import FoundFile
+from xlreport.batch.discover import FoundFile
 from xlreport.outputs import check_output, is_export_file, is_summary_workbook, same_file_key
 
 

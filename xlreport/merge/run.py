@@ -11,14 +11,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import IO
 
-from xlreport.checks.files import (
-    FoundFile,
-    discover,
-    file_key,
-    iter_checked,
-    skipped_file,
-    worker_count,
-)
+from xlreport.batch.check import iter_checked, skipped_file, worker_count
+from xlreport.batch.discover import FoundFile, discover, file_key
+from xlreport.batch.spill import ValueSpill
 from xlreport.checks.model import CheckedFile, CheckOptions, ReturnData
 from xlreport.checks.overview import suspect_year
 from xlreport.checks.run import year_hint_text
@@ -32,7 +27,6 @@ from xlreport.merge.outputs import guard_outputs
 from xlreport.merge.overview import overview_sheet
 from xlreport.merge.select import coverage, select_returns
 from xlreport.merge.sheets import detail_sheet, findings_sheet, status_sheet
-from xlreport.merge.spill import ValueSpill
 from xlreport.merge.status import RosterStatus, roster_status
 from xlreport.merge.sums import merge_values
 from xlreport.safetext import printable
@@ -73,8 +67,8 @@ def check_all(
     progress: Progress | None,
 ) -> list[CheckedFile]:
     """Every file ``found`` (:func:`discover`) checked as ``check_paths`` does (results in its order),
-    keeping only what merging needs (``keep="merge"``, see ``xlreport.checks.wire``), the
-    values in a temporary file (``xlreport.merge.spill``); with ``progress``, called about
+    keeping only what merging needs (``keep="merge"``, see ``xlreport.batch.worker_result``), the
+    values in a temporary file (``xlreport.batch.spill``); with ``progress``, called about
     _CHUNKS times (at least every _CHUNK files) as results arrive."""
     todo = [str(f.path) for f in found if f.to_check]
     total = len(found)

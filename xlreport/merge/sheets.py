@@ -11,7 +11,7 @@ from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from typing import overload
 
-from xlreport.checks.compact import CompactValues
+from xlreport.batch.packed import CompactValues
 from xlreport.checks.model import ReturnData
 from xlreport.findings import SEVERITY_ZH
 from xlreport.identity import SUMMARY_SHEETS

@@ -8,7 +8,7 @@ from decimal import Decimal, DecimalException, Inexact, localcontext
 from operator import add
 from typing import cast
 
-from xlreport.checks.compact import CompactValues
+from xlreport.batch.packed import CompactValues
 from xlreport.errors import XlreportError
 from xlreport.spec.model import Layout
 
@@ -69,7 +69,7 @@ _FRACTION = 20
 def _sum_packed(
     layout: Layout, width: int, maps: Sequence[Mapping[str, Decimal]]
 ) -> list[int | Decimal] | None:
-    """The column sums of packed values (``xlreport.checks.compact``); None when a map is
+    """The column sums of packed values (``xlreport.batch.packed``); None when a map is
     not packed in ``layout``'s order or a value is outside the bounds that make every
     addition exact."""
     sums: list[int | Decimal] = [0] * width

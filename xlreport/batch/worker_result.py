@@ -4,7 +4,7 @@ A province merge checks ~10,000 files on worker processes. Each result used to t
 a tree of dataclasses (report, data, identity, layout reference, findings …) and stay in
 the parent as such. A checked return now travels as one flat tuple of plain values: the
 layout by its id and fingerprint (pickling the layout itself would cost more than
-checking), the values packed (:mod:`xlreport.checks.compact`), the findings only when there
+checking), the values packed (:mod:`xlreport.batch.packed`), the findings only when there
 are any, the file report not at all when it says nothing the data does not (as for every
 return :func:`~xlreport.checks.workbook_check.check_workbook` reads). :func:`unpack`
 rebuilds the same objects, sharing the texts that repeat from return to return.
@@ -23,7 +23,7 @@ from dataclasses import dataclass, fields
 from decimal import Decimal
 from typing import Literal, NamedTuple
 
-from xlreport.checks.compact import CompactValues, Packed, pack_values
+from xlreport.batch.packed import CompactValues, Packed, pack_values
 from xlreport.checks.model import CheckedFile, CheckOptions, ReturnData
 from xlreport.findings import FileReport, Finding
 from xlreport.identity import Identity

@@ -1,7 +1,8 @@
-"""Checking files: one path, or many (folders searched recursively) on every core.
+"""Finding the files to check: the paths named, and every file under a named folder.
 
 Every file under a folder is accounted for: checked, or skipped with the reason (an Excel
-lock file ``~$…``, a hidden file, a file that is not a spreadsheet at all).
+lock file ``~$…``, a hidden file, a file that is not a spreadsheet at all), or listed with
+why it cannot be read (a folder that cannot be listed, a broken link).
 """
 
 from __future__ import annotations
@@ -9,25 +10,11 @@ from __future__ import annotations
 import errno
 import os
 import stat
-from collections.abc import Generator, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
-from contextlib import closing
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from multiprocessing.synchronize import Event
 from pathlib import Path
 
-from xlreport.checks.catalogue import finding, known_code
-from xlreport.checks.compact import CompactValues
-from xlreport.checks.model import CheckedFile, CheckOptions
-from xlreport.checks.pool import check_not_stopped, new_flag, sigint_held, start_worker, stop
-from xlreport.checks.wire import Keep, Unpacker, ValuesOf, Wire, pack
-from xlreport.checks.workbook_check import check_workbook, unreadable_file
 from xlreport.codes import FindingCode
-from xlreport.errors import UnreadableFileError
-from xlreport.findings import FileReport
-from xlreport.identity import SUMMARY_SHEETS
-from xlreport.reader import read_xlsx
 from xlreport.safetext import printable
 
 #: Files under a folder with these suffixes are checked (the reader explains why an .xls,
@@ -37,8 +24,6 @@ SPREADSHEET_SUFFIXES = frozenset(
     {".xlsx", ".xlsm", ".xlsb", ".xltx", ".xltm", ".xls", ".xlt", ".et", ".ett", ".ods"}
 )
 LOCK_PREFIX = "~$"
-#: From this many files on, files are read in a process pool.
-PARALLEL_FROM = 8
 _WIN_HIDDEN = 0x2
 
 
@@ -172,118 +157,3 @@ def discover(paths: Iterable[str | Path]) -> list[FoundFile]:
             f, st = _named(p, str(arg))
             found.setdefault(file_key(p, st) if st else ("?", f.shown), f)
     return sorted(found.values(), key=lambda f: f.shown)
-
-
-def cells_checked(sheet_name: str) -> bool:
-    """Whether a sheet's cells are read: not those of a summary's own listings (概览,
-    分单位明细, …), which a city's or province's summary fills with thousands of rows."""
-    return sheet_name not in SUMMARY_SHEETS
-
-
-def check_file(path: str | Path, options: CheckOptions) -> CheckedFile:
-    """Read and check one file; an unreadable file is a report saying why, not an exception."""
-    shown = str(path)
-    try:
-        raw = read_xlsx(path, sheets=cells_checked)
-        mtime = os.stat(path).st_mtime
-    except UnreadableFileError as e:
-        return unreadable_file(
-            shown,
-            finding(known_code(e.code), e.message, hint=e.hint or None, found=Path(path).name),
-        )
-    except OSError as e:
-        return unreadable_file(
-            shown,
-            finding("file-unreadable", f"无法读取文件 {shown}（{e.strerror or e}）。"),
-        )
-    return check_workbook(raw, options, path=shown, file_mtime=mtime)
-
-
-def skipped_file(f: FoundFile) -> CheckedFile:
-    """The result of a file not checked: skipped (with the reason), or what cannot be read."""
-    if f.problem:
-        return unreadable_file(f.shown, finding(f.code, f.problem, found=f.path.name))
-    report = FileReport(
-        path=f.shown,
-        findings=[finding("file-skipped", f"未校验：{f.skip}。", file=f.shown, found=f.path.name)],
-    )
-    return CheckedFile(report, None, skipped=f.skip)
-
-
-#: Files per task sent to a worker: large enough to amortise the round trip, small enough
-#: that neither a worker nor the parent ever holds more than a few hundred results.
-MAX_CHUNK = 32
-
-_OPTIONS: CheckOptions | None = None
-_KEEP: Keep = "all"
-
-
-def _init_worker(options: CheckOptions, keep: Keep, stopping: Event) -> None:
-    start_worker(stopping)
-    global _OPTIONS, _KEEP
-    _OPTIONS, _KEEP = options, keep
-
-
-def _check_in_worker(path: str) -> Wire:
-    assert _OPTIONS is not None
-    check_not_stopped()
-    return pack(check_file(path, _OPTIONS), _KEEP)
-
-
-def iter_checked(
-    paths: Sequence[str],
-    options: CheckOptions,
-    workers: int,
-    keep: Keep = "all",
-    values_of: ValuesOf = CompactValues,
-) -> Generator[CheckedFile, None, None]:
-    """Check ``paths`` (on ``workers`` processes from PARALLEL_FROM files on), yielding the
-    results in the order of ``paths`` as they arrive. ``keep``: what each result keeps (see
-    :mod:`xlreport.checks.wire`); ``values_of`` makes the values of a result whose values
-    are packed (by default a :class:`CompactValues`)."""
-    unpack = Unpacker(options, values_of)
-    done = 0
-    if workers > 1 and len(paths) >= PARALLEL_FROM:
-        chunk = max(1, min(MAX_CHUNK, len(paths) // (workers * 4)))
-        stopping = new_flag()
-        pool = ProcessPoolExecutor(
-            max_workers=workers, initializer=_init_worker, initargs=(options, keep, stopping)
-        )
-        try:
-            with sigint_held():  # the workers start here
-                sent_back = pool.map(_check_in_worker, paths, chunksize=chunk)
-            for sent in sent_back:
-                done += 1
-                yield unpack(sent)
-        except BrokenProcessPool:
-            pool.shutdown()  # a worker died: finish the rest here, one by one
-        except BaseException:  # Ctrl-C, or the caller stopped reading: stop, don't wait
-            stop(pool, stopping)
-            raise
-        else:
-            pool.shutdown()
-    for p in paths[done:]:
-        yield unpack(pack(check_file(p, options), keep))
-
-
-def check_paths(
-    paths: Iterable[str | Path],
-    options: CheckOptions,
-    *,
-    workers: int | None = None,
-    keep: Keep = "all",
-) -> list[CheckedFile]:
-    """Check files and folders; results in the order of :func:`discover` (sorted paths).
-
-    ``workers``: processes to read with (default: every core; 1 reads in this process).
-    ``keep``: what each result keeps of the return's cells (see :data:`Keep`).
-    """
-    found = discover(paths)
-    todo = [str(f.path) for f in found if f.to_check]
-    with closing(iter_checked(todo, options, worker_count(workers), keep)) as checked:
-        return [next(checked) if f.to_check else skipped_file(f) for f in found]
-
-
-def worker_count(workers: int | None) -> int:
-    """Processes to check with: ``workers``, or every core."""
-    return max(1, workers if workers is not None else (os.cpu_count() or 1))

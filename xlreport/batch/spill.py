@@ -1,7 +1,7 @@
 """The values of many returns kept in a temporary file instead of in memory.
 
 A province merges ~10,000 returns. Each one's packed values (see
-:mod:`xlreport.checks.compact`) cost a few KB in the parent process; merging reads them
+:mod:`xlreport.batch.packed`) cost a few KB in the parent process; merging reads them
 only a few times (to add them up, for 分单位明细, for the 概览 chart, to compare a
 replaced return), one return at a time. :class:`ValueSpill` writes each return's values to
 a temporary file as it arrives and :class:`SpilledValues` reads them back when asked, so
@@ -15,7 +15,7 @@ import pickle
 import tempfile
 import weakref
 
-from xlreport.checks.compact import CompactValues, Packed, input_index
+from xlreport.batch.packed import CompactValues, Packed, input_index
 from xlreport.spec.model import Layout
 
 
