@@ -4,13 +4,16 @@ no hard wrapping when piped, `formats` within 80 columns, help all in Chinese.""
 from __future__ import annotations
 
 import importlib.metadata
+import json
 import os
 import subprocess
 import sys
 import tomllib
+from decimal import Decimal
 from pathlib import Path
 
-from check_helpers import layout_of
+from check_helpers import YEAR, build, ident, layout_of, real_inputs
+from rich.cells import cell_len
 
 import xlreport
 
@@ -41,3 +44,28 @@ def test_version_comes_from_the_package_metadata(tmp_path: Path) -> None:
     proc = xlreport_piped("--version", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout == f"xlreport {written}\n" and proc.stderr == ""
+
+
+def test_piped_output_is_not_wrapped(tmp_path: Path) -> None:
+    """COLUMNS unset and stdout a pipe: rich would wrap at 80 columns (and cut a rule's
+    title short); every message and every file's heading stays one whole line."""
+    folder = (
+        tmp_path / "二〇二三年度政府信息公开工作年度报告统计表收件箱" / "各乡镇人民政府和县直部门"
+    )
+    folder.mkdir(parents=True)
+    name = "清河县人民政府办公室（县政务公开领导小组办公室、县政务服务和大数据管理局）"
+    text = "共十二件，其中依申请公开八件、主动公开四件（详见附表说明，未填数字）"
+    values: dict[str, Decimal | str] = dict(real_inputs(LAYOUT, "suqian_city_2023"))
+    values["s3.open.natural"] = text
+    path = folder / f"{name}.xlsx"
+    path.write_bytes(build(LAYOUT, values, ident(LAYOUT, name=name)))
+    proc = xlreport_piped("check", path, "--year", str(YEAR), cwd=tmp_path)
+    assert proc.returncode == 1, proc.stderr
+    lines = proc.stdout.splitlines()
+    heading = [line for line in lines if str(path) in line]
+    assert len(heading) == 1 and name in heading[0] and "有错误" in heading[0]
+    found = json.loads(xlreport_piped("check", path, "--json", cwd=tmp_path).stdout)
+    messages = [f["message"] for f in found["files"][0]["findings"] if text in f["message"]]
+    assert messages and all(cell_len(m) > 80 for m in messages)
+    for message in messages:
+        assert any(message in line for line in lines), (message, proc.stdout)

@@ -19,8 +19,19 @@ app = typer.Typer(
     cls=ChineseGroup,
 )
 chinese_help()
-console = Console(highlight=False)
-err_console = Console(stderr=True, highlight=False)
+
+
+def _console(*, stderr: bool) -> Console:
+    """A console that wraps lines only on a terminal: piped into a file or another
+    program, every message stays one line however long (rich would otherwise wrap
+    at 80 columns, or at COLUMNS)."""
+    made = Console(stderr=stderr, highlight=False)
+    made.soft_wrap = not made.is_terminal
+    return made
+
+
+console = _console(stderr=False)
+err_console = _console(stderr=True)
 
 FORMAT_HELP = "布局编号（见 xlreport formats），默认 gov-2021"
 SPEC_HELP = "自定义布局文件（.toml），与 --format 二选一"
