@@ -46,6 +46,28 @@ def test_version_comes_from_the_package_metadata(tmp_path: Path) -> None:
     assert proc.stdout == f"xlreport {written}\n" and proc.stderr == ""
 
 
+def test_a_missing_file_is_an_error_on_stderr_and_stdout_keeps_the_results(
+    tmp_path: Path,
+) -> None:
+    missing = tmp_path / "没有这个文件.xlsx"
+    proc = xlreport_piped("check", missing, cwd=tmp_path)
+    assert proc.returncode == 2
+    # stderr: the error itself, with what to do
+    assert "找不到文件或文件夹" in proc.stderr and str(missing) in proc.stderr
+    assert "检查路径是否写对" in proc.stderr
+    # stdout (what `2>/dev/null` leaves): the results only, the error not repeated
+    assert "找不到文件或文件夹" not in proc.stdout and "检查路径" not in proc.stdout
+    assert "校验汇总" in proc.stdout and "无法读取 1" in proc.stdout
+    # a readable file's findings are results: on stdout, not stderr
+    bad: dict[str, Decimal | str] = dict(real_inputs(LAYOUT, "suqian_city_2023"))
+    bad["s3.partial.commercial"] += 1  # a rule no longer holds
+    (tmp_path / "错.xlsx").write_bytes(build(LAYOUT, bad))
+    proc = xlreport_piped("check", tmp_path / "错.xlsx", "--year", str(YEAR), cwd=tmp_path)
+    assert proc.returncode == 1
+    assert "H2" in proc.stdout and "有错误" in proc.stdout
+    assert proc.stderr == ""
+
+
 def test_piped_output_is_not_wrapped(tmp_path: Path) -> None:
     """COLUMNS unset and stdout a pipe: rich would wrap at 80 columns (and cut a rule's
     title short); every message and every file's heading stays one whole line."""
@@ -69,3 +91,8 @@ def test_piped_output_is_not_wrapped(tmp_path: Path) -> None:
     assert messages and all(cell_len(m) > 80 for m in messages)
     for message in messages:
         assert any(message in line for line in lines), (message, proc.stdout)
+    # the missing file's error on stderr: one line however long its path
+    missing = folder / f"{name}（第二版）.xlsx"
+    proc = xlreport_piped("check", missing, cwd=tmp_path)
+    said = [line for line in proc.stderr.splitlines() if "找不到文件或文件夹" in line]
+    assert len(said) == 1 and str(missing) in said[0] and cell_len(said[0]) > 80

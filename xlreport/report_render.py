@@ -192,13 +192,15 @@ def print_file(console: Console, checked: CheckedFile) -> None:
         console.print("  [green]未发现问题。[/]")
 
 
-def render_terminal(console: Console, run: CheckRun) -> None:
+def render_terminal(console: Console, run: CheckRun, err: Console | None = None) -> None:
+    """The report of a check run on ``console``; a file that could not be read at all
+    is an error, and its section goes to ``err`` (stderr) when one is given."""
     # from CONDENSE_FROM files on (a city's or province's folder), files without any
     # finding are counted, not listed one by one
     condensed = len(run.checked) >= CONDENSE_FROM
     listed = [c for c in run.checked if c.report.findings] if condensed else run.checked
     for checked in listed:
-        print_file(console, checked)
+        print_file(err if err is not None and checked.report.unreadable else console, checked)
     if run.prior_files:
         _heading(console, "[bold]上年报表（--prior）[/]")
         for p in run.prior_files:
