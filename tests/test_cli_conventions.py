@@ -96,3 +96,33 @@ def test_piped_output_is_not_wrapped(tmp_path: Path) -> None:
     proc = xlreport_piped("check", missing, cwd=tmp_path)
     said = [line for line in proc.stderr.splitlines() if "找不到文件或文件夹" in line]
     assert len(said) == 1 and str(missing) in said[0] and cell_len(said[0]) > 80
+
+
+def test_formats_fits_80_columns_whole(tmp_path: Path) -> None:
+    from xlreport.spec import builtin_layouts
+
+    proc = xlreport_piped("formats", cwd=tmp_path, COLUMNS="80")
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert max(cell_len(line) for line in lines) <= 80, proc.stdout
+    for lid, layout in builtin_layouts().items():
+        # nothing cut short: every id, name and fingerprint whole on its line
+        assert any(line.startswith(lid) for line in lines)
+        assert any(layout.name in line for line in lines)
+        assert any(layout.fingerprint in line for line in lines)
+    assert "…" not in proc.stdout
+    assert any(line.startswith("gov-2021（默认）") for line in lines)
+
+
+def test_every_help_screen_is_chinese(tmp_path: Path) -> None:
+    from xlreport.cli import app
+
+    commands = [c.name for c in app.registered_commands]
+    assert {"template", "check", "merge", "formats", "demo"} <= set(commands)
+    for args in ([], *([c] for c in commands)):
+        proc = xlreport_piped(*args, "--help", cwd=tmp_path)
+        assert proc.returncode == 0, (args, proc.stderr)
+        assert "显示此帮助并退出" in proc.stdout and "用法：" in proc.stdout, args
+        for english in ("Show this message and exit", "Usage:", "Options", "Arguments"):
+            assert english not in proc.stdout, (args, english)
+    assert "显示版本号并退出" in xlreport_piped("--help", cwd=tmp_path).stdout
