@@ -123,6 +123,13 @@ def test_every_help_screen_is_chinese(tmp_path: Path) -> None:
         proc = xlreport_piped(*args, "--help", cwd=tmp_path)
         assert proc.returncode == 0, (args, proc.stderr)
         assert "显示此帮助并退出" in proc.stdout and "用法：" in proc.stdout, args
-        for english in ("Show this message and exit", "Usage:", "Options", "Arguments"):
+        for english in (
+            "Show this message and exit",
+            "Usage:",
+            "Options",
+            "Arguments",
+            "[OPTIONS]",
+            "COMMAND [ARGS]",
+        ):
             assert english not in proc.stdout, (args, english)
     assert "显示版本号并退出" in xlreport_piped("--help", cwd=tmp_path).stdout
