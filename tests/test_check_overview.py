@@ -30,7 +30,8 @@ def test_a_mistyped_year_is_said_once_and_nothing_is_sent_back(tmp_path: Path) -
         _return(inbox / f"r{i}.xlsx", f"A{i}", f"单位{i}", i)
     proc = xlreport("check", inbox, "--year", 2025)
     assert proc.returncode == 2
-    assert proc.stdout.count("请改用 --year 2024 重新校验") == 1
+    # the run's one line (each file's year finding points to it in its own words)
+    assert proc.stdout.count("请改用 --year 2024 重新校验（不要因为年度把报表退回单位）") == 1
     assert "4 个文件中有 4 个是 2024 年度" in proc.stdout.replace("\n", "")
     assert "改正后重新报送" not in proc.stdout and "退回修改稿" not in proc.stdout
     assert "请单位用本年度的模板" not in proc.stdout  # the per-file hint reworded

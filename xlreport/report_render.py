@@ -165,6 +165,15 @@ def _print_group(console: Console, group: list[Finding]) -> None:
 CONDENSE_FROM = 50
 
 
+def _heading(console: Console, text: str) -> None:
+    """A section's title: a rule across a terminal, one whole line elsewhere (a rule
+    is as wide as the console and would cut a long path short)."""
+    if console.is_terminal:
+        console.rule(text, align="left")
+    else:
+        console.print(f"── {text}")
+
+
 def print_file(console: Console, checked: CheckedFile) -> None:
     r = checked.report
     who = r.agency_name or r.agency_code
@@ -172,7 +181,7 @@ def print_file(console: Console, checked: CheckedFile) -> None:
     if r.layout:
         head += f"  [dim]{t(r.layout)} · {r.year}年度[/]"
     status = f"[{STATUS_STYLE[r.status]}]{STATUS_ZH[r.status]}[/]"
-    console.rule(f"{head}  {status}", align="left")
+    _heading(console, f"{head}  {status}")
     for group in _groups(r.findings):
         if len(group) >= GROUP_FROM:
             _print_group(console, group)
@@ -183,15 +192,17 @@ def print_file(console: Console, checked: CheckedFile) -> None:
         console.print("  [green]未发现问题。[/]")
 
 
-def render_terminal(console: Console, run: CheckRun) -> None:
+def render_terminal(console: Console, run: CheckRun, err: Console | None = None) -> None:
+    """The report of a check run on ``console``; a file that could not be read at all
+    is an error, and its section goes to ``err`` (stderr) when one is given."""
     # from CONDENSE_FROM files on (a city's or province's folder), files without any
     # finding are counted, not listed one by one
     condensed = len(run.checked) >= CONDENSE_FROM
     listed = [c for c in run.checked if c.report.findings] if condensed else run.checked
     for checked in listed:
-        print_file(console, checked)
+        print_file(err if err is not None and checked.report.unreadable else console, checked)
     if run.prior_files:
-        console.rule("[bold]上年报表（--prior）[/]", align="left")
+        _heading(console, "[bold]上年报表（--prior）[/]")
         for p in run.prior_files:
             r = p.report
             note = f"：{t(r.findings[0].message)}" if r.unreadable and r.findings else ""

@@ -65,7 +65,7 @@ def check(
         sys.stdout.write(render_json(run) + "\n")
         sys.stdout.flush()
     else:
-        render_terminal(console, run)
+        render_terminal(console, run, err_console)
     # SystemExit, not typer.Exit: the entry point runs typer with standalone_mode=False,
     # where an Exit's code is returned rather than raised.
     raise SystemExit(run.exit_code)

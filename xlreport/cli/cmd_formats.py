@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rich.table import Table
+from rich.markup import escape
 
 from xlreport.cli.app import app, console
 from xlreport.cli.usage import ChineseCommand
@@ -13,17 +13,17 @@ from xlreport.spec.registry import DEFAULT_FORMAT
 @app.command("formats", cls=ChineseCommand)
 def formats() -> None:
     """列出内置的报表布局。"""
-    table = Table(title="内置布局")
-    for col in ("编号", "名称", "版本", "输入单元格", "合计公式", "勾稽规则", "指纹"):
-        table.add_column(col)
+    # a few short lines a layout rather than a seven-column table: whole names and
+    # fingerprints within 80 columns (a table that wide cut both short with "…")
+    console.print("[bold]内置布局[/]（用 --format 编号 选用）：")
     for lid, layout in builtin_layouts().items():
-        table.add_row(
-            lid + ("（默认）" if lid == DEFAULT_FORMAT else ""),
-            layout.name,
-            str(layout.version),
-            str(sum(1 for _ in layout.inputs())),
-            str(len(layout.totals)),
-            str(len(layout.checks)),
-            layout.fingerprint,
+        default = "（默认）" if lid == DEFAULT_FORMAT else ""
+        console.print()
+        console.print(f"[bold]{escape(lid)}[/]{default}")
+        console.print(f"  {escape(layout.name)}")
+        console.print(
+            f"  版本 {layout.version} · 输入单元格 {sum(1 for _ in layout.inputs())}"
+            f" · 合计公式 {len(layout.totals)} · 勾稽规则 {len(layout.checks)}"
+            f" · 指纹 {layout.fingerprint}",
+            style="dim",
         )
-    console.print(table)

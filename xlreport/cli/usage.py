@@ -106,6 +106,12 @@ _RICH_TEXTS = {
     "RICH_HELP": "运行 [blue]'{command_path} {help_option}'[/] 查看用法。",
 }
 HELP_TEXT = "显示此帮助并退出。"
+#: click's words in the usage line ("Usage: xlreport [OPTIONS] COMMAND [ARGS]...").
+_USAGE_WORDS = (
+    ("Usage: ", "用法："),
+    ("[OPTIONS]", "[选项]"),
+    ("COMMAND [ARGS]...", "命令 [参数]..."),
+)
 
 
 def chinese_help() -> None:
@@ -127,7 +133,10 @@ class _ChineseHelp:
         return opt
 
     def get_usage(self, ctx: Any) -> str:
-        return str(super().get_usage(ctx)).replace("Usage: ", "用法：", 1)  # type: ignore[misc]
+        usage = str(super().get_usage(ctx))  # type: ignore[misc]
+        for english, chinese in _USAGE_WORDS:
+            usage = usage.replace(english, chinese, 1)
+        return usage
 
 
 class ChineseCommand(_ChineseHelp, TyperCommand):
