@@ -15,6 +15,7 @@ import os
 import random
 import signal
 import subprocess
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -199,3 +200,40 @@ def test_workers_end_when_the_reader_stops(setup: Setup) -> None:
     seconds = time.monotonic() - start
     assert seconds < BOUND / 2, f"{seconds:.1f} s to stop"
     assert not [p for p in workers if p.is_alive()]
+
+
+_FINALIZER_SCRIPT = """
+import os, signal, time
+from xlreport.interrupt import handles_interrupts
+
+class Spool:
+    def __del__(self):
+        os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C lands while a finalizer runs
+        time.sleep(0.05)
+
+@handles_interrupts
+def main():
+    Spool()  # collected at once: its __del__ swallows the Interrupted raised in it
+    for _ in range(200):  # the command goes on: Ctrl-C must still stop it
+        time.sleep(0.01)
+    print("not interrupted")
+
+main()
+"""
+
+
+def test_ctrl_c_swallowed_by_a_finalizer_still_stops_the_command() -> None:
+    """Python ignores an exception raised in ``__del__`` ("Exception ignored in …"): a
+    Ctrl-C that lands there is delivered again, so the command still ends with the one line
+    and 130, instead of going on with Ctrl-C ignored."""
+    proc = subprocess.run(
+        [sys.executable, "-c", _FINALIZER_SCRIPT],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert proc.returncode == 130, (proc.stdout, proc.stderr)
+    assert proc.stderr == MESSAGE + "\n"
+    assert "not interrupted" not in proc.stdout

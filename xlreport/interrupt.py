@@ -12,6 +12,7 @@ handler is in place before the command's own imports start.
 from __future__ import annotations
 
 import functools
+import os
 import signal
 import sys
 import threading
@@ -23,6 +24,8 @@ from typing import NoReturn
 
 MESSAGE = "已中断，未写入任何文件"
 EXIT_CODE = 130
+#: How long a Ctrl-C swallowed by a finalizer waits to be delivered again.
+_REDELIVER_SECONDS = 0.05
 
 
 class Interrupted(BaseException):
@@ -32,6 +35,21 @@ class Interrupted(BaseException):
 def _on_sigint(signum: int, frame: FrameType | None) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # later ones: the first is being handled
     raise Interrupted
+
+
+def _on_unraisable(unraisable: sys.UnraisableHookArgs) -> None:
+    """Ctrl-C that landed in a finalizer (``__del__`` of a temporary file, say) is swallowed
+    there by Python: deliver it again, so the command still stops, instead of printing
+    "Exception ignored" and carrying on with Ctrl-C ignored."""
+    if isinstance(unraisable.exc_value, Interrupted) and _main_thread():
+        signal.signal(signal.SIGINT, _on_sigint)
+        # a moment later, from another thread: by then the finalizer has ended and the
+        # handler interrupts the command itself (should it land in one again: once more)
+        again = threading.Timer(_REDELIVER_SECONDS, os.kill, (os.getpid(), signal.SIGINT))
+        again.daemon = True
+        again.start()
+        return
+    sys.__unraisablehook__(unraisable)
 
 
 def _main_thread() -> bool:
@@ -47,11 +65,13 @@ def handling_interrupts() -> Iterator[None]:
         yield
         return
     previous = signal.signal(signal.SIGINT, _on_sigint)
+    previous_hook, sys.unraisablehook = sys.unraisablehook, _on_unraisable
     try:
         yield
     finally:
         if signal.getsignal(signal.SIGINT) is _on_sigint:  # not interrupted
             signal.signal(signal.SIGINT, previous)
+            sys.unraisablehook = previous_hook
 
 
 def handles_interrupts(fn: Callable[[], None]) -> Callable[[], None]:
