@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import inspect
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from check_helpers import YEAR, build, ident, layout_of
+from cli_helpers import run_process as _run
 from reader_corpus import Hostile, hostile_corpus
 
 from xlreport.checks.catalogue import CATALOGUE
@@ -124,18 +122,6 @@ def test_path_reasons(tmp_path: Path) -> None:
     with pytest.raises(UnreadableFileError) as e:
         read_xlsx(tmp_path / "r.xlsx", limits=ReadLimits(max_file_bytes=1000))
     assert e.value.code == "file-too-large"
-
-
-def _run(*args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "COLUMNS": "200", "PYTHONIOENCODING": "utf-8"}
-    return subprocess.run(
-        [sys.executable, "-m", "xlreport", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        check=False,
-    )
 
 
 def test_check_and_merge_report_the_code_and_merge_the_good_returns(tmp_path: Path) -> None:

@@ -11,13 +11,11 @@ the file with that code while the other returns are merged.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from check_helpers import YEAR, build, ident, layout_of, sheet_part
+from cli_helpers import run_process as _run
 from hostile.zipkit import deflated, raw_zip, read_members
 from test_reader_numbers import REF, SHEET, with_cell
 
@@ -81,18 +79,6 @@ def test_local_header_naming_another_part_is_refused(tmp_path: Path) -> None:
     part = sheet_part(data, SHEET)
     e = refused(tmp_path, with_local_name(data, part, part.replace("sheet", "shezt")))
     assert e.code == "zip-name-mismatch" and part in e.message
-
-
-def _run(*args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "COLUMNS": "200", "PYTHONIOENCODING": "utf-8"}
-    return subprocess.run(
-        [sys.executable, "-m", "xlreport", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        check=False,
-    )
 
 
 def test_check_and_merge_list_the_file_with_its_code_and_merge_the_rest(tmp_path: Path) -> None:
