@@ -43,3 +43,26 @@ def run_process(*args: str | Path, cwd: Path = ROOT) -> subprocess.CompletedProc
         cwd=cwd,
         env=env,
     )
+
+
+def as_nobody() -> tuple[list[str] | None, str]:
+    """A command prefix that runs this checkout's Python as ``nobody`` (root ignores file
+    permissions), or None with the reason when this machine cannot (no setpriv, or the
+    interpreter or checkout is not reachable by another user)."""
+    if os.geteuid() != 0:
+        return [], ""
+    tool = next((t for t in ("/usr/bin/setpriv", "/bin/setpriv") if os.path.exists(t)), None)
+    if tool is None:
+        return None, "running as root without setpriv"
+    prefix = [tool, "--reuid=65534", "--regid=65534", "--clear-groups"]
+    probe = subprocess.run(
+        [*prefix, sys.executable, "-c", "import xlreport"],
+        capture_output=True,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        timeout=60,
+        check=False,
+    )
+    if probe.returncode != 0:
+        return None, "user nobody cannot run this checkout's Python here"
+    return prefix, ""

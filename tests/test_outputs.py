@@ -15,6 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from cli_helpers import as_nobody
 from merge_helpers import PASSWORD, ident, valid_values
 
 from xlreport.spec import resolve_layout
@@ -175,13 +176,8 @@ def test_template_into_a_path_under_a_file(tmp_path: Path) -> None:
 
 
 def _nobody() -> list[str] | None:
-    """A command prefix that runs as ``nobody`` (root ignores permissions), if available."""
-    if os.geteuid() != 0:
-        return []
-    for tool in ("/usr/bin/setpriv", "/bin/setpriv"):
-        if os.path.exists(tool):
-            return [tool, "--reuid=65534", "--regid=65534", "--clear-groups"]
-    return None
+    """A command prefix that runs as ``nobody`` (root ignores permissions), if possible."""
+    return as_nobody()[0]
 
 
 def test_unwritable_output_folder_as_another_user(inbox: Path, tmp_path: Path) -> None:
