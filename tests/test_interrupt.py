@@ -199,7 +199,12 @@ def test_workers_end_when_the_reader_stops(setup: Setup) -> None:
     results.close()
     seconds = time.monotonic() - start
     assert seconds < BOUND / 2, f"{seconds:.1f} s to stop"
-    assert not [p for p in workers if p.is_alive()]
+    # every worker gone within the same bound (the system may take a moment to reap one)
+    alive = [p for p in workers if p.is_alive()]
+    while alive and time.monotonic() - start < BOUND / 2:
+        time.sleep(0.05)
+        alive = [p for p in alive if p.is_alive()]
+    assert not alive, f"{len(alive)} worker(s) alive {time.monotonic() - start:.1f} s after close"
 
 
 _FINALIZER_SCRIPT = """

@@ -87,12 +87,14 @@ def stop(pool: ProcessPoolExecutor, flag: Event) -> None:
     is ignored: it must not leave workers running."""
     with _sigint_ignored():
         flag.set()
-        workers = list((pool._processes or {}).values())
+        workers = dict(pool._processes or {})
         pool.shutdown(wait=False, cancel_futures=True)
+        # the pool may have started a worker meanwhile (it spawns them as work is queued)
+        workers.update(pool._processes or {})
         deadline = time.monotonic() + _GRACE
-        for p in workers:
+        for p in workers.values():
             p.join(max(0.0, deadline - time.monotonic()))
-        for p in workers:
+        for p in workers.values():
             if p.is_alive():
                 p.kill()
                 p.join()
