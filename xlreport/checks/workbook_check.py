@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from xlreport.checks.alignment import SheetView
 from xlreport.checks.catalogue import finding
+from xlreport.checks.causes import assign_causes
 from xlreport.checks.dates import check_dates
 from xlreport.checks.identity_check import recognise
 from xlreport.checks.model import CheckedFile, CheckOptions, ReturnData
@@ -152,6 +153,7 @@ def check_workbook(
         frozenset(prior.layout.cells) if prior is not None else frozenset(),
     )
     located.sort(key=lambda loc: loc.severity == "info")  # stable: notes last
+    located = assign_causes(layout, located)
     values = {cid: j.value for cid, j in judged.items() if j.value is not None}
     data = ReturnData(
         path=path,
