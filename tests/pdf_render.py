@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pdfplumber
 import pypdfium2
-
 from lo import soffice_path
 
 TIMEOUT = 180.0

@@ -18,9 +18,9 @@ from xlreport.findings import SEVERITY_ZH
 from xlreport.writer.styles import FONT, NOTE_FILL, display_width
 
 HEADINGS = ("序号", "严重程度", "位置", "问题", "应为", "实为", "处理办法")
-#: Column widths in Excel character units (a CJK character is 2): 145 in all, about the
-#: width of A4 landscape at 100 %.
-WIDTHS = (5, 9, 26, 46, 11, 11, 37)
+#: Column widths in Excel character units (a CJK character is 2): 120 in all, A4
+#: landscape at about 90 % (11-point text prints at about 10 points).
+WIDTHS = (4, 6, 22, 40, 9, 9, 30)
 REPAIRED_HEADINGS = ("序号", "", "位置", "已在本文件中修复（无需处理）")
 FOOTER = "&C第 &P 页 共 &N 页"
 LINE_POINTS = 15.0  # one line of 11-point text
