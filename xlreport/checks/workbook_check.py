@@ -86,6 +86,15 @@ def _all_blank(layout: Layout, found: list[Finding]) -> list[Finding]:
     return [empty, *(loc for loc in found if loc.code != "value-blank")]
 
 
+def _only_carried(layout: Layout, judged: dict[str, Judged]) -> bool:
+    """Nothing filled in but what ``template --prior`` pre-filled: a template sent back
+    as it came is no return either."""
+    carried = {c.cell for c in layout.carry if c.fill}
+    if not carried:
+        return False
+    return all(j.state == "blank" for cid, j in judged.items() if cid not in carried)
+
+
 def _prior(
     layout: Layout, identity: Identity, options: CheckOptions
 ) -> tuple[ReturnData | None, list[Finding]]:
@@ -137,7 +146,7 @@ def check_workbook(
     located += structure
     judged, value_findings = _judge_inputs(layout, views, summary)
     blanks = sum(1 for j in judged.values() if j.state == "blank")
-    if judged and blanks == len(judged):
+    if judged and blanks == len(judged) or _only_carried(layout, judged):
         value_findings = _all_blank(layout, value_findings)
     totals = check_totals(layout, views, judged, raw)
     located += totals.findings + value_findings
