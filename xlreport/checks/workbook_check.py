@@ -146,7 +146,7 @@ def check_workbook(
     located += structure
     judged, value_findings = _judge_inputs(layout, views, summary)
     blanks = sum(1 for j in judged.values() if j.state == "blank")
-    if judged and blanks == len(judged) or _only_carried(layout, judged):
+    if (judged and blanks == len(judged)) or _only_carried(layout, judged):
         value_findings = _all_blank(layout, value_findings)
     totals = check_totals(layout, views, judged, raw)
     located += totals.findings + value_findings
