@@ -9,7 +9,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from check_helpers import build, ident, layout_of, real_inputs
+from check_helpers import build, ident, layout_of, real_inputs, with_openpyxl
 from cli_helpers import invoke
 from test_check_cli import comments_by_sheet
 
@@ -311,3 +311,65 @@ def test_typing_over_a_prefilled_cell_in_libreoffice_is_warned(tmp_path: Path) -
     warned = [f for f in checked.report.findings if f.rule == "S1"]
     assert warned and warned[0].cell == LAYOUT.cells["s3.carried.natural"].a1
     assert (warned[0].found, warned[0].expected) == ("5", "3")
+    # saved by LibreOffice, the template still knows last year's values: no --prior needed
+    alone = check_file(filled, CheckOptions())
+    again = [(f.rule, f.cell, f.found, f.expected) for f in alone.report.findings if f.rule == "S1"]
+    assert again == [("S1", LAYOUT.cells["s3.carried.natural"].a1, "5", "3")]
+
+
+def test_without_prior_the_template_itself_remembers_last_year(tmp_path: Path) -> None:
+    """The pre-filled template keeps last year's values: check warns without --prior."""
+    write_last_year(tmp_path / "上年")
+    res = make_templates(
+        LAYOUT, YEAR, tmp_path / "模板", roster=roster(tmp_path), county="测试县",
+        password="pw", prior=[tmp_path / "上年"],
+    )  # fmt: skip
+    this = _filled()
+    this["s3.carried.natural"] += 2
+    this["s3.open.natural"] += 2
+    this["a20_1.rules.current"] += 1
+
+    def fill(wb: openpyxl.Workbook) -> None:
+        for cid, v in this.items():
+            cell = LAYOUT.cells[cid]
+            wb[LAYOUT.sheet(cell.sheet).name][cell.a1] = int(v)
+
+    path = tmp_path / "填好.xlsx"
+    path.write_bytes(with_openpyxl(res.paths[0].read_bytes(), fill))
+    checked = check_file(path, CheckOptions())
+    warned = {(f.rule, f.cell): (f.found, f.expected) for f in checked.report.findings if f.rule}
+    cells = LAYOUT.cells
+    assert warned[("S1", cells["s3.carried.natural"].a1)] == ("5", "3")
+    rules_current = CURRENT["rules"] + this["a20_1.rules.issued"] - this["a20_1.rules.repealed"]
+    assert warned[("S2", cells["a20_1.rules.current"].a1)] == (
+        str(rules_current + 1), str(rules_current),
+    )  # fmt: skip
+    assert checked.report.errors == 0
+    assert {r for r, _c in warned} == {"S1", "S2"}
+    # a plain template knows no last year: nothing to compare
+    plain = make_templates(
+        LAYOUT, YEAR, tmp_path / "普通", roster=roster(tmp_path), county="测试县", password="pw"
+    )
+    path.write_bytes(with_openpyxl(plain.paths[0].read_bytes(), fill))
+    assert not [
+        f for f in check_file(path, CheckOptions()).report.findings if f.rule.startswith("S")
+    ]
+
+
+def test_a_changed_carryover_is_one_thing_to_explain(tmp_path: Path) -> None:
+    """Seen from its column and from the 总计 column, one changed carryover is one cause."""
+    from xlreport.checks.causes import cause_count
+
+    prior = read_prior([write_last_year(tmp_path / "上年")])
+    this = _filled()
+    this["s3.carried.legal"] += 1
+    this["s3.open.legal"] += 1
+    path = tmp_path / "本年.xlsx"
+    path.write_bytes(build(LAYOUT, this, ident(LAYOUT, year=YEAR)))
+    checked = check_file(path, CheckOptions(prior=prior.by_key))
+    warned = [f for f in checked.report.findings if f.rule == "S1"]
+    assert len(warned) == 2 and len({f.cause for f in warned}) == 1
+    assert (
+        cause_count(checked.report.findings, "warning")
+        == cause_count([f for f in checked.report.findings if f.rule != "S1"], "warning") + 1
+    )

@@ -185,7 +185,8 @@ def prefilled_workbook(
 ) -> bytes:
     """The workbook of ``identity`` with last year's values filled in, each with its note."""
     values: dict[str, Decimal | str] = {c.cell: c.value for c in items if c.fill}
-    hook = cell_comments(layout, [(c.cell, c.note) for c in items])
+    kept = {cid: v for c in items for cid, v in c.sources}
+    hook = cell_comments(layout, [(c.cell, c.note) for c in items], kept)
     return build_workbook(layout, identity, password=password, values=values, after_sheets=hook)
 
 

@@ -90,6 +90,7 @@ class Carried:
     value: Decimal  # last year's value
     fill: bool  # pre-filled (else only the note)
     note: str  # the comment on the cell
+    sources: tuple[tuple[str, Decimal], ...] = ()  # last year's cells it came from, their values
 
 
 def carried(layout: Layout, prior: ReturnData) -> list[Carried]:
@@ -101,7 +102,8 @@ def carried(layout: Layout, prior: ReturnData) -> list[Carried]:
         if any(t.cell not in known for t in c.source.terms):
             continue
         value = c.source.evaluate(prior.totals)
-        out.append(Carried(c.cell, value, c.fill, c.note.replace(PRIOR, fmt(value))))
+        sources = tuple((t.cell, prior.totals.get(t.cell, Decimal(0))) for t in c.source.terms)
+        out.append(Carried(c.cell, value, c.fill, c.note.replace(PRIOR, fmt(value)), sources))
     return out
 
 

@@ -8,7 +8,7 @@ same cause are fixed together, and the error count an agency is shown counts cau
 
 What is derived from the layout alone (worked out once per layout, no label or address in
 code): each rule instance written over the input cells, every total expanded into the
-inputs it adds up. An instance equal to the sum of all the other instances of its
+inputs it adds up (last year's cells apart). An instance equal to the sum of all the other instances of its
 ``[[rules]]`` entry (the 总计 column of an ``each = "col"`` rule) is *derived*: when it is
 broken together with one of those, it has that one's cause.
 """
@@ -23,9 +23,10 @@ from xlreport.spec.model import Expr, Layout
 
 #: Findings at a total cell whose broken rules share their cause (the total is wrong).
 _TOTAL_CODES = frozenset({"formula-overwritten", "formula-changed", "cache-stale", "cache-forged"})
-_RULE_CODES = frozenset({"rule-broken"})
+_RULE_CODES = frozenset({"rule-broken", "prior-rule-broken"})
 
 Form = tuple[tuple[str, int], ...]  # (input cell id, coefficient), sorted, no zero
+PRIOR_KEY = "prior:"  # a last-year cell in a form (its totals expanded as this year's)
 
 
 @dataclass(frozen=True)
@@ -52,13 +53,15 @@ def _expand(
     """``expr`` over input cells (totals replaced by what they add up) into ``into``; every
     cell passed on the way into ``seen``."""
     for t in expr.terms:
-        if seen is not None:
+        if seen is not None and not t.prior:
             seen.add(t.cell)
         total = layout.total_of(t.cell)
         if total is not None and depth < 32:
-            _expand(layout, total.expr, sign * t.sign, into, seen, depth + 1)
+            inner = Expr(tuple(replace(x, prior=t.prior) for x in total.expr.terms), "")
+            _expand(layout, inner, sign * t.sign, into, seen, depth + 1)
         else:
-            into[t.cell] = into.get(t.cell, 0) + sign * t.sign
+            key = PRIOR_KEY + t.cell if t.prior else t.cell
+            into[key] = into.get(key, 0) + sign * t.sign
 
 
 def _form(layout: Layout, lhs: Expr, rhs: Expr, seen: set[str]) -> Form:
@@ -93,7 +96,7 @@ def rule_links(layout: Layout) -> RuleLinks:
         ids = [*rule.lhs.cells(), *rule.rhs.cells()]
         seen: set[str] = set()
         form = _form(layout, rule.lhs, rule.rhs, seen)
-        forms.append(None if rule.uses_prior else form)
+        forms.append(form)
         cells.append(frozenset((names[c.sheet], c.r, c.c) for c in map(layout.cells.get, ids) if c))
         reach.append(
             frozenset((names[c.sheet], c.r, c.c) for c in map(layout.cells.get, seen) if c)

@@ -6,6 +6,7 @@ from dataclasses import replace
 from decimal import Decimal
 
 from xlreport.checks.alignment import SheetView
+from xlreport.checks.carried import kept_prior
 from xlreport.checks.catalogue import finding
 from xlreport.checks.causes import assign_causes
 from xlreport.checks.dates import check_dates
@@ -153,13 +154,14 @@ def check_workbook(
     located += check_dates(layout, views, judged, None if summary else identity.year)
     prior, prior_findings = _prior(layout, identity, options)
     located += prior_findings
+    kept = kept_prior(raw, layout) if prior is None else {}  # a pre-filled template's
     located += check_rules(
         layout,
         views,
         totals.effective,
         totals.invalid,
-        prior.totals if prior is not None else None,
-        frozenset(prior.layout.cells) if prior is not None else frozenset(),
+        prior.totals if prior is not None else kept or None,
+        frozenset(prior.layout.cells) if prior is not None else frozenset(kept),
     )
     located.sort(key=lambda loc: loc.severity == "info")  # stable: notes last
     located = assign_causes(layout, located)

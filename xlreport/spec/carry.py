@@ -25,6 +25,10 @@ from xlreport.spec.expressions import _instances, parse_expr
 from xlreport.spec.model import Carry, Cell, Table
 
 PRIOR = "{prior}"
+#: A pre-filled template keeps last year's values of the cells its notes came from as
+#: workbook-level defined names ``XLR_PRIOR.<cell id>`` (a number each): `check` then warns
+#: about a changed value even without ``--prior`` (the prior rules whose cells are known).
+PRIOR_NAME = "XLR_PRIOR."
 DEFAULT_NOTE = "已按上年报表预填（上年为 {prior}）。可以修改；与上年不同时，请在报送时说明原因。"
 
 
@@ -58,4 +62,4 @@ def parse_carry(
     return tuple(found.values())
 
 
-__all__ = ["DEFAULT_NOTE", "PRIOR", "parse_carry"]
+__all__ = ["DEFAULT_NOTE", "PRIOR", "PRIOR_NAME", "parse_carry"]
