@@ -285,3 +285,23 @@ def test_a_repaired_copy_saved_in_libreoffice_passes(tmp_path: Path) -> None:
     resave_with_libreoffice(copy, resaved)
     again = check_file(resaved, CheckOptions(year=YEAR))
     assert again.report.errors == 0 and again.report.warnings == 0
+
+
+def test_a_generic_template_is_named_after_the_name_typed_in_it(tmp_path: Path) -> None:
+    values = real_inputs(LAYOUT)
+    values["s3.open.natural"] += 1
+    generic = ident(LAYOUT, code="", name="")
+    (tmp_path / "in").mkdir()
+    data = build(LAYOUT, values, generic, signoff={"agency_name": "某某乡人民政府"})
+    (tmp_path / "in" / "x.xlsx").write_bytes(data)
+    run = run_check(CheckRequest([tmp_path / "in"], annotate=tmp_path / "out"))
+    assert [p.name for p in run.annotated] == ["退回修改_某某乡人民政府_第1轮.xlsx"]
+    assert listing(run.annotated[0].read_bytes(), tmp_path)[1][0].startswith("某某乡人民政府报送的")
+
+
+def test_the_terminal_says_which_findings_share_a_cause(tmp_path: Path) -> None:
+    checked = slipped(tmp_path, "s3.open.natural")
+    lead = next(f for f in checked.report.findings if f.code == "rule-broken")
+    code, out, _err = invoke(["check", str(tmp_path / "return.xlsx")])
+    assert code == 1
+    assert out.count(f"（与 {lead.cell} 同一原因：改正那一处后这里一并消除）") == 1
