@@ -373,3 +373,26 @@ def test_a_changed_carryover_is_one_thing_to_explain(tmp_path: Path) -> None:
         cause_count(checked.report.findings, "warning")
         == cause_count([f for f in checked.report.findings if f.rule != "S1"], "warning") + 1
     )
+
+
+def test_last_years_summary_prefills_the_countys_own_template(tmp_path: Path) -> None:
+    write_last_year(tmp_path / "上年", code="A01")
+    write_last_year(tmp_path / "上年", code="A02")
+    summary = tmp_path / "上年汇总.xlsx"
+    code, _out, err = invoke(
+        ["merge", str(tmp_path / "上年"), "--out", str(summary), "--name", "测试县", "--county", "测试县"]
+    )  # fmt: skip
+    assert code == 0, err
+    res = make_templates(LAYOUT, YEAR, tmp_path / "本县", password="pw", prior=[summary])
+    doubled = {f"s3.carried.{c}": Decimal(2 * n) for c, n in CARRYOVER.items()}
+    assert this_year(res.paths[0]) == doubled
+    with pytest.raises(UsageError) as e:
+        make_templates(
+            LAYOUT,
+            YEAR,
+            tmp_path / "按单位",
+            roster=roster(tmp_path),
+            password="pw",
+            prior=[summary],
+        )
+    assert "汇总表只能预填通用模板" in e.value.args[0]

@@ -172,6 +172,11 @@ def _last_year(prior: Sequence[str | Path], year: int, roster: bool) -> PriorSet
     if not prior:
         return None
     last = read_prior(prior, year=year - 1)
+    if roster and last.by_key and len(last.summaries) == len(last.by_key):
+        raise UsageError(
+            "--prior 只给了上年的汇总表：汇总表只能预填通用模板（如本县自己的报表），不能按单位预填",
+            "按单位预填请给出各单位上年报送的报表（文件或文件夹）",
+        )
     if not roster and last.only() is None:
         raise UsageError(
             f"通用模板只能按一份上年报表预填，但 --prior 中有 {len(last.by_key)} 份",
