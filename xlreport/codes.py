@@ -113,4 +113,5 @@ FindingCode = Literal[
     "summary-overlap",
     "county-conflict",
     "date-like-unconfirmed",
+    "publish-refused",
 ]
