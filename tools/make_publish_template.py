@@ -129,7 +129,7 @@ def build() -> bytes:
         if name in [s.name for s in doc.styles]:
             style(doc, name, "Normal", BODY, 9)
     for fonts in list(styles_el.iter(qn("w:rFonts"))):  # no style left on a theme font
-        if any("heme" in k for k in fonts.attrib):
+        if any("heme" in k for k in fonts.attrib) or fonts.get(qn("w:eastAsia")) is None:
             st_el = next(a for a in fonts.iterancestors() if a.tag == qn("w:style"))
             name = st_el.find(qn("w:name"))
             shown = (name.get(qn("w:val")) if name is not None else "") or ""

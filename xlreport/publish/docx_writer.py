@@ -20,8 +20,6 @@ from typing import Any
 
 from docx import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
-from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm
@@ -131,71 +129,111 @@ def _borders() -> Any:
     return borders
 
 
-def _table_props(table: Any, widths: list[float]) -> None:
-    tbl = table._tbl
-    tbl_pr = tbl.tblPr
-    for tag in ("w:tblStyle", "w:tblW", "w:tblLayout", "w:tblBorders", "w:jc", "w:tblLook"):
-        old = tbl_pr.find(qn(tag))
-        if old is not None:
-            tbl_pr.remove(old)
+def _table_props(widths: list[float]) -> Any:
+    tbl_pr = _el("w:tblPr")
     total = sum(round(w * _TWIPS_PER_CM) for w in widths)
     tbl_pr.append(_el("w:tblW", w=str(total), type="dxa"))
     tbl_pr.append(_el("w:jc", val="center"))
     tbl_pr.append(_borders())
     tbl_pr.append(_el("w:tblLayout", type="fixed"))
-    grid = tbl.tblGrid
-    for col, w in zip(grid.findall(qn("w:gridCol")), widths, strict=True):
-        col.set(qn("w:w"), str(round(w * _TWIPS_PER_CM)))
+    tbl_pr.append(_el("w:tblLook", val="0000"))
+    return tbl_pr
 
 
-def _cell_width(cell: Any, cm: float) -> None:
-    tc_pr = cell._tc.get_or_add_tcPr()
-    old = tc_pr.find(qn("w:tcW"))
-    if old is not None:
-        tc_pr.remove(old)
-    tc_pr.insert(0, _el("w:tcW", w=str(round(cm * _TWIPS_PER_CM)), type="dxa"))
+def _run(text: str, east_asia: str) -> Any:
+    r = _el("w:r")
+    rpr = _el("w:rPr")
+    rpr.append(
+        _el("w:rFonts", ascii=LATIN, hAnsi=LATIN, eastAsia=east_asia, cs=LATIN, hint="eastAsia")
+    )
+    r.append(rpr)
+    t = _el("w:t")
+    t.text = text
+    if text != text.strip():
+        t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    r.append(t)
+    return r
 
 
-def _fill(cell: Any, g: GridCell) -> None:
-    cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-    p = cell.paragraphs[0]
-    p.style = "Table Text"
-    if g.kind == "value":
-        p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    elif g.kind == "row" and not g.vertical:
-        p.alignment = WD_ALIGN_PARAGRAPH.LEFT
-    else:
-        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    set_run_fonts(p.add_run(g.text), FONT_TABLE)
-    if g.vertical:
-        tc_pr = cell._tc.get_or_add_tcPr()
-        v_align = tc_pr.find(qn("w:vAlign"))
-        direction = _el("w:textDirection", val="tbRlV")
-        if v_align is not None:
-            v_align.addprevious(direction)
+def _tc(width: float, style_id: str, g: GridCell | None, span: int, merge: str) -> Any:
+    """One table cell: ``g`` the grid cell anchored here (None: the continuation of a
+    cell merged down from above), ``merge`` its vMerge value ("" when none)."""
+    tc = _el("w:tc")
+    tc_pr = _el("w:tcPr")
+    tc_pr.append(_el("w:tcW", w=str(round(width * _TWIPS_PER_CM)), type="dxa"))
+    if span > 1:
+        tc_pr.append(_el("w:gridSpan", val=str(span)))
+    if merge == "restart":
+        tc_pr.append(_el("w:vMerge", val="restart"))
+    elif merge:
+        tc_pr.append(_el("w:vMerge"))
+    if g is not None and g.vertical:
+        tc_pr.append(_el("w:textDirection", val="tbRlV"))
+    tc_pr.append(_el("w:vAlign", val="center"))
+    tc.append(tc_pr)
+    p = _el("w:p")
+    p_pr = _el("w:pPr")
+    p_pr.append(_el("w:pStyle", val=style_id))
+    if g is not None:
+        if g.kind == "value":
+            align = "right"
+        elif g.kind == "row" and not g.vertical:
+            align = "left"
         else:
-            tc_pr.append(direction)
+            align = "center"
+        p_pr.append(_el("w:jc", val=align))
+    p.append(p_pr)
+    if g is not None:
+        p.append(_run(g.text, FONT_TABLE))
+    tc.append(p)
+    return tc
+
+
+def table_element(grid: GridTable, widths: list[float], style_id: str) -> Any:
+    """The ``w:tbl`` of a grid: merged across with ``gridSpan``, down with ``vMerge``."""
+    tbl = _el("w:tbl")
+    tbl.append(_table_props(widths))
+    tbl_grid = _el("w:tblGrid")
+    for w in widths:
+        tbl_grid.append(_el("w:gridCol", w=str(round(w * _TWIPS_PER_CM))))
+    tbl.append(tbl_grid)
+    down: dict[tuple[int, int], GridCell] = {}  # positions below an anchor merged down
+    for g in grid.cells():
+        for r in range(g.r + 1, g.r + g.rowspan):
+            down[(r, g.c)] = g
+    for r, row in enumerate(grid.rows):
+        tr = _el("w:tr")
+        tr_pr = _el("w:trPr")
+        tr_pr.append(_el("w:cantSplit"))
+        if r < grid.header_rows:
+            tr_pr.append(_el("w:tblHeader"))
+        tr.append(tr_pr)
+        anchors = {g.c: g for g in row}
+        c = 0
+        while c < grid.width:
+            here = anchors.get(c)
+            if here is not None:
+                width = sum(widths[c : c + here.colspan])
+                merge = "restart" if here.rowspan > 1 else ""
+                tr.append(_tc(width, style_id, here, here.colspan, merge))
+                c += here.colspan
+                continue
+            above = down.get((r, c))
+            if above is None:  # covered across by a cell of this row: not reached
+                raise ValueError(f"grid position {(r, c)} is not covered")
+            width = sum(widths[c : c + above.colspan])
+            tr.append(_tc(width, style_id, None, above.colspan, "continue"))
+            c += above.colspan
+        tbl.append(tr)
+    return tbl
 
 
 def add_table(doc: Any, grid: GridTable, geo: PageGeometry, landscape: bool) -> Any:
     widths = column_widths(grid, geo, landscape)
-    table = doc.add_table(rows=len(grid.rows), cols=grid.width)
-    table.autofit = False
-    _table_props(table, widths)
-    for row in table.rows:
-        for c, cell in enumerate(row.cells):
-            _cell_width(cell, widths[c])
-    for i, row in enumerate(table.rows):
-        tr_pr = row._tr.get_or_add_trPr()
-        tr_pr.append(_el("w:cantSplit"))
-        if i < grid.header_rows:
-            tr_pr.append(_el("w:tblHeader"))
-    for g in grid.cells():
-        if g.rowspan > 1 or g.colspan > 1:
-            table.cell(g.r, g.c).merge(table.cell(g.r + g.rowspan - 1, g.c + g.colspan - 1))
-    for g in grid.cells():
-        _fill(table.cell(g.r, g.c), g)
-    return table
+    style_id = doc.styles["Table Text"].style_id
+    tbl = table_element(grid, widths, style_id)
+    doc.element.body._insert_tbl(tbl)
+    return tbl
 
 
 def _orient(section: Any, geo: PageGeometry, landscape: bool) -> None:
@@ -246,7 +284,6 @@ def render_docx(content: Content, *, full: bool) -> bytes:
         _paragraph(doc, content.fill(texts.stamp_note), "Stamp", FONT_HEADING)
     if full:
         _paragraph(doc, content.fill(texts.intro), "Body Text", FONT_BODY)
-    sections = [section]
     for part in content.parts(full):
         grid = content.grid(part.sheet) if part.sheet else None
         wide = grid is not None and not fits_portrait(grid, geo)
@@ -254,7 +291,6 @@ def render_docx(content: Content, *, full: bool) -> bytes:
             landscape = wide
             section = doc.add_section(WD_SECTION.NEW_PAGE)
             _orient(section, geo, landscape)
-            sections.append(section)
         if grid is None:
             _paragraph(doc, part.heading, "Heading 1", FONT_HEADING)
             _paragraph(doc, part.placeholder, "Placeholder", FONT_BODY)
@@ -266,7 +302,7 @@ def render_docx(content: Content, *, full: bool) -> bytes:
         _paragraph(doc, content.fill(texts.signoff_agency), "Signoff", FONT_BODY)
         _paragraph(doc, content.signoff_date, "Signoff", FONT_BODY)
     if content.stamped:
-        for s in sections:
+        for s in doc.sections:  # every section (the objects made earlier are stale)
             _stamp(s, content)
     out = io.BytesIO()
     doc.save(out)
