@@ -53,7 +53,7 @@ def publish(
     what = f"{result.agency} {result.year} 年度{_KIND.get(result.kind, '报表')}"
     if result.refused:
         _say(
-            f"未发布：{what}（{Path(result.path).name}）有 {result.errors} 处必须改正的错误。",
+            f"未发布（publish-refused）：{what}（{Path(result.path).name}）有 {result.errors} 处必须改正的错误。",
             err=True,
         )
         for f in result.findings[1:6]:
