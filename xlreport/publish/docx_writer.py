@@ -168,7 +168,7 @@ def _tc(width: float, style_id: str, g: GridCell | None, span: int, merge: str) 
     elif merge:
         tc_pr.append(_el("w:vMerge"))
     if g is not None and g.vertical:
-        tc_pr.append(_el("w:textDirection", val="tbRlV"))
+        tc_pr.append(_el("w:textDirection", val="tbRl"))
     tc_pr.append(_el("w:vAlign", val="center"))
     tc.append(tc_pr)
     p = _el("w:p")
