@@ -46,9 +46,7 @@ def main() -> None:
                 runs = []
                 for i in range(args.n):
                     t = time.perf_counter()
-                    publish_file(
-                        PublishRequest(src, to, out=Path(tmp) / f"o{i}.{to}", full=full)
-                    )
+                    publish_file(PublishRequest(src, to, out=Path(tmp) / f"o{i}.{to}", full=full))
                     runs.append(time.perf_counter() - t)
                 render = render_docx if to == "docx" else render_html
                 only = []

@@ -33,7 +33,9 @@ def test_wide_tables_scroll_in_their_box_on_a_phone(tmp_path: Path) -> None:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         try:
-            page = browser.new_page(viewport={"width": 375, "height": 812}, java_script_enabled=True)
+            page = browser.new_page(
+                viewport={"width": 375, "height": 812}, java_script_enabled=True
+            )
             page.on("request", lambda r: requests.append(r.url))
             page.goto(page_file.as_uri())
             page_width = page.evaluate("document.documentElement.scrollWidth")

@@ -118,6 +118,8 @@ def test_usage_errors(demo: Path, tmp_path: Path) -> None:
     assert invoke(["publish", str(demo), "--to", "pdf"])[0] == 2
     assert invoke(["publish", str(tmp_path / "无.xlsx"), "--to", "html"])[0] == 2
     assert invoke(["publish", str(demo)])[0] == 2  # --to is required
+    code, _, stderr = invoke(["publish", str(tmp_path), "--to", "html"])
+    assert code == 2 and "是文件夹" in stderr
     code, _, stderr = invoke(
         ["publish", str(demo), "--to", "html", "--out", str(tmp_path / "a.docx")]
     )

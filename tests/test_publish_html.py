@@ -172,3 +172,20 @@ def test_layout_labels_come_from_the_layout(files: dict[str, Path], tmp_path: Pa
     texts19 = {c.text for t in p19.tables for row in t.rows for c in row}
     texts21 = {c.text for t in p21.tables for row in t.rows for c in row}
     assert "第二十条第（九）项" in texts19 and "第二十条第（九）项" not in texts21
+
+
+def test_parts_follow_the_texts_file(files: dict[str, Path]) -> None:
+    """The parts come from texts.toml; a table no part names still comes after the others
+    (a custom layout loses no table), and a part naming a sheet the layout lacks is left out."""
+    from dataclasses import replace
+
+    from xlreport.publish.content import Part, content_of
+
+    content = content_of(trusted(files["gov-2021-return"]), errors=0, stamped=False)
+    full = content.parts(full=True)
+    assert [p.sheet for p in full] == ["", "s2", "s3", "s4", "", ""]
+    assert [p.sheet for p in content.parts(full=False)] == ["s2", "s3", "s4"]
+    fewer = (*(p for p in content.texts.parts if p.sheet != "s3"), Part(sheet="s9"))
+    other = replace(content, texts=replace(content.texts, parts=fewer))
+    assert [p.sheet for p in other.parts(full=True)] == ["", "s2", "s4", "s3", "", ""]
+    assert [p.sheet for p in other.parts(full=False)] == ["s2", "s4", "s3"]

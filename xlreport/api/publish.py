@@ -110,6 +110,11 @@ def publish_file(req: PublishRequest) -> PublishResult:
         raise UsageError(f"--to {printable(req.to)} 不是可用的发布格式", "可用：docx、html")
     target: Target = "docx" if to == "docx" else "html"
     path = Path(req.path)
+    if path.is_dir():
+        raise UsageError(
+            f"{printable(str(path))} 是文件夹；一次发布一份报表或汇总表",
+            "请给出文件，例如 xlreport publish 报表.xlsx --to docx",
+        )
     if not path.is_file():
         raise UsageError(
             f"找不到要发布的文件 {printable(str(path))}", "请给出一份报表或汇总表（.xlsx）"

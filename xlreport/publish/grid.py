@@ -35,10 +35,6 @@ class GridCell:
     vertical: bool = False  # printed top to bottom (the 三、本年度办理结果 label)
     cell_id: str = ""  # the value cell's id (table.row.col)
 
-    @property
-    def numeric(self) -> bool:
-        return self.kind == "value"
-
 
 @dataclass(frozen=True)
 class GridTable:
@@ -54,10 +50,6 @@ class GridTable:
 
     def cells(self) -> list[GridCell]:
         return [c for row in self.rows for c in row]
-
-    def values(self) -> dict[str, str]:
-        """Value cell id → printed text."""
-        return {c.cell_id: c.text for c in self.cells() if c.kind == "value"}
 
 
 def format_value(value: Decimal | None, vtype: ValueType) -> str:
