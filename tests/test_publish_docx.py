@@ -223,3 +223,25 @@ def test_zip_is_deterministic_and_ordered(files: dict[str, Path], tmp_path: Path
         assert {i.date_time for i in zf.infolist()} == {(1980, 1, 1, 0, 0, 0)}
         core = zf.read("docProps/core.xml").decode()
     assert "2024-01-01T00:00:00Z" in core and "xlreport-publish" in core
+
+
+def test_shipped_template_is_what_the_script_builds() -> None:
+    """xlreport/publish/template.docx is exactly tools/make_publish_template.py's output
+    (rebuild and commit it after changing the script)."""
+    import importlib.util
+
+    from xlreport.publish.docx_writer import TEMPLATE
+
+    script = Path(__file__).resolve().parent.parent / "tools" / "make_publish_template.py"
+    spec = importlib.util.spec_from_file_location("make_publish_template", script)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.build() == TEMPLATE.read_bytes()
+    with zipfile.ZipFile(TEMPLATE) as zf:
+        names = zf.namelist()
+        settings = zf.read("word/settings.xml").decode()
+        document = zf.read("word/document.xml").decode()
+    assert "docProps/thumbnail.jpeg" not in names
+    assert 'w:eastAsia="zh-CN"' in settings
+    assert 'w:w="11906"' in document and 'w:h="16838"' in document  # A4 in twips
