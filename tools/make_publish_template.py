@@ -19,6 +19,7 @@ import io
 import sys
 import zipfile
 from pathlib import Path
+from typing import Any
 
 from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
@@ -56,7 +57,18 @@ def set_fonts(rpr: etree._Element, east_asia: str) -> None:
     fonts.set(qn("w:hint"), "eastAsia")
 
 
-def style(doc, name, base, east_asia, size, *, bold=False, align=None, color=None):  # type: ignore[no-untyped-def]
+def style(
+    doc: Any,
+    name: str,
+    base: str | None,
+    east_asia: str,
+    size: float,
+    *,
+    bold: bool = False,
+    align: Any = None,
+    color: RGBColor | None = None,
+) -> Any:
+    """A paragraph style (made when missing) with explicit fonts, size and colour."""
     styles = doc.styles
     st = (
         styles[name]
@@ -170,7 +182,8 @@ def _drop_refs(name: str, data: bytes) -> bytes:
         target = (child.get("Target") or child.get("PartName") or "").lstrip("/")
         if any(target.endswith(d.split("/")[-1]) for d in DROPPED):
             root.remove(child)
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    out: bytes = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return out
 
 
 def main() -> None:
