@@ -72,6 +72,11 @@ def publish(
             "不得作为正式报告发布。",
             err=True,
         )
+    if result.warnings:
+        _say(
+            f"提示：报表有 {result.warnings} 条警告（不影响发布），可运行 xlreport check 查看。",
+            err=True,
+        )
     if result.blank_cells:
         _say(f"提示：有 {result.blank_cells} 个单元格未填写，按 0 发布。", err=True)
     _say(f"已发布{what}：{result.out}")
