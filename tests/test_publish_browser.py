@@ -8,11 +8,14 @@ import shutil
 from pathlib import Path
 
 import pytest
+from golden_helpers import updating
 from publish_helpers import write_demo_return
 
 from xlreport.api.publish import PublishRequest, publish_file
 
 CHROMIUM = "/usr/bin/chromium"
+#: the phone-sized picture in docs/publish.md, rewritten with XLREPORT_UPDATE_GOLDEN=1
+IMAGE = Path(__file__).resolve().parent.parent / "docs" / "images" / "publish-html-phone.png"
 
 pytestmark = [
     pytest.mark.browser,
@@ -45,6 +48,12 @@ def test_wide_tables_scroll_in_their_box_on_a_phone(tmp_path: Path) -> None:
                 " return [box.clientWidth, box.scrollWidth, getComputedStyle(box).overflowX,"
                 " t.caption.textContent]; })"
             )
+            if updating():
+                page.evaluate(
+                    "[...document.querySelectorAll('caption')]"
+                    ".find(c => c.textContent.startsWith('三、')).scrollIntoView()"
+                )
+                page.screenshot(path=str(IMAGE))
             vertical = page.evaluate(
                 "[...document.querySelectorAll('th')].filter(th =>"
                 " getComputedStyle(th).writingMode === 'vertical-rl').map(th => th.textContent)"
