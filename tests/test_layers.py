@@ -49,3 +49,11 @@ def test_batch_does_not_import_merge_or_cli() -> None:
 def test_the_moved_modules_are_gone_from_checks_and_merge() -> None:
     gone = ["checks/files.py", "checks/pool.py", "checks/wire.py", "checks/compact.py"]
     assert [p for p in [*gone, "merge/spill.py"] if (PACKAGE / p).exists()] == []
+
+
+def test_publish_is_above_merge_and_below_api() -> None:
+    """publish/ (documents from a checked file) may use merge and everything below it,
+    never the library API or the front ends; nothing below it imports it."""
+    assert _offending("publish", ("xlreport.api", "xlreport.cli", "xlreport.web")) == []
+    below = ("spec", "reader", "writer", "checks", "batch", "merge")
+    assert [bad for folder in below for bad in _offending(folder, ("xlreport.publish",))] == []
