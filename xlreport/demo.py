@@ -17,11 +17,10 @@ from decimal import Decimal
 from pathlib import Path
 
 from xlreport.api.check import CheckRequest, CheckResult, check_files
+from xlreport.api.merge import MergeRequest, MergeResult, merge_returns
 from xlreport.api.template import TemplateRequest, make_templates
-from xlreport.checks.model import CheckOptions
 from xlreport.errors import UsageError
 from xlreport.fsutil import atomic_write_bytes
-from xlreport.merge import MergeResult, merge_paths
 from xlreport.roster import Agency, load_roster
 from xlreport.spec import Layout, resolve_layout, templates_dir
 from xlreport.template import agency_identity, password_file_for, write_password_file
@@ -163,15 +162,18 @@ def run_demo(out: Path) -> DemoResult:
     atomic_write_bytes(
         checks_dir / "校验结果.json", (result.check.to_json() + "\n").encode("utf-8")
     )
-    options = CheckOptions(layout=layout, year=YEAR, county=COUNTY)
     summary_dir = out / "4-汇总"
-    result.merge = merge_paths(
-        [inbox],
-        summary_dir / f"{COUNTY}{YEAR}年度政府信息公开工作年度报告汇总表.xlsx",
-        options,
-        roster=roster,
-        name=COUNTY,
-        export=summary_dir / f"{COUNTY}{YEAR}年度汇总数据（长表）.csv",
-        prefer=final,
+    result.merge = merge_returns(
+        MergeRequest(
+            [inbox],
+            summary_dir / f"{COUNTY}{YEAR}年度政府信息公开工作年度报告汇总表.xlsx",
+            roster=roster_csv,
+            name=COUNTY,
+            format_id=layout.id,
+            year=YEAR,
+            county=COUNTY,
+            export=summary_dir / f"{COUNTY}{YEAR}年度汇总数据（长表）.csv",
+            prefer=final,
+        )
     )
     return result

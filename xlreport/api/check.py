@@ -139,7 +139,11 @@ def check_files(req: CheckRequest) -> CheckResult:
         annotate_folder(Path(req.annotate))
     prior, prior_files = _priors(req.prior, req.workers)
     options = CheckOptions(
-        layout=layout, year=req.year, roster_codes=roster, prior=prior, county=_county(req.county)
+        layout=layout,
+        year=req.year,
+        roster_codes=roster,
+        prior=prior,
+        county=county_option(req.county),
     )
     files = check_paths(req.paths, options, workers=req.workers, keep="check")
     if not any(not f.skipped for f in files):
@@ -163,7 +167,7 @@ def check_files(req: CheckRequest) -> CheckResult:
     return run
 
 
-def _county(county: str | None) -> str | None:
+def county_option(county: str | None) -> str | None:
     """--county as given (None: not checked); an empty one is a usage error."""
     if county is None:
         return None
