@@ -27,9 +27,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 from realdata import load_real_report, real_report_inputs
 
+from xlreport.annotate import annotated_bytes
 from xlreport.batch import check_paths
 from xlreport.checks import CheckOptions, check_workbook
-from xlreport.checks.annotate import annotated_bytes
 from xlreport.identity import Identity
 from xlreport.reader import read_xlsx
 from xlreport.spec import resolve_layout

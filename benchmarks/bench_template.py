@@ -4,7 +4,7 @@ Target (issue 2): 1,000 workbooks in under 5 s on a 2-core machine, at least 8x 
 
     python benchmarks/bench_template.py [--agencies 1000] [--plain 100] [--format gov-2021]
 
-The fast path is the real ``make_templates`` (roster CSV in, one .xlsx per agency written
+The fast path is the real ``write_templates`` (roster CSV in, one .xlsx per agency written
 atomically, password file) — build once, personalise per agency. The plain loop calls
 ``build_workbook`` (one full xlsxwriter build per agency) and writes each file the same way;
 it runs ``--plain`` agencies (default 100) and is extrapolated linearly to the same count,
@@ -22,7 +22,7 @@ from pathlib import Path
 from xlreport.fsutil import atomic_write_bytes
 from xlreport.roster import load_roster
 from xlreport.spec import resolve_layout
-from xlreport.template import agency_identity, file_names, make_templates
+from xlreport.template import agency_identity, file_names, write_templates
 from xlreport.writer import build_workbook
 
 KINDS = ("部门", "乡镇", "街道", "其他")
@@ -50,7 +50,7 @@ def main() -> None:
         write_roster(roster, args.agencies)
 
         t0 = time.perf_counter()
-        result = make_templates(
+        result = write_templates(
             layout, args.year, root / "fast", roster=roster, county="清河县", password="bench"
         )
         fast = time.perf_counter() - t0
@@ -71,7 +71,7 @@ def main() -> None:
 
     print(f"layout {layout.id}, {args.agencies} agencies, year {args.year}")
     print(
-        f"fast path (make_templates, build once + personalise): {fast:.2f} s "
+        f"fast path (write_templates, build once + personalise): {fast:.2f} s "
         f"({fast / args.agencies * 1000:.2f} ms/file)"
     )
     extrap = (

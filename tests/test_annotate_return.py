@@ -18,12 +18,12 @@ from cli_helpers import invoke
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from xlreport.annotate import annotated_bytes
+from xlreport.api.check import CheckRequest, check_files
 from xlreport.batch import check_file
 from xlreport.checks import CheckedFile, CheckOptions
-from xlreport.checks.annotate import annotated_bytes
 from xlreport.checks.causes import cause_count
 from xlreport.checks.located import ANNOTATION_SHEET
-from xlreport.checks.run import CheckRequest, run_check
 from xlreport.errors import UsageError
 from xlreport.reader import read_xlsx
 
@@ -82,7 +82,7 @@ def test_copies_are_named_after_the_agency_and_the_round(tmp_path: Path) -> None
     other = ident(LAYOUT, code="B02", name="测试县东城街道办事处")
     (inbox / "东城.xlsx").write_bytes(build(LAYOUT, a, other))
     out = tmp_path / "退回"
-    run = run_check(CheckRequest([inbox], annotate=out, round_no=2))
+    run = check_files(CheckRequest([inbox], annotate=out, round_no=2))
     names = sorted(p.name for p in run.annotated)
     # two files of one agency: two names, neither overwritten
     assert names == [
@@ -96,7 +96,7 @@ def test_copies_are_named_after_the_agency_and_the_round(tmp_path: Path) -> None
         "2023年度报表退回修改说明（第2轮）"
     ]
     # the next run replaces its own earlier copies, nothing else
-    again = run_check(CheckRequest([inbox], annotate=out, round_no=2))
+    again = check_files(CheckRequest([inbox], annotate=out, round_no=2))
     assert sorted(p.name for p in again.annotated) == names
 
 
@@ -115,7 +115,7 @@ def test_round_on_the_command_line(tmp_path: Path) -> None:
     )
     assert code == 2 and "--round" in err
     with pytest.raises(UsageError):
-        run_check(CheckRequest([tmp_path / "r.xlsx"], round_no=100))
+        check_files(CheckRequest([tmp_path / "r.xlsx"], round_no=100))
 
 
 def test_unsafe_agency_names_make_safe_file_names(tmp_path: Path) -> None:
@@ -124,7 +124,7 @@ def test_unsafe_agency_names_make_safe_file_names(tmp_path: Path) -> None:
     who = ident(LAYOUT, code="C03", name='县"信访"局/办:公*室')
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "x.xlsx").write_bytes(build(LAYOUT, values, who))
-    run = run_check(CheckRequest([tmp_path / "in"], annotate=tmp_path / "out"))
+    run = check_files(CheckRequest([tmp_path / "in"], annotate=tmp_path / "out"))
     assert [p.name for p in run.annotated] == ["退回修改_县_信访_局_办_公_室_第1轮.xlsx"]
 
 
@@ -294,7 +294,7 @@ def test_a_generic_template_is_named_after_the_name_typed_in_it(tmp_path: Path) 
     (tmp_path / "in").mkdir()
     data = build(LAYOUT, values, generic, signoff={"agency_name": "某某乡人民政府"})
     (tmp_path / "in" / "x.xlsx").write_bytes(data)
-    run = run_check(CheckRequest([tmp_path / "in"], annotate=tmp_path / "out"))
+    run = check_files(CheckRequest([tmp_path / "in"], annotate=tmp_path / "out"))
     assert [p.name for p in run.annotated] == ["退回修改_某某乡人民政府_第1轮.xlsx"]
     assert listing(run.annotated[0].read_bytes(), tmp_path)[1][0].startswith("某某乡人民政府报送的")
 

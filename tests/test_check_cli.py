@@ -17,14 +17,13 @@ import openpyxl
 import pytest
 from check_helpers import YEAR, a1_of, build, ident, layout_of, real_inputs, sheet_part
 
+from xlreport.annotate import annotated_bytes, note_text
+from xlreport.api.check import CheckRequest, check_files
 from xlreport.batch import check_file, check_paths
 from xlreport.checks import CheckOptions
-from xlreport.checks.annotate import annotated_bytes, note_text
 from xlreport.checks.catalogue import CATALOGUE, render_markdown
 from xlreport.checks.located import ANNOTATION_SHEET
-from xlreport.checks.run import CheckRequest, run_check
 from xlreport.reader import read_xlsx
-from xlreport.report_render import render_json
 from xlreport.spec.model import a1
 
 LAYOUT = layout_of()
@@ -144,8 +143,8 @@ def test_every_blank_cell_is_its_own_json_finding(tmp_path: Path) -> None:
     values = {k: v for k, v in real_inputs(LAYOUT).items() if not k.startswith("s4.")}
     path = tmp_path / "r.xlsx"
     path.write_bytes(build(LAYOUT, values))
-    run = run_check(CheckRequest([path]))
-    doc = json.loads(render_json(run))
+    run = check_files(CheckRequest([path]))
+    doc = json.loads(run.to_json())
     cells = [f["cell"] for f in doc["files"][0]["findings"] if f["code"] == "value-blank"]
     assert cells == [c.a1 for c in LAYOUT.inputs() if c.table == "s4"]
 
@@ -239,7 +238,7 @@ def test_prior_files_feed_the_soft_rules(tmp_path: Path) -> None:
     prior_values["s3.carryover.natural"] = prior_values.get("s3.carryover.natural", 0) + 1
     (tmp_path / "上年.xlsx").write_bytes(build(LAYOUT, prior_values, last_year))
     (tmp_path / "本年.xlsx").write_bytes(build(LAYOUT, values))
-    run = run_check(
+    run = check_files(
         CheckRequest([tmp_path / "本年.xlsx"], year=YEAR, prior=[tmp_path / "上年.xlsx"])
     )
     assert run.exit_code == 0

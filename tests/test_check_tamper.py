@@ -285,7 +285,7 @@ def test_a_column_deleted_is_one_error_naming_the_column(tmp_path: Path) -> None
 
 
 def test_annotated_copy_of_a_tampered_return_marks_the_label_cells(tmp_path: Path) -> None:
-    from xlreport.checks.annotate import annotated_bytes
+    from xlreport.annotate import annotated_bytes
 
     anchor = LAYOUT.cells["s3.deny_secret.natural"]
     label = next(lb for lb in S3.labels if lb.text == "1.属于国家秘密")

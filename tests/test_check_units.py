@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from check_helpers import build, layout_of
 
+from xlreport.api.check import CheckRequest, check_files
 from xlreport.batch import discover
 from xlreport.checks import CheckOptions
 from xlreport.checks.formula_refs import sum_terms
-from xlreport.checks.run import CheckRequest, run_check
 from xlreport.checks.values import excel_decimal, judge
 from xlreport.errors import UsageError
 from xlreport.reader import RawCell
@@ -177,16 +177,16 @@ def test_a_folder_that_cannot_be_listed_is_one_clear_line(
 def test_an_unreadable_prior_is_exit_status_2(tmp_path: Path) -> None:
     (tmp_path / "r.xlsx").write_bytes(build(LAYOUT))
     (tmp_path / "上年.xlsx").write_bytes(b"garbage")
-    run = run_check(CheckRequest([tmp_path / "r.xlsx"], prior=[tmp_path / "上年.xlsx"]))
+    run = check_files(CheckRequest([tmp_path / "r.xlsx"], prior=[tmp_path / "上年.xlsx"]))
     assert run.exit_code == 2 and run.prior_files[0].report.unreadable
 
 
 def test_a_folder_with_nothing_to_check_is_a_usage_error(tmp_path: Path) -> None:
     (tmp_path / "~$r.xlsx").write_bytes(b"x")
     with pytest.raises(UsageError):
-        run_check(CheckRequest([tmp_path]))
+        check_files(CheckRequest([tmp_path]))
     with pytest.raises(UsageError):
-        run_check(CheckRequest([tmp_path], year=1999))
+        check_files(CheckRequest([tmp_path], year=1999))
 
 
 def test_options_default_to_recognising_any_shipped_layout() -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib.metadata
 import json
 import os
+import re
 import subprocess
 import sys
 import tomllib
@@ -132,4 +133,9 @@ def test_every_help_screen_is_chinese(tmp_path: Path) -> None:
             "COMMAND [ARGS]",
         ):
             assert english not in proc.stdout, (args, english)
+        # typer's type placeholders (<str>, <path>, <list[Path]>, <bool>) are Chinese or gone
+        assert re.findall(r"<[^>]*[A-Za-z][^>]*>", proc.stdout) == [], args
+        assert "{paths}" not in proc.stdout, args
+    merge_help = xlreport_piped("merge", "--help", cwd=tmp_path).stdout
+    assert "<路径>…" in merge_help and "<整数>" in merge_help and "<文字>" in merge_help
     assert "显示版本号并退出" in xlreport_piped("--help", cwd=tmp_path).stdout

@@ -21,7 +21,7 @@ def test_demo_round_trip(tmp_path: Path) -> None:
     assert any(f.found == "12件" and f.cell == "D6" for f in bad[0].report.findings)
     assert len(result.check.annotated) == 1 and result.check.annotated[0].exists()
 
-    merge = result.merge
+    merge = result.merge.outcome
     assert merge.summary_written and merge.out.exists()
     assert [name for _code, name in merge.missing] == ["清河县桃源乡人民政府"]
     statuses = sorted(f.status for f in merge.files)

@@ -1,5 +1,5 @@
 """Issue 10, "which return counts", built for real: the county's templates made by
-``make_templates``, filled by LibreOffice typing where a clerk types (including the unlocked
+``write_templates``, filled by LibreOffice typing where a clerk types (including the unlocked
 name and code of the generic template, and another agency's name on 填报说明), a forged
 identity where a file would be crafted; then ``xlreport check`` and ``xlreport merge`` as a
 clerk runs them. Every case ends in the exact sum of what is listed as merged, or in a
@@ -27,7 +27,7 @@ from xlreport.reader import read_xlsx
 from xlreport.roster import Agency
 from xlreport.spec import resolve_layout
 from xlreport.spec.model import a1
-from xlreport.template import agency_identity, make_templates
+from xlreport.template import agency_identity, write_templates
 from xlreport.writer import build_workbook
 
 pytestmark = pytest.mark.libreoffice
@@ -71,11 +71,11 @@ def total(*tables: dict[str, Decimal]) -> dict[str, Decimal]:
 @pytest.fixture(scope="module")
 def box(tmp_path_factory: pytest.TempPathFactory) -> Box:
     root = tmp_path_factory.mktemp("identity")
-    ours = make_templates(L, YEAR, root / "模板", roster=ROSTER, county=COUNTY, password=PW)
-    theirs = make_templates(
+    ours = write_templates(L, YEAR, root / "模板", roster=ROSTER, county=COUNTY, password=PW)
+    theirs = write_templates(
         L, YEAR, root / "邻县模板", roster=ROSTER[:1], county="邻县", password=PW
     )
-    generic = make_templates(L, YEAR, root / "通用模板", county=COUNTY, password=PW)
+    generic = write_templates(L, YEAR, root / "通用模板", county=COUNTY, password=PW)
     tpl = dict(zip(("A001", "A002", "A003"), ours.paths, strict=True))
     rng = random.Random(10)
     v = {k: dict(valid_values(L, rng)) for k in ("A", "B", "N", "G1", "G2", "C")}

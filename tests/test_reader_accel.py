@@ -65,6 +65,18 @@ def test_plain_sheet_is_read_by_the_fast_path(tmp_path: Path) -> None:
     assert sheet.protected and sheet.data_validations == 2
 
 
+def test_a_full_address_cache_leaves_the_fast_path_on(tmp_path: Path) -> None:
+    """A process that once read a sheet with very many addresses (a hostile file, a big
+    sheet) still reads the next return by the fast path: the cache is emptied when full."""
+    from xlreport.reader.refs import _REF_CACHE_MAX, REF_CACHE, parse_ref
+
+    for row in range(1, _REF_CACHE_MAX + 10):
+        parse_ref(f"ZZ{row}")
+    assert len(REF_CACHE) <= _REF_CACHE_MAX
+    _wb, taken = same_both_ways(one(tmp_path, sheet_xml(ROWS, AFTER)))
+    assert taken == 1
+
+
 def test_every_sheet_of_a_writer_made_return_takes_the_fast_path(tmp_path: Path) -> None:
     path = tmp_path / "r.xlsx"
     path.write_bytes(build(layout_of("gov-2021")))

@@ -165,3 +165,9 @@ def test_number_problem_rule() -> None:
     assert number_problem("2E-324") == OUT_OF_RANGE  # rounds to 0: a spreadsheet shows 0
     assert number_problem("１２" * 30) == NOT_A_NUMBER
     assert number_problem("") == NOT_A_NUMBER
+    # longer than a spreadsheet writes (a spreadsheet writes -3.71457283702698E-25), cut by
+    # the length limit inside its exponent: still in the grammar, so out of range
+    long_mantissa = "-3.71457283702698421996697626692551352E-25"
+    assert len(long_mantissa) > 40 and number_problem(long_mantissa) == OUT_OF_RANGE
+    assert number_problem("1" * 39 + "E-") == NOT_A_NUMBER  # no exponent digits
+    assert number_problem("1" * 50 + "x") == NOT_A_NUMBER  # not a number, however long

@@ -1,4 +1,4 @@
-"""``make_templates`` and ``xlreport template``: files, names, password, identity."""
+"""``write_templates`` and ``xlreport template``: files, names, password, identity."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import pytest
 from typer.testing import CliRunner
 from writer_helpers import load
 
+from xlreport.api.template import TemplateRequest, make_templates
 from xlreport.cli import app
 from xlreport.errors import UsageError
 from xlreport.identity import META_SHEET
@@ -17,8 +18,8 @@ from xlreport.template import (
     PASSWORD_FILE,
     agency_identity,
     file_names,
-    make_templates,
     template_id,
+    write_templates,
 )
 from xlreport.writer import build_workbook
 
@@ -27,7 +28,7 @@ LAYOUT = builtin_layouts()["gov-2021"]
 
 
 def test_one_workbook_per_agency_named_after_it(tmp_path: Path) -> None:
-    result = make_templates(LAYOUT, 2024, tmp_path, roster=SAMPLE, county="清河县", password="pw1")
+    result = write_templates(LAYOUT, 2024, tmp_path, roster=SAMPLE, county="清河县", password="pw1")
     agencies = load_roster(SAMPLE)
     assert result.agencies == len(agencies) == len(result.paths)
     assert result.password_file is None
@@ -48,7 +49,7 @@ def test_one_workbook_per_agency_named_after_it(tmp_path: Path) -> None:
 
 
 def test_generic_template_and_generated_password(tmp_path: Path) -> None:
-    result = make_templates(LAYOUT, 2024, tmp_path / "out")
+    result = write_templates(LAYOUT, 2024, tmp_path / "out")
     assert [p.name for p in result.paths] == ["2024年度政府信息公开工作年度报告_填报模板.xlsx"]
     # beside the folder that gets zipped and sent out, never inside it
     assert result.password_file == tmp_path / f"out_{PASSWORD_FILE}"
@@ -59,7 +60,7 @@ def test_generic_template_and_generated_password(tmp_path: Path) -> None:
     who = agency_identity(LAYOUT, 2024, None)
     assert who.generic
     assert result.paths[0].read_bytes() == build_workbook(LAYOUT, who, password=password)
-    again = make_templates(LAYOUT, 2024, tmp_path / "again")
+    again = write_templates(LAYOUT, 2024, tmp_path / "again")
     assert again.password_file is not None
     assert again.password_file.read_text(encoding="utf-8-sig") != text  # a fresh secret
 
@@ -89,7 +90,7 @@ def test_template_id_is_deterministic_and_distinct() -> None:
 @pytest.mark.parametrize("year", [2007, 2101])
 def test_year_sanity(tmp_path: Path, year: int) -> None:
     with pytest.raises(UsageError, match="报告年度"):
-        make_templates(LAYOUT, year, tmp_path)
+        make_templates(TemplateRequest(year, tmp_path))
     assert not any(tmp_path.iterdir())
 
 
@@ -97,7 +98,7 @@ def test_out_is_a_file(tmp_path: Path) -> None:
     f = tmp_path / "x"
     f.write_text("")
     with pytest.raises(UsageError, match="不是文件夹"):
-        make_templates(LAYOUT, 2024, f)
+        write_templates(LAYOUT, 2024, f)
 
 
 def test_cli_template(tmp_path: Path) -> None:

@@ -20,7 +20,7 @@ from xlreport.checks.workbook_check import prior_key
 from xlreport.errors import UsageError
 from xlreport.spec import LayoutError, load_layout, templates_dir
 from xlreport.spec.model import Layout
-from xlreport.template import make_templates
+from xlreport.template import write_templates
 
 LAYOUT = layout_of()
 ROOT = Path(__file__).resolve().parent.parent
@@ -107,7 +107,7 @@ def test_mistakes_in_carry_are_reported_at_load(tmp_path: Path, block: str, said
 
 def test_each_agency_gets_its_own_last_year(tmp_path: Path) -> None:
     write_last_year(tmp_path / "上年")
-    res = make_templates(
+    res = write_templates(
         LAYOUT, YEAR, tmp_path / "模板", roster=roster(tmp_path), county="测试县",
         password="pw", prior=[tmp_path / "上年"],
     )  # fmt: skip
@@ -116,13 +116,13 @@ def test_each_agency_gets_its_own_last_year(tmp_path: Path) -> None:
     values = this_year(mine)
     assert values == {f"s3.carried.{c}": Decimal(n) for c, n in CARRYOVER.items()}
     # the agency without last year's return gets exactly the plain template
-    plain = make_templates(
+    plain = write_templates(
         LAYOUT, YEAR, tmp_path / "普通", roster=roster(tmp_path), county="测试县", password="pw"
     )
     assert other.read_bytes() == plain.paths[1].read_bytes()
     assert mine.read_bytes() != plain.paths[0].read_bytes()
     # same inputs, same bytes
-    again = make_templates(
+    again = write_templates(
         LAYOUT, YEAR, tmp_path / "再次", roster=roster(tmp_path), county="测试县",
         password="pw", prior=[tmp_path / "上年" / f"A01-{YEAR - 1}.xlsx"],
     )  # fmt: skip
@@ -131,7 +131,7 @@ def test_each_agency_gets_its_own_last_year(tmp_path: Path) -> None:
 
 def test_prefilled_cells_carry_a_note_and_stay_editable(tmp_path: Path) -> None:
     write_last_year(tmp_path / "上年")
-    res = make_templates(
+    res = write_templates(
         LAYOUT, YEAR, tmp_path / "模板", roster=roster(tmp_path), county="测试县",
         password="pw", prior=[tmp_path / "上年"],
     )  # fmt: skip
@@ -206,7 +206,7 @@ def test_current_documents_are_checked_against_last_year(tmp_path: Path) -> None
 
 def test_a_template_sent_back_as_it_came_is_empty(tmp_path: Path) -> None:
     write_last_year(tmp_path / "上年")
-    res = make_templates(
+    res = write_templates(
         LAYOUT, YEAR, tmp_path / "模板", roster=roster(tmp_path), county="测试县",
         password="pw", prior=[tmp_path / "上年"],
     )  # fmt: skip
@@ -228,19 +228,19 @@ def test_last_years_format_may_differ(tmp_path: Path) -> None:
 
 def test_generic_template_from_the_one_file_given(tmp_path: Path) -> None:
     last = write_last_year(tmp_path / "上年")
-    res = make_templates(LAYOUT, YEAR, tmp_path / "通用", password="pw", prior=[last])
+    res = write_templates(LAYOUT, YEAR, tmp_path / "通用", password="pw", prior=[last])
     assert res.prefilled == res.paths
     assert this_year(res.paths[0]) == {f"s3.carried.{c}": Decimal(n) for c, n in CARRYOVER.items()}
     write_last_year(tmp_path / "上年", code="A02")
     with pytest.raises(UsageError) as e:
-        make_templates(LAYOUT, YEAR, tmp_path / "通用2", password="pw", prior=[tmp_path / "上年"])
+        write_templates(LAYOUT, YEAR, tmp_path / "通用2", password="pw", prior=[tmp_path / "上年"])
     assert "通用模板只能按一份上年报表预填" in e.value.args[0]
 
 
 def test_wrong_or_unreadable_prior_is_a_usage_error(tmp_path: Path) -> None:
     last = write_last_year(tmp_path / "上年")
     with pytest.raises(UsageError) as e:
-        make_templates(LAYOUT, YEAR + 1, tmp_path / "模板", password="pw", prior=[last])
+        write_templates(LAYOUT, YEAR + 1, tmp_path / "模板", password="pw", prior=[last])
     assert f"应为上一年（{YEAR} 年度）" in e.value.args[0]
     bad = tmp_path / "坏.xlsx"
     bad.write_bytes(b"not a workbook")
@@ -281,7 +281,7 @@ def test_typing_over_a_prefilled_cell_in_libreoffice_is_warned(tmp_path: Path) -
     from pdf_render import page_image, pages, to_pdf
 
     last = write_last_year(tmp_path / "上年")
-    res = make_templates(
+    res = write_templates(
         LAYOUT, YEAR, tmp_path / "模板", roster=roster(tmp_path), county="测试县",
         password="pw", prior=[tmp_path / "上年"],
     )  # fmt: skip
@@ -320,7 +320,7 @@ def test_typing_over_a_prefilled_cell_in_libreoffice_is_warned(tmp_path: Path) -
 def test_without_prior_the_template_itself_remembers_last_year(tmp_path: Path) -> None:
     """The pre-filled template keeps last year's values: check warns without --prior."""
     write_last_year(tmp_path / "上年")
-    res = make_templates(
+    res = write_templates(
         LAYOUT, YEAR, tmp_path / "模板", roster=roster(tmp_path), county="测试县",
         password="pw", prior=[tmp_path / "上年"],
     )  # fmt: skip
@@ -347,7 +347,7 @@ def test_without_prior_the_template_itself_remembers_last_year(tmp_path: Path) -
     assert checked.report.errors == 0
     assert {r for r, _c in warned} == {"S1", "S2"}
     # a plain template knows no last year: nothing to compare
-    plain = make_templates(
+    plain = write_templates(
         LAYOUT, YEAR, tmp_path / "普通", roster=roster(tmp_path), county="测试县", password="pw"
     )
     path.write_bytes(with_openpyxl(plain.paths[0].read_bytes(), fill))
@@ -383,11 +383,11 @@ def test_last_years_summary_prefills_the_countys_own_template(tmp_path: Path) ->
         ["merge", str(tmp_path / "上年"), "--out", str(summary), "--name", "测试县", "--county", "测试县"]
     )  # fmt: skip
     assert code == 0, err
-    res = make_templates(LAYOUT, YEAR, tmp_path / "本县", password="pw", prior=[summary])
+    res = write_templates(LAYOUT, YEAR, tmp_path / "本县", password="pw", prior=[summary])
     doubled = {f"s3.carried.{c}": Decimal(2 * n) for c, n in CARRYOVER.items()}
     assert this_year(res.paths[0]) == doubled
     with pytest.raises(UsageError) as e:
-        make_templates(
+        write_templates(
             LAYOUT,
             YEAR,
             tmp_path / "按单位",

@@ -16,20 +16,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from xlreport.checks.model import CheckOptions
-from xlreport.checks.run import CheckRequest, CheckRun, run_check
+from xlreport.api.check import CheckRequest, CheckResult, check_files
+from xlreport.api.merge import MergeRequest, MergeResult, merge_returns
+from xlreport.api.template import TemplateRequest, make_templates
 from xlreport.errors import UsageError
 from xlreport.fsutil import atomic_write_bytes
-from xlreport.merge import MergeResult, merge_paths
-from xlreport.report_render import render_json
 from xlreport.roster import Agency, load_roster
 from xlreport.spec import Layout, resolve_layout, templates_dir
-from xlreport.template import (
-    agency_identity,
-    make_templates,
-    password_file_for,
-    write_password_file,
-)
+from xlreport.template import agency_identity, password_file_for, write_password_file
 from xlreport.writer import build_workbook
 
 YEAR = 2024
@@ -47,7 +41,7 @@ class DemoResult:
     out: Path
     templates: list[Path] = field(default_factory=list)
     returns: list[Path] = field(default_factory=list)
-    check: CheckRun | None = None
+    check: CheckResult | None = None
     merge: MergeResult | None = None
     missing: list[Agency] = field(default_factory=list)
     password_file: Path | None = None  # beside the templates' folder, never inside it
@@ -120,7 +114,15 @@ def run_demo(out: Path) -> DemoResult:
     again = _earlier_demo(out)
     templates = out / "1-下发模板"
     made = make_templates(
-        layout, YEAR, templates, roster=roster, county=COUNTY, password=PASSWORD, force=again
+        TemplateRequest(
+            YEAR,
+            templates,
+            format_id=layout.id,
+            roster=roster_path,
+            county=COUNTY,
+            password=PASSWORD,
+            force=again,
+        )
     )
     result.templates = list(made.paths)
     result.password_file = write_password_file(password_file_for(templates), layout, YEAR, PASSWORD)
@@ -147,7 +149,7 @@ def run_demo(out: Path) -> DemoResult:
     checks_dir = out / "3-校验结果"
     roster_csv = out / "花名册.csv"
     atomic_write_bytes(roster_csv, roster_path.read_bytes())
-    result.check = run_check(
+    result.check = check_files(
         CheckRequest(
             paths=[inbox],
             format_id=layout.id,
@@ -158,17 +160,20 @@ def run_demo(out: Path) -> DemoResult:
         )
     )
     atomic_write_bytes(
-        checks_dir / "校验结果.json", (render_json(result.check) + "\n").encode("utf-8")
+        checks_dir / "校验结果.json", (result.check.to_json() + "\n").encode("utf-8")
     )
-    options = CheckOptions(layout=layout, year=YEAR, county=COUNTY)
     summary_dir = out / "4-汇总"
-    result.merge = merge_paths(
-        [inbox],
-        summary_dir / f"{COUNTY}{YEAR}年度政府信息公开工作年度报告汇总表.xlsx",
-        options,
-        roster=roster,
-        name=COUNTY,
-        export=summary_dir / f"{COUNTY}{YEAR}年度汇总数据（长表）.csv",
-        prefer=final,
+    result.merge = merge_returns(
+        MergeRequest(
+            [inbox],
+            summary_dir / f"{COUNTY}{YEAR}年度政府信息公开工作年度报告汇总表.xlsx",
+            roster=roster_csv,
+            name=COUNTY,
+            format_id=layout.id,
+            year=YEAR,
+            county=COUNTY,
+            export=summary_dir / f"{COUNTY}{YEAR}年度汇总数据（长表）.csv",
+            prefer=final,
+        )
     )
     return result

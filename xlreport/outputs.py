@@ -141,36 +141,3 @@ def refuse_existing(paths: Sequence[Path], what: str, *, force: bool) -> None:
         f"要生成的{what}已存在：{printable(existing_files(paths))}；为免覆盖，未写入任何文件",
         "请换一个空文件夹；确认可以替换时加 --force",
     )
-
-
-def is_summary_workbook(path: Path) -> bool:
-    """Whether ``path`` is a summary workbook written by ``xlreport merge``."""
-    from xlreport.checks.identity_check import read_meta
-    from xlreport.errors import UnreadableFileError
-    from xlreport.identity import META_FORMAT, META_SHEET, WORKBOOK_KIND_SUMMARY
-    from xlreport.reader import read_xlsx
-
-    try:
-        meta = read_meta(read_xlsx(path, sheets=lambda name: name == META_SHEET))
-    except (UnreadableFileError, OSError):
-        return False
-    return (
-        meta is not None
-        and meta.get("format") == META_FORMAT
-        and meta.get("kind") == WORKBOOK_KIND_SUMMARY
-    )
-
-
-def is_export_file(path: Path) -> bool:
-    """Whether ``path`` is long-form data written by ``merge --export`` (.csv or .json)."""
-    from xlreport.merge.export import EXPORT_FIELDS, EXPORT_HEADER
-
-    try:
-        with open(path, "rb") as f:
-            head = f.read(4096)
-    except OSError:
-        return False
-    if path.suffix.lower() == ".json":
-        text = head.decode("utf-8", errors="replace")
-        return text.startswith(f'[\n {{\n  "{EXPORT_FIELDS[0]}": ') or text.strip() == "[]"
-    return head.startswith(("\ufeff" + ",".join(EXPORT_HEADER) + "\r\n").encode("utf-8"))

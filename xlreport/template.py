@@ -22,11 +22,10 @@ from xlreport.writer.prefill import cell_comments
 
 PASSWORD_FILE = "模板保护密码（请勿发给填报单位）.txt"
 GENERIC_SUFFIX = "填报模板"
-YEAR_MIN, YEAR_MAX = 2008, 2100  # the 条例 took effect in 2008
 
 
 @dataclass
-class TemplateResult:
+class WrittenTemplates:
     layout: Layout
     year: int
     out_dir: Path
@@ -88,7 +87,7 @@ def file_names(layout: Layout, year: int, agencies: list[Agency]) -> list[str]:
     return out
 
 
-def make_templates(
+def write_templates(
     layout: Layout,
     year: int,
     out_dir: str | Path,
@@ -98,8 +97,9 @@ def make_templates(
     password: str | None = None,
     force: bool = False,
     prior: Sequence[str | Path] = (),
-) -> TemplateResult:
-    """Write one workbook per roster agency (or one generic workbook) into ``out_dir``.
+) -> WrittenTemplates:
+    """Write one workbook per roster agency (or one generic workbook) into ``out_dir``
+    (``year`` already checked: :func:`xlreport.api.template.make_templates` does).
 
     ``roster``: a roster file (see :func:`xlreport.roster.load_roster`) or agencies already
     loaded. Existing files are never written over unless ``force`` (the roster never);
@@ -108,10 +108,6 @@ def make_templates(
     pre-filled from its own (the layout's ``[[carry]]``; a generic template from the one
     file given), with a note on every such cell.
     """
-    if not YEAR_MIN <= year <= YEAR_MAX:
-        raise UsageError(
-            f"报告年度 {year} 不合理", f"请填写 {YEAR_MIN} 到 {YEAR_MAX} 之间的年份，如 --year 2024"
-        )
     if password is not None and not password.strip():
         raise UsageError("--password 不能为空", "不指定 --password 时会自动生成密码")
     out = Path(out_dir)
@@ -119,7 +115,7 @@ def make_templates(
         raise UsageError(f"输出位置 {out} 已存在且不是文件夹", "请用 --out 指定一个文件夹")
     check_folder_writable(out, "模板")
     county = county.strip()
-    result = TemplateResult(layout, year, out)
+    result = WrittenTemplates(layout, year, out)
     if password is None:
         password = secrets.token_urlsafe(9)
         result.password_file = password_file_for(out)

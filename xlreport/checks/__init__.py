@@ -2,8 +2,9 @@
 
 ``check_workbook`` turns what one file holds (a ``RawWorkbook``, read by
 :mod:`xlreport.reader`) and the options into a :class:`CheckedFile`. Reading files from
-disk, folders and the process pool are in :mod:`xlreport.batch`; ``run_check`` (in
-:mod:`xlreport.checks.run`) is the whole `xlreport check` command.
+disk, folders and the process pool are in :mod:`xlreport.batch`; the annotated copies in
+:mod:`xlreport.annotate`; the whole `xlreport check` command is
+:func:`xlreport.api.check.check_files`. Nothing here reads a file or starts a process.
 """
 
 from xlreport.checks.model import CheckedFile, CheckOptions, ReturnData

@@ -1,20 +1,17 @@
-"""What an annotated return (退回修改) tells the agency: its name, what is left to fix
+"""What an annotated return (退回修改) tells the agency: what is left to fix
 (one item per cause), and what the copy already repaired.
 
-Pure: findings in, texts out. :mod:`xlreport.checks.annotate` builds the copy with them.
+Pure: findings in, texts out. :mod:`xlreport.annotate` builds the copy with them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 from xlreport.checks.catalogue import CATALOGUE
 from xlreport.checks.causes import cause_key
 from xlreport.findings import SEVERITY_ZH, Finding
-from xlreport.fsutil import safe_filename
-from xlreport.identity import Identity
 from xlreport.spec.model import a1
 
 PREFIX = "退回修改_"
@@ -22,18 +19,6 @@ PREFIX = "退回修改_"
 #: template's formulas (recomputed), its tables and protection the template's.
 _REPAIRABLE_GROUPS = frozenset({"表格结构", "合计公式"})
 _RULE_CODES = frozenset({"rule-broken"})
-
-
-def return_stem(identity: Identity, signoff: Mapping[str, str], path: str, round_no: int) -> str:
-    """``退回修改_<单位名称>_第N轮`` (file-name safe): the agency from the identity (a generic
-    template: the name the agency typed), else its code, else the file's own name."""
-    who = (
-        identity.agency_name.strip()
-        or signoff.get("agency_name", "").strip()
-        or identity.agency_code.strip()
-        or Path(path).stem
-    )
-    return safe_filename(f"{PREFIX}{who}_第{round_no}轮", max_len=150)
 
 
 @dataclass(frozen=True)
@@ -145,5 +130,4 @@ __all__ = [
     "repaired",
     "repaired_findings",
     "repaired_text",
-    "return_stem",
 ]

@@ -8,10 +8,10 @@ from typing import Annotated
 
 import typer
 
-from xlreport.checks.run import CheckRequest, run_check
+from xlreport.api.check import CheckRequest, check_files
 from xlreport.cli.app import FORMAT_HELP, SPEC_HELP, app, console, err_console
+from xlreport.cli.render_check import render_terminal
 from xlreport.cli.usage import ChineseCommand
-from xlreport.report_render import render_json, render_terminal
 from xlreport.safetext import printable
 
 
@@ -51,7 +51,7 @@ def check(
 
     退出码：0 全部通过（可有警告）；1 有错误；2 参数有误或有文件无法作为报表读取。
     """
-    run = run_check(
+    run = check_files(
         CheckRequest(
             paths=paths,
             format_id=format_id,
@@ -67,7 +67,7 @@ def check(
     for note in run.roster_notes:
         err_console.print(f"提示：{printable(note)}", soft_wrap=True, markup=False)
     if as_json:
-        sys.stdout.write(render_json(run) + "\n")
+        sys.stdout.write(run.to_json() + "\n")
         sys.stdout.flush()
     else:
         render_terminal(console, run, err_console)

@@ -43,8 +43,8 @@ def demo(
         _say(f"   {Path(c.report.path).name}（{c.report.agency_name}）：", "yellow")
         for finding in [f for f in c.report.findings if f.severity == "error"][:5]:
             _say(f"     {finding.cell} {finding.message}")
-    merge = result.merge
-    assert merge is not None
+    assert result.merge is not None
+    merge = result.merge.outcome
     _say(f"4. 汇总：{len(merge.merged)} 份报表计入汇总表 {merge.out}")
     for outcome in merge.files:
         if outcome.status != "merged":

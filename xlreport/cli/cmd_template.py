@@ -7,11 +7,10 @@ from typing import Annotated
 
 import typer
 
+from xlreport.api.template import TemplateRequest, make_templates
 from xlreport.cli.app import FORMAT_HELP, SPEC_HELP, app, console, err_console
 from xlreport.cli.usage import ChineseCommand
 from xlreport.safetext import printable
-from xlreport.spec import resolve_layout
-from xlreport.template import make_templates
 
 
 def _say(text: str) -> None:
@@ -48,24 +47,26 @@ def template(
     ] = None,
 ) -> None:
     """生成锁定的填报模板：有名单时每个单位一个文件，否则一个通用模板。"""
-    layout = resolve_layout(format_id, spec)
     result = make_templates(
-        layout,
-        year,
-        out,
-        roster=roster,
-        county=county,
-        password=password,
-        force=force,
-        prior=prior or [],
+        TemplateRequest(
+            year,
+            out,
+            format_id=format_id,
+            spec=spec,
+            roster=roster,
+            county=county,
+            password=password,
+            force=force,
+            prior=tuple(prior or ()),
+        )
     )
     for note in result.roster_notes:
         err_console.print(f"提示：{printable(note)}", soft_wrap=True, markup=False)
     if result.agencies:
-        _say(f"已为 {result.agencies} 个单位生成 {year} 年度填报模板（{layout.id}）。")
+        _say(f"已为 {result.agencies} 个单位生成 {year} 年度填报模板（{result.layout_id}）。")
         _say(f"保存位置：{result.out_dir}")
     else:
-        _say(f"已生成 {year} 年度通用填报模板（{layout.id}）：")
+        _say(f"已生成 {year} 年度通用填报模板（{result.layout_id}）：")
         _say(f"  {result.paths[0]}")
         _say("各单位需在“填报说明”表中自行填写单位名称和单位编码。")
     if prior:

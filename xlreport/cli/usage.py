@@ -8,8 +8,9 @@ option of every command (:func:`chinese_help`).
 
 from __future__ import annotations
 
+import functools
 import re
-from typing import Any
+from typing import Any, get_args, get_origin
 
 from typer.core import TyperCommand, TyperGroup
 
@@ -111,7 +112,16 @@ _USAGE_WORDS = (
     ("Usage: ", "用法："),
     ("[OPTIONS]", "[选项]"),
     ("COMMAND [ARGS]...", "命令 [参数]..."),
+    ("{paths}...", "文件或文件夹..."),
 )
+#: The value an option takes, by its annotation's type, as the help screen shows it
+#: (typer shows ``<str>``, ``<path>``, ``<list[Path]>``, ``<bool>``).
+_TYPE_LABELS = {
+    "str": "<文字>",
+    "int": "<整数>",
+    "float": "<数字>",
+    "Path": "<路径>",
+}
 
 
 def chinese_help() -> None:
@@ -123,6 +133,25 @@ def chinese_help() -> None:
             setattr(rich_utils, key, text)
 
 
+def value_label(param: Any, ctx: Any = None) -> str | None:
+    """What ``param`` takes, in Chinese (``<路径>``, ``<整数>``; several: ``<路径>…``);
+    None for a flag (it takes nothing)."""
+    if getattr(param, "is_flag", False) or getattr(param, "count", False):
+        return None
+    desc = getattr(param, "type_descriptor", None)
+    annotation = getattr(desc, "annotation", None)
+    several = get_origin(annotation) is list
+    if several:
+        annotation = get_args(annotation)[0]
+    choices = getattr(desc, "choices", None) if getattr(desc, "is_choice", False) else None
+    if choices:
+        label = "<" + "|".join(str(getattr(c, "value", c)) for c in choices) + ">"
+    else:
+        name = getattr(annotation, "__name__", "")
+        label = _TYPE_LABELS.get(name, "<取值>")
+    return label + "…" if several else label
+
+
 class _ChineseHelp:
     """The help screen says 用法 and the --help line is Chinese (mixed into click's classes)."""
 
@@ -131,6 +160,13 @@ class _ChineseHelp:
         if opt is not None:
             opt.help = HELP_TEXT
         return opt
+
+    def get_params(self, ctx: Any) -> Any:
+        params = super().get_params(ctx)  # type: ignore[misc]
+        for param in params:
+            if hasattr(param, "display_type_rich"):
+                param.display_type_rich = functools.partial(value_label, param)
+        return params
 
     def get_usage(self, ctx: Any) -> str:
         usage = str(super().get_usage(ctx))  # type: ignore[misc]

@@ -6,7 +6,12 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from xlreport.batch.discover import FoundFile
-from xlreport.outputs import check_output, is_export_file, is_summary_workbook, same_file_key
+from xlreport.checks.identity_check import read_meta
+from xlreport.errors import UnreadableFileError
+from xlreport.identity import META_FORMAT, META_SHEET, WORKBOOK_KIND_SUMMARY
+from xlreport.merge.export import EXPORT_FIELDS, EXPORT_HEADER
+from xlreport.outputs import check_output, same_file_key
+from xlreport.reader import read_xlsx
 
 
 def guard_outputs(
@@ -37,3 +42,29 @@ def guard_outputs(
         check_output(
             target, what, inputs=inputs, roster=roster_file, is_ours=ours, kind=kind, force=force
         )
+
+
+def is_summary_workbook(path: Path) -> bool:
+    """Whether ``path`` is a summary workbook written by ``xlreport merge``."""
+    try:
+        meta = read_meta(read_xlsx(path, sheets=lambda name: name == META_SHEET))
+    except (UnreadableFileError, OSError):
+        return False
+    return (
+        meta is not None
+        and meta.get("format") == META_FORMAT
+        and meta.get("kind") == WORKBOOK_KIND_SUMMARY
+    )
+
+
+def is_export_file(path: Path) -> bool:
+    """Whether ``path`` is long-form data written by ``merge --export`` (.csv or .json)."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(4096)
+    except OSError:
+        return False
+    if path.suffix.lower() == ".json":
+        text = head.decode("utf-8", errors="replace")
+        return text.startswith(f'[\n {{\n  "{EXPORT_FIELDS[0]}": ') or text.strip() == "[]"
+    return head.startswith(("\ufeff" + ",".join(EXPORT_HEADER) + "\r\n").encode("utf-8"))

@@ -1,4 +1,4 @@
-"""A merge result as a JSON document (``xlreport merge --json``) and the next step to take."""
+"""A merge result as a JSON document (``xlreport merge --json``), written piece by piece."""
 
 from __future__ import annotations
 
@@ -55,35 +55,42 @@ def _file(f: FileOutcome) -> dict[str, Any]:
     }
 
 
-class _Listed(list[Any]):
-    """A JSON list whose items are made one at a time as the encoder writes them (a
-    province lists ~10,000 files twice: made at once, they cost ~10 KB a file)."""
+def json_chunks(result: MergeResult) -> Iterator[str]:
+    """The ``merge --json`` document (``json.dumps(doc, ensure_ascii=False, indent=2)``) in
+    pieces: the entry of each file and agency is made as it is written (a province lists
+    ~10,000 files twice: made at once, they cost ~10 KB a file)."""
+    lazy: dict[str, tuple[int, Callable[[], Iterator[dict[str, Any]]]]] = {
+        "files": (len(result.files), lambda: map(_file, result.files)),
+        "agencies": (len(result.agencies), lambda: map(_agency, result.agencies)),
+    }
+    yield "{"
+    for i, (key, value) in enumerate(_document(result).items()):
+        head = ("," if i else "") + f"\n  {json.dumps(key, ensure_ascii=False)}: "
+        if key not in lazy or not lazy[key][0]:
+            yield head + _nested(value, 2)
+            continue
+        yield head + "["
+        for j, item in enumerate(lazy[key][1]()):
+            yield ("," if j else "") + "\n    " + _nested(item, 4)
+        yield "\n  ]"
+    yield "\n}"
 
-    def __init__(self, count: int, items: Callable[[], Iterator[Any]]) -> None:
-        super().__init__()
-        self._count, self._items = count, items
 
-    def __len__(self) -> int:
-        return self._count
-
-    def __bool__(self) -> bool:
-        return self._count > 0
-
-    def __iter__(self) -> Iterator[Any]:
-        return self._items()
+def _nested(value: Any, indent: int) -> str:
+    """``value`` as JSON at ``indent`` spaces (no newline is ever inside a JSON string)."""
+    text = json.dumps(value, ensure_ascii=False, indent=2)
+    return text.replace("\n", "\n" + " " * indent)
 
 
-def result_json(result: MergeResult) -> dict[str, Any]:
-    """The ``merge --json`` document."""
-    return _document(result, lazy=False)
+def result_json_text(result: MergeResult) -> str:
+    """The whole ``merge --json`` document (without the final newline)."""
+    return "".join(json_chunks(result))
 
 
 def write_result_json(result: MergeResult, out: TextIO) -> None:
-    """``print(json.dumps(result_json(result), ensure_ascii=False, indent=2), file=out)``,
-    written piece by piece: the file and agency entries are made as they are written."""
-    doc = _document(result, lazy=True)
+    """The ``merge --json`` document and a newline, written to ``out`` in a few large writes."""
     pending: list[str] = []
-    for chunk in json.JSONEncoder(ensure_ascii=False, indent=2).iterencode(doc):
+    for chunk in json_chunks(result):
         pending.append(chunk)
         if len(pending) >= _WRITE_EVERY:
             out.write("".join(pending))
@@ -112,15 +119,10 @@ def _agency(a: AgencyRow) -> dict[str, Any]:
     }
 
 
-def _document(result: MergeResult, *, lazy: bool) -> dict[str, Any]:
-    files: list[Any]
-    agencies: list[Any]
-    if lazy:
-        files = _Listed(len(result.files), lambda: map(_file, result.files))
-        agencies = _Listed(len(result.agencies), lambda: map(_agency, result.agencies))
-    else:
-        files = [_file(f) for f in result.files]
-        agencies = [_agency(a) for a in result.agencies]
+def _document(result: MergeResult) -> dict[str, Any]:
+    """The document, its "files" and "agencies" lists left empty (made as they are written)."""
+    files: list[Any] = []
+    agencies: list[Any] = []
     ident = result.identity
     summary: dict[str, Any] = {
         "written": result.summary_written,
@@ -163,50 +165,6 @@ def _document(result: MergeResult, *, lazy: bool) -> dict[str, Any]:
         ),
         "exit_code": result.exit_code,
     }
-
-
-def next_steps(result: MergeResult) -> list[str]:
-    """What the clerk does next, in order of urgency."""
-    steps: list[str] = []
-    if result.year_hint is not None:  # the files are not what is wrong: nothing to send back
-        return [f"改用 --year {result.year_hint} 重新运行 xlreport merge。"]
-    if result.with_status("conflict"):
-        steps.append(
-            "同一单位有内容不同的多份报表（版本冲突）：核实以哪份为准，移走其余文件，或用 "
-            "--prefer 文件 指定后重新运行 xlreport merge。"
-        )
-    if any(f.status not in ("conflict", "unconfirmed") for f in result.left_out):
-        steps.append(
-            "把“未计入”的报表退回单位修改（可运行 xlreport check 文件 --annotate 文件夹 "
-            "生成标注了问题单元格的退回件），收回后重新运行 xlreport merge。"
-        )
-    if result.with_status("blank"):
-        steps.append(
-            "有空白的报表未计入：请单位补填（没有的填 0）；如确认空白即为 0，"
-            "可加 --blank-as-zero 重新汇总（报送情况中会注明按 0 计的空白格数）。"
-        )
-    if result.with_status("unconfirmed"):
-        steps.append(
-            "有数值恰似日期的报表未计入（待核实）：逐格向单位核实，输入的是“1-2”之类日期的，"
-            "退回单位重新输入数字；确为该数的，用 --confirm 文件 重新汇总（报送情况中注明已核实）。"
-        )
-    if result.missing:
-        steps.append(
-            f"催报未报送的 {len(result.missing)} 个单位，收到后重新运行 xlreport merge"
-            + (
-                "。"
-                if result.allow_missing
-                else "（确需先报送部分汇总时加 --allow-missing，汇总表会注明为部分汇总）。"
-            )
-        )
-    if result.not_in_roster:
-        steps.append("核对不在名单中的单位：如确应汇总，请把它们加入名单后重新汇总。")
-    if result.summary_written:
-        steps.append(
-            "打开汇总表核对“概览”和“报送情况”；汇总表可报送上级，上级可用 xlreport merge "
-            "把各地汇总表再次汇总。"
-        )
-    return steps
 
 
 def blank_as_zero_files(result: MergeResult) -> list[FileOutcome]:

@@ -16,7 +16,6 @@ from xlreport.batch.discover import FoundFile, discover, file_key
 from xlreport.batch.spill import ValueSpill
 from xlreport.checks.model import CheckedFile, CheckOptions, ReturnData
 from xlreport.checks.overview import suspect_year
-from xlreport.checks.run import year_hint_text
 from xlreport.errors import UsageError
 from xlreport.fsutil import atomic_write_bytes, atomic_writer
 from xlreport.identity import Identity
@@ -33,6 +32,7 @@ from xlreport.safetext import printable
 from xlreport.spec.model import Layout
 from xlreport.writer import write_workbook
 from xlreport.writer.summary_sheets import ExtraSheet, summary_sheets_hook
+from xlreport.years import year_hint_text
 
 Progress = Callable[[int, int], None]
 #: With a progress display, files are checked in about this many chunks of at least _CHUNK.

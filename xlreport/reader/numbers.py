@@ -25,10 +25,13 @@ NUMBER_OK, NOT_A_NUMBER, OUT_OF_RANGE = "", "not-a-number", "out-of-range"
 
 def number_problem(text: str) -> str:
     """NUMBER_OK when ``text`` is a number as a spreadsheet writes it and a double can
-    hold it; else NOT_A_NUMBER or OUT_OF_RANGE. Cheap on any input (the length is looked
-    at first)."""
+    hold it; else NOT_A_NUMBER or OUT_OF_RANGE. A text in the grammar but longer than any
+    spreadsheet writes (more significant digits than a double holds) is OUT_OF_RANGE.
+    Linear in the text's length."""
     if len(text) > MAX_NUMBER_CHARS:
-        return OUT_OF_RANGE if _GRAMMAR.fullmatch(text[:MAX_NUMBER_CHARS]) else NOT_A_NUMBER
+        # the grammar of the whole text (linear; a cut could fall inside the exponent:
+        # "…352E-25" cut after "E-" is no number, yet the whole is one, only too long)
+        return OUT_OF_RANGE if _GRAMMAR.fullmatch(text) else NOT_A_NUMBER
     if _GRAMMAR.fullmatch(text) is None:
         return NOT_A_NUMBER
     if "e" in text or "E" in text:

@@ -10,7 +10,7 @@ EXCEL_MAX_COL = 16_384
 _REF = re.compile(r"([A-Z]{1,3})([1-9][0-9]{0,6})")
 _REF_CACHE_MAX = 20_000
 #: Addresses seen before → (row, col). Bounded (a return uses ~600 distinct addresses, the
-#: same in every return); holds only addresses inside Excel's grid.
+#: same in every return; emptied when full); holds only addresses inside Excel's grid.
 REF_CACHE: dict[str, tuple[int, int]] = {}
 
 
@@ -48,8 +48,11 @@ def parse_ref(ref: str) -> tuple[int, int] | None:
     if row >= EXCEL_MAX_ROW or col > EXCEL_MAX_COL:
         return None
     rc = (row, col - 1)
-    if len(REF_CACHE) < _REF_CACHE_MAX:
-        REF_CACHE[ref] = rc
+    if len(REF_CACHE) >= _REF_CACHE_MAX:
+        # emptied when full, never left full: reader/accel reads only addresses it holds,
+        # so a full cache would turn the fast path off for the rest of the process
+        REF_CACHE.clear()
+    REF_CACHE[ref] = rc
     return rc
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
@@ -26,15 +26,27 @@ from xlreport.checks.notice import (
     repaired,
     repaired_findings,
     repaired_text,
-    return_stem,
 )
 from xlreport.checks.workbook_check import check_workbook
 from xlreport.findings import SEVERITY_ZH, Finding
-from xlreport.fsutil import atomic_write_bytes
+from xlreport.fsutil import atomic_write_bytes, safe_filename
+from xlreport.identity import Identity
 from xlreport.outputs import same_file_key
 from xlreport.reader import read_xlsx
 from xlreport.writer import CellNote, build_workbook
 from xlreport.writer.findings_sheet import FindingRow, RepairedRow, findings_sheet
+
+
+def return_stem(identity: Identity, signoff: Mapping[str, str], path: str, round_no: int) -> str:
+    """``退回修改_<单位名称>_第N轮`` (file-name safe): the agency from the identity (a generic
+    template: the name the agency typed), else its code, else the file's own name."""
+    who = (
+        identity.agency_name.strip()
+        or signoff.get("agency_name", "").strip()
+        or identity.agency_code.strip()
+        or Path(path).stem
+    )
+    return safe_filename(f"{PREFIX}{who}_第{round_no}轮", max_len=150)
 
 
 def annotate_password(checked: CheckedFile) -> str:

@@ -1,26 +1,32 @@
-"""`xlreport check` as one library call: options in, every checked file (and copies) out."""
+"""``check_files``: check returned workbooks (``xlreport check``) — every checked file, the
+copies to send back, the roster's view, and the run as a JSON document."""
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
+from xlreport.api.annotate import AnnotateRequest, annotate_folder, annotate_returns
 from xlreport.batch import check_paths
-from xlreport.checks.annotate import annotate_files
 from xlreport.checks.model import CheckedFile, CheckOptions, ReturnData
 from xlreport.checks.overview import RosterView, roster_view, suspect_year
 from xlreport.checks.workbook_check import prior_key
 from xlreport.errors import UsageError
-from xlreport.outputs import check_folder_writable
+from xlreport.findings import FileReport
 from xlreport.roster import load_roster
 from xlreport.safetext import printable
 from xlreport.spec import resolve_layout
+from xlreport.years import YEAR_MAX, YEAR_MIN, is_report_year, year_hint_text
 
-YEAR_MIN, YEAR_MAX = 2008, 2100
+#: The statuses a checked file can have, in the order the JSON summary counts them.
+STATUSES = ("ok", "warning", "error", "unreadable")
 
 
-@dataclass
+@dataclass(frozen=True)
 class CheckRequest:
     paths: Sequence[str | Path]
     format_id: str | None = None
@@ -36,7 +42,7 @@ class CheckRequest:
 
 
 @dataclass
-class CheckRun:
+class CheckResult:
     files: list[CheckedFile]  # every file found, in path order (skipped ones included)
     prior_files: list[CheckedFile] = field(default_factory=list)
     annotated: list[Path] = field(default_factory=list)  # copies written by --annotate
@@ -55,13 +61,27 @@ class CheckRun:
     def exit_code(self) -> int:
         return 2 if self.year_hint is not None else exit_code(self.files, self.prior_files)
 
+    def year_hint_message(self) -> str:
+        """The line saying --year is most likely mistyped (only with a ``year_hint``)."""
+        assert self.year_hint is not None and self.asked_year is not None
+        known = [f for f in self.checked if f.report.year is not None and not f.report.unreadable]
+        saying = sum(1 for f in known if f.report.year == self.year_hint)
+        return year_hint_text(self.asked_year, self.year_hint, len(known), saying)
 
-def year_hint_text(asked: int, likely: int, files: int, saying: int, doing: str = "校验") -> str:
-    return (
-        f"本次{doing}要求 {asked} 年度（--year {asked}），但 {files} 个文件中有 {saying} 个是 "
-        f"{likely} 年度的报表：很可能是 --year 写错了，请改用 --year {likely} 重新{doing}"
-        "（不要因为年度把报表退回单位）。"
-    )
+    def to_json(self) -> str:
+        """The ``check --json`` document (without the final newline)."""
+        doc = json_document(self.files, prior=self.prior_files, annotated=self.annotated)
+        doc["summary"]["exit_code"] = self.exit_code
+        if self.roster is not None:
+            doc["roster"] = _roster_json(self.roster)
+        if self.year_hint is not None and self.asked_year is not None:
+            doc["year_hint"] = {
+                "asked": self.asked_year,
+                "likely": self.year_hint,
+                "message": self.year_hint_message(),
+            }
+        text = json.dumps(doc, ensure_ascii=False, indent=2)
+        return _UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def _reword_year(files: Sequence[CheckedFile], likely: int) -> None:
@@ -102,10 +122,12 @@ def _priors(
     return index, checked
 
 
-def run_check(req: CheckRequest) -> CheckRun:
+def check_files(req: CheckRequest) -> CheckResult:
+    """Check every workbook under ``req.paths`` (and last year's, ``req.prior``); with
+    ``req.annotate``, write the copies to send back. Usage errors: :class:`UsageError`."""
     if not req.paths:
         raise UsageError("没有指定要校验的文件或文件夹", "用法：xlreport check 文件或文件夹…")
-    if req.year is not None and not YEAR_MIN <= req.year <= YEAR_MAX:
+    if req.year is not None and not is_report_year(req.year):
         raise UsageError(
             f"--year {req.year} 不是有效的报告年度", f"应在 {YEAR_MIN}–{YEAR_MAX} 之间"
         )
@@ -116,13 +138,15 @@ def run_check(req: CheckRequest) -> CheckRun:
         roster = {a.code: a.name for a in load_roster(req.roster, notes=notes)}
     if not 1 <= req.round_no <= 99:
         raise UsageError(f"--round {req.round_no} 不是有效的轮次", "应为 1–99，如 --round 2")
-    if req.annotate is not None and Path(req.annotate).exists() and not Path(req.annotate).is_dir():
-        raise UsageError(f"--annotate 应为文件夹，但 {req.annotate} 是文件", "请指定一个文件夹")
     if req.annotate is not None:
-        check_folder_writable(Path(req.annotate), "退回修改稿（--annotate）")
+        annotate_folder(Path(req.annotate))
     prior, prior_files = _priors(req.prior, req.workers)
     options = CheckOptions(
-        layout=layout, year=req.year, roster_codes=roster, prior=prior, county=_county(req.county)
+        layout=layout,
+        year=req.year,
+        roster_codes=roster,
+        prior=prior,
+        county=county_option(req.county),
     )
     files = check_paths(req.paths, options, workers=req.workers, keep="check")
     if not any(not f.skipped for f in files):
@@ -132,7 +156,7 @@ def run_check(req: CheckRequest) -> CheckRun:
             "没有找到可以校验的电子表格文件" + (f"（跳过了{more}：{skipped}）" if files else ""),
             "请指定 .xlsx 文件或包含 .xlsx 文件的文件夹",
         )
-    run = CheckRun(files, prior_files, asked_year=req.year, roster_notes=notes)
+    run = CheckResult(files, prior_files, asked_year=req.year, roster_notes=notes)
     if roster is not None:
         run.roster = roster_view(files, roster)
     known = [f.report.year for f in run.checked if not f.report.unreadable]
@@ -141,13 +165,14 @@ def run_check(req: CheckRequest) -> CheckRun:
         _reword_year(run.checked, run.year_hint)
         return run  # no annotated copies: the files are not what is wrong
     if req.annotate is not None:
-        run.annotated = annotate_files(
-            run.checked, Path(req.annotate), password=req.password, round_no=req.round_no
+        copies = annotate_returns(
+            AnnotateRequest(run.checked, req.annotate, req.password, round_no=req.round_no)
         )
+        run.annotated = list(copies.written)
     return run
 
 
-def _county(county: str | None) -> str | None:
+def county_option(county: str | None) -> str | None:
     """--county as given (None: not checked); an empty one is a usage error."""
     if county is None:
         return None
@@ -156,3 +181,61 @@ def _county(county: str | None) -> str | None:
             "--county 不能为空", "例如 --county 清河县（与制作模板时的 --county 相同）"
         )
     return county.strip()
+
+
+# --- JSON ------------------------------------------------------------------------------
+
+_UNSAFE_IN_JSON = re.compile("[\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _file_json(report: FileReport) -> dict[str, Any]:
+    return {
+        "path": report.path,
+        "agency": {"code": report.agency_code, "name": report.agency_name},
+        "layout": report.layout,
+        "year": report.year,
+        "status": report.status,
+        "errors": report.errors,
+        "warnings": report.warnings,
+        "findings": [f.to_dict() for f in report.findings],
+    }
+
+
+def summary(files: Sequence[CheckedFile], prior: Sequence[CheckedFile] = ()) -> dict[str, Any]:
+    """How many files were checked, with which status, and the exit status."""
+    checked = [f for f in files if not f.skipped]
+    counts = {s: sum(1 for f in checked if f.report.status == s) for s in STATUSES}
+    return {
+        "files": len(checked),
+        **counts,
+        "skipped": len(files) - len(checked),
+        "errors": sum(f.report.errors for f in checked),
+        "warnings": sum(f.report.warnings for f in checked),
+        "exit_code": exit_code(files, prior),
+    }
+
+
+def json_document(
+    files: Sequence[CheckedFile],
+    *,
+    prior: Sequence[CheckedFile] = (),
+    annotated: Sequence[Path] = (),
+) -> dict[str, Any]:
+    """The --json document of checked files (skipped ones listed apart, with the reason)."""
+    return {
+        "files": [_file_json(f.report) for f in files if not f.skipped],
+        "skipped": [{"path": f.report.path, "reason": f.skipped} for f in files if f.skipped],
+        "prior": [_file_json(f.report) for f in prior],
+        "annotated": [str(p) for p in annotated],
+        "summary": summary(files, prior),
+    }
+
+
+def _roster_json(view: RosterView) -> dict[str, Any]:
+    return {
+        "size": view.size,
+        "missing": [{"code": c, "name": n} for c, n in view.missing],
+        "several_files": [
+            {"code": c, "name": n, "versions": v, "files": ps} for c, n, v, ps in view.several
+        ],
+    }

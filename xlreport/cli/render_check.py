@@ -1,26 +1,23 @@
-"""Rendering a check run: the Chinese terminal report, and the JSON document.
+"""A check run on the terminal, in Chinese (its JSON document: ``CheckResult.to_json``).
 
 The terminal groups runs of the same finding on one sheet ("38 处单元格为空：D6、E6…");
-the JSON keeps every cell as its own finding, in a stable key order.
+the JSON keeps every cell as its own finding.
 """
 
 from __future__ import annotations
 
-import json
-import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from xlreport.api.check import CheckResult, summary
 from xlreport.checks.catalogue import CATALOGUE
 from xlreport.checks.model import CheckedFile
 from xlreport.checks.overview import RosterView
-from xlreport.checks.run import CheckRun, exit_code, year_hint_text
-from xlreport.findings import SEVERITY_ZH, FileReport, Finding
+from xlreport.findings import SEVERITY_ZH, Finding
 from xlreport.safetext import printable
 
 STATUS_ZH = {"ok": "通过", "warning": "有警告", "error": "有错误", "unreadable": "无法读取"}
@@ -29,78 +26,6 @@ SEVERITY_STYLE = {"error": "red", "warning": "yellow", "info": "dim"}
 #: From this many findings of one code on one sheet, the terminal shows them as one line.
 GROUP_FROM = 4
 _CELLS_SHOWN = 12
-
-
-_UNSAFE_IN_JSON = re.compile("[\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-
-# --- JSON ------------------------------------------------------------------------------
-
-
-def _file_json(report: FileReport) -> dict[str, Any]:
-    return {
-        "path": report.path,
-        "agency": {"code": report.agency_code, "name": report.agency_name},
-        "layout": report.layout,
-        "year": report.year,
-        "status": report.status,
-        "errors": report.errors,
-        "warnings": report.warnings,
-        "findings": [f.to_dict() for f in report.findings],
-    }
-
-
-def summary(files: Sequence[CheckedFile], prior: Sequence[CheckedFile] = ()) -> dict[str, Any]:
-    checked = [f for f in files if not f.skipped]
-    counts = {s: sum(1 for f in checked if f.report.status == s) for s in STATUS_ZH}
-    return {
-        "files": len(checked),
-        **counts,
-        "skipped": len(files) - len(checked),
-        "errors": sum(f.report.errors for f in checked),
-        "warnings": sum(f.report.warnings for f in checked),
-        "exit_code": exit_code(files, prior),
-    }
-
-
-def json_document(
-    files: Sequence[CheckedFile],
-    *,
-    prior: Sequence[CheckedFile] = (),
-    annotated: Sequence[Path] = (),
-) -> dict[str, Any]:
-    """The --json document of checked files (skipped ones listed apart, with the reason)."""
-    return {
-        "files": [_file_json(f.report) for f in files if not f.skipped],
-        "skipped": [{"path": f.report.path, "reason": f.skipped} for f in files if f.skipped],
-        "prior": [_file_json(f.report) for f in prior],
-        "annotated": [str(p) for p in annotated],
-        "summary": summary(files, prior),
-    }
-
-
-def _roster_json(view: RosterView) -> dict[str, Any]:
-    return {
-        "size": view.size,
-        "missing": [{"code": c, "name": n} for c, n in view.missing],
-        "several_files": [
-            {"code": c, "name": n, "versions": v, "files": ps} for c, n, v, ps in view.several
-        ],
-    }
-
-
-def render_json(run: CheckRun) -> str:
-    doc = json_document(run.files, prior=run.prior_files, annotated=run.annotated)
-    doc["summary"]["exit_code"] = run.exit_code
-    if run.roster is not None:
-        doc["roster"] = _roster_json(run.roster)
-    if run.year_hint is not None and run.asked_year is not None:
-        doc["year_hint"] = {
-            "asked": run.asked_year,
-            "likely": run.year_hint,
-            "message": _year_line(run),
-        }
-    text = json.dumps(doc, ensure_ascii=False, indent=2)
-    return _UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 # --- terminal --------------------------------------------------------------------------
@@ -199,7 +124,7 @@ def print_file(console: Console, checked: CheckedFile) -> None:
         console.print("  [green]未发现问题。[/]")
 
 
-def render_terminal(console: Console, run: CheckRun, err: Console | None = None) -> None:
+def render_terminal(console: Console, run: CheckResult, err: Console | None = None) -> None:
     """The report of a check run on ``console``; a file that could not be read at all
     is an error, and its section goes to ``err`` (stderr) when one is given."""
     # from CONDENSE_FROM files on (a city's or province's folder), files without any
@@ -243,13 +168,6 @@ def render_terminal(console: Console, run: CheckRun, err: Console | None = None)
     _next_step(console, run)
 
 
-def _year_line(run: CheckRun) -> str:
-    assert run.year_hint is not None and run.asked_year is not None
-    known = [f for f in run.checked if f.report.year is not None and not f.report.unreadable]
-    saying = sum(1 for f in known if f.report.year == run.year_hint)
-    return year_hint_text(run.asked_year, run.year_hint, len(known), saying)
-
-
 #: Agencies named in one line at most.
 NAMES_MAX = 40
 
@@ -276,7 +194,7 @@ def _roster_lines(console: Console, view: RosterView) -> None:
         )
 
 
-def _next_step(console: Console, run: CheckRun) -> None:
+def _next_step(console: Console, run: CheckResult) -> None:
     s = summary(run.files, run.prior_files)
     line = (
         f"共校验 {s['files']} 个文件：通过 {s['ok']}，有警告 {s['warning']}，"
@@ -286,7 +204,7 @@ def _next_step(console: Console, run: CheckRun) -> None:
     if run.roster is not None:
         _roster_lines(console, run.roster)
     if run.year_hint is not None:
-        console.print(t(_year_line(run)), style="bold red", soft_wrap=True)
+        console.print(t(run.year_hint_message()), style="bold red", soft_wrap=True)
         return
     if s["unreadable"]:
         console.print("请按提示联系报送单位，重新发送无法读取的文件。", style="bold red")
