@@ -24,7 +24,7 @@ from xlreport.writer.summary_sheets import Block, CellValue, ExtraSheet, SumCell
 #: Agencies side by side in one block (a landscape A4 page wide, readable).
 AGENCIES_PER_BLOCK = 12
 #: Rows printed on a landscape page (a little smaller than at 100%, still readable).
-PAGE_ROWS = 56
+PAGE_ROWS = 50
 LEAD = ("项目", "栏目")
 TOTAL = "合计"
 SUBTOTAL = "小计"
