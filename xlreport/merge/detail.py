@@ -28,7 +28,7 @@ PAGE_ROWS = 50
 LEAD = ("项目", "栏目")
 TOTAL = "合计"
 SUBTOTAL = "小计"
-_LABEL_WIDTH, _COL_WIDTH, _VALUE_WIDTH = 28.0, 12.0, 7.5
+_LABEL_WIDTH, _COL_WIDTH, _VALUE_WIDTH = 28.0, 17.0, 7.5
 
 
 def row_label(cell: Cell) -> str:

@@ -184,6 +184,8 @@ def write_extra_sheet(wb: Any, fmts: _Formats, sheet: ExtraSheet, password: str)
         text = fmts.wrapped if sheet.wrap else fmts.text
         first_row = r
         r = _write_rows(ws, fmts, block, r, widths, len(sheet.widths), _charted(sheet, block), text)
+        if sheet.wrap:
+            _wrapped_heights(ws, sheet, block, first_row)
         for i, c, n in block.spans:
             if n > 1:
                 # the first cell holds the text; the others are blank or absent
@@ -217,6 +219,24 @@ def write_extra_sheet(wb: Any, fmts: _Formats, sheet: ExtraSheet, password: str)
         password,
         {"autofilter": True, "sort": False, "format_columns": True, "format_rows": True},
     )
+
+
+def _wrapped_heights(ws: Any, sheet: ExtraSheet, block: Block, top: int) -> None:
+    """Rows written cell by cell (those with a formula) tall enough for their wrapped texts
+    (a text merged down over several rows has their room); rows written in bulk are left
+    to the spreadsheet."""
+    merged = {i for i, c, n in block.spans if n > 1 and c == 0}
+    for i, row in enumerate(block.rows):
+        if _FORMULAS.isdisjoint(map(type, row)):
+            continue
+        lines = 1
+        for c, v in enumerate(row):
+            if not isinstance(v, str) or not v or (c == 0 and i in merged):
+                continue
+            room = sheet.widths[c] if c < len(sheet.widths) else _MAX_WIDTH
+            lines = max(lines, math.ceil(display_width(v) / max(room - 1.0, 2.0)))
+        if lines > 1:
+            ws.set_row(top + i, 14.5 * lines + 1)
 
 
 def _header_heights(ws: Any, sheet: ExtraSheet, header: Sequence[Sequence[str]], top: int) -> None:
