@@ -413,3 +413,36 @@ def test_merge_cli_prior_and_json(demo: tuple[Path, MergeResult], tmp_path: Path
     assert story["text"] and story["compared"] is False
     assert [f["value"] for f in story["figures"]] == NUMBER.findall(story["text"])
     assert doc["summary"]["summary_id"].startswith("HZ-")
+
+
+SHIPPED = Path(__file__).resolve().parent.parent / "templates" / "gov-2021.toml"
+BAD_NARRATIVE = [
+    (
+        'sum = "s3.new.total", compare = true',
+        'sum = "s3.nope.total", compare = true',
+        "parts[0].sum",
+    ),
+    ('{ text = "。" }', '{ text = "。{value}" }', "parts[12]"),
+    (
+        'compare = "（上年 {prior} 件，{change}）"',
+        'compare = "（上年 {prior} 件）"',
+        "narrative.compare",
+    ),
+    ('up = "增加 {diff} 件"', 'up = "增加"', "narrative.up"),
+    ('title = "年度报告综述"', 'titel = "年度报告综述"', "overview.narrative"),
+]
+
+
+@pytest.mark.parametrize(("old", "new", "key"), BAD_NARRATIVE)
+def test_a_bad_narrative_fails_at_load_naming_the_key(
+    tmp_path: Path, old: str, new: str, key: str
+) -> None:
+    from xlreport.spec import LayoutError, load_layout
+
+    src = SHIPPED.read_text(encoding="utf-8")
+    assert old in src
+    bad = tmp_path / "本县格式.toml"
+    bad.write_text(src.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(LayoutError) as err:
+        load_layout(bad)
+    assert key in str(err.value)
