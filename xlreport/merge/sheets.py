@@ -176,7 +176,7 @@ def status_sheet(rows: Sequence[AgencyRow], title: str) -> ExtraSheet:
         name=STATUS_SHEET,
         title=f"{title}报送情况",
         blocks=[block],
-        widths=[12, 24, 14, 10, 24, 17, 7, 7, 8, 36, 66],
+        widths=[12, 24, 14, 10, 24, 21, 7, 7, 8, 36, 66],
         freeze_cols=2,
         landscape=True,
         print_cols=len(STATUS_HEADER) - 1,

@@ -183,9 +183,10 @@ def write_extra_sheet(wb: Any, fmts: _Formats, sheet: ExtraSheet, password: str)
             places[block.key] = r
         text = fmts.wrapped if sheet.wrap else fmts.text
         first_row = r
-        r = _write_rows(ws, fmts, block, r, widths, len(sheet.widths), _charted(sheet, block), text)
-        if sheet.wrap:
-            _wrapped_heights(ws, sheet, block, first_row)
+        sized = _row_heights(sheet, block) if sheet.wrap else None
+        r = _write_rows(
+            ws, fmts, block, r, widths, len(sheet.widths), _charted(sheet, block), text, sized
+        )
         for i, c, n in block.spans:
             if n > 1:
                 # the first cell holds the text; the others are blank or absent
@@ -221,22 +222,23 @@ def write_extra_sheet(wb: Any, fmts: _Formats, sheet: ExtraSheet, password: str)
     )
 
 
-def _wrapped_heights(ws: Any, sheet: ExtraSheet, block: Block, top: int) -> None:
-    """Rows written cell by cell (those with a formula) tall enough for their wrapped texts
-    (a text merged down over several rows has their room); rows written in bulk are left
-    to the spreadsheet."""
+def _row_heights(
+    sheet: ExtraSheet, block: Block
+) -> Callable[[int, Sequence[CellValue]], float | None]:
+    """The height a data row of ``block`` needs for its wrapped texts in the sheet's column
+    widths (None: one line); a text merged down over several rows has their room."""
     merged = {i for i, c, n in block.spans if n > 1 and c == 0}
-    for i, row in enumerate(block.rows):
-        if _FORMULAS.isdisjoint(map(type, row)):
-            continue
+
+    def height(i: int, row: Sequence[CellValue]) -> float | None:
         lines = 1
         for c, v in enumerate(row):
             if not isinstance(v, str) or not v or (c == 0 and i in merged):
                 continue
             room = sheet.widths[c] if c < len(sheet.widths) else _MAX_WIDTH
             lines = max(lines, math.ceil(display_width(v) / max(room - 1.0, 2.0)))
-        if lines > 1:
-            ws.set_row(top + i, 14.5 * lines + 1)
+        return 14.5 * lines + 1 if lines > 1 else None
+
+    return height
 
 
 def _header_heights(ws: Any, sheet: ExtraSheet, header: Sequence[Sequence[str]], top: int) -> None:
@@ -351,6 +353,7 @@ def _write_rows(
     fixed: int,
     charted: int = 0,
     text: Any = None,
+    height: Callable[[int, Sequence[CellValue]], float | None] | None = None,
 ) -> int:
     """Data rows in bulk (straight to XML); total rows, and the first ``charted`` rows (a
     chart reads them), cell by cell. Columns from ``fixed`` on are widened to fit their
@@ -368,10 +371,13 @@ def _write_rows(
                 _fit(widths, c, v)
         kinds = set(map(type, row))
         is_total = not _NO_TOTAL.isdisjoint(kinds)
+        tall = height(r - first, row) if height is not None else None
         if _FORMULAS.isdisjoint(kinds) and r - first >= charted:
-            ws.add_bulk_row(r, row, plain, text)
+            ws.add_bulk_row(r, row, plain, text, tall)
             r += 1
             continue
+        if tall is not None:
+            ws.set_row(r, tall)
         for c, v in enumerate(row):
             num_format = block.number_formats.get(c, "General")
             if isinstance(v, SumAbove):
