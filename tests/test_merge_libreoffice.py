@@ -45,12 +45,19 @@ def test_libreoffice_recalculates_the_same_summary(tmp_path: Path) -> None:
         for cell in L.cells.values():
             if cell.sheet == sheet.key:
                 assert Decimal(str(cells[cell.a1][2])) == result.values[cell.id], cell.id
+    # 分单位明细 (issue 13: one row per cell): LibreOffice's 合计 column, recalculated from
+    # the agencies' columns through the 小计 of their type, is the summary, cell by cell
     detail = xml_cells(data, DETAIL_SHEET)
-    total_row = 6 + len(result.counted)
-    assert detail[f"A{total_row}"][2] == "合计"
-    for i, cell in enumerate(L.inputs()):
-        ref = f"{col_letter(3 + i)}{total_row}"
-        assert Decimal(str(detail[ref][2])) == result.values[cell.id], cell.id
+    head = next(int(ref[1:]) for ref, c in detail.items() if ref[0] == "A" and c[2] == "项目")
+    heads = [detail.get(f"{col_letter(c)}{head}", ("n", None, None))[2] for c in range(40)]
+    total = col_letter(heads.index(f"{len(result.counted)}个单位"))
+    rows = sorted(
+        int(ref[len(total) :])
+        for ref, (_t, f, _v) in detail.items()
+        if f and ref[: len(total)] == total and ref[len(total) :].isdigit()
+    )
+    got = [Decimal(str(detail[f"{total}{r}"][2])) for r in rows]
+    assert got == [result.values[c] for c in L.cells]
 
     checked = check_file(resaved, OPTIONS)
     assert checked.report.errors == 0, [f.message for f in checked.report.findings]

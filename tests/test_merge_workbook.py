@@ -109,35 +109,33 @@ def test_sheet_order(built: tuple[MergeResult, bytes]) -> None:
     _result, data = built
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         wb = zf.read("xl/workbook.xml").decode("utf-8")
-    names = [s.name for s in L.sheets] + [
+    # issue 13: in the order a leader reads them
+    names = [
         OVERVIEW_SHEET,
-        DETAIL_SHEET,
+        *(s.name for s in L.sheets),
         STATUS_SHEET,
+        DETAIL_SHEET,
         FINDINGS_SHEET,
     ]
     positions = [wb.index(f'name="{n}"') for n in names]
     assert positions == sorted(positions)
 
 
-def test_detail_sheet_rows_and_total_row(built: tuple[MergeResult, bytes]) -> None:
+def test_detail_sheet_columns_and_total_column(built: tuple[MergeResult, bytes]) -> None:
+    """One column per agency, one row per cell; 合计 adds up the types' 小计 (issue 13:
+    printable; tests/test_summary_document.py checks it in depth)."""
     result, data = built
     cells = xml_cells(data, DETAIL_SHEET)
-    codes = [cells[f"A{r}"][2] for r in range(6, 14)]
-    assert codes == [f"A{i:02d}" for i in range(8)]
-    total_row = 14
-    assert cells[f"A{total_row}"][2] == "合计"
-    for i, cell in enumerate(L.inputs()):
-        col = col_letter(3 + i)
-        assert cells[f"{col}5"][2] == cell.col_label
-        _t, formula, value = cells[f"{col}{total_row}"]
-        assert formula == f"SUM({col}6:{col}13)"
-        assert Decimal(str(value)) == result.values[cell.id], cell.id
-    # the agency's own values, blank where it left a blank
-    first = result.counted[0]
-    for i, cell in enumerate(L.inputs()):
-        value = cells.get(f"{col_letter(3 + i)}6", ("n", None, None))[2]
-        own = first.values.get(cell.id)
-        assert (value is None) == (own is None) and (own is None or Decimal(value) == own)
+    head = next(int(ref[1:]) for ref, c in cells.items() if ref[0] == "A" and c[2] == "项目")
+    row = [cells.get(f"{col_letter(c)}{head}", ("n", None, None))[2] for c in range(30)]
+    assert row[:2] == ["项目", "栏目"]
+    names = [n for n in row[2:] if n and n != "小计" and not n.endswith("个单位")]
+    assert len(names) == len(result.counted)
+    total_col = col_letter(row.index(f"{len(result.counted)}个单位"))
+    formulas = [(ref, f, v) for ref, (_t, f, v) in cells.items() if ref.startswith(total_col) and f]
+    assert len(formulas) == len(L.cells)
+    totals = sorted(Decimal(str(v)) for _r, _f, v in formulas)
+    assert totals == sorted(result.values[c] for c in L.cells)
 
 
 def test_agency_text_is_never_a_formula(built: tuple[MergeResult, bytes]) -> None:
@@ -268,13 +266,13 @@ def test_other_layouts(tmp_path: Path, layout_id: str) -> None:
 
 
 def test_bulk_rows_escape_text_as_xlsxwriter_does(tmp_path: Path) -> None:
-    """The same agency name, written in bulk (分单位明细) and by xlsxwriter (概览), reads
+    """The same agency name, written in bulk (报送情况) and by xlsxwriter (概览), reads
     back the same: markup, control characters, _xHHHH_ lookalikes, edge spaces."""
     name = '  A&B<c>\x01_x0041_ "q"\t'
     files = [checked(L, "A1", {"s3.new.natural": Decimal(4)}, path="/in/1.xlsx", name=name)]
     merge_checked(files, tmp_path / "s.xlsx", OPTIONS, name="县")
     data = (tmp_path / "s.xlsx").read_bytes()
-    bulk = xml_cells(data, DETAIL_SHEET)["B6"]
+    bulk = next(c for c in xml_cells(data, STATUS_SHEET).values() if c[2] and "A&B" in c[2])
     plain = [c for c in xml_cells(data, OVERVIEW_SHEET).values() if c[2] and "A&B" in c[2]]
     assert bulk[0] == "inlineStr" and plain and plain[0][0] == "s"
     assert bulk[2] == plain[0][2]

@@ -19,9 +19,10 @@ META_SHEET = "_xlreport"
 GUIDE_SHEET = "填报说明"
 WORKBOOK_KIND_RETURN = "return"
 WORKBOOK_KIND_SUMMARY = "summary"
-#: The sheets a summary (``xlreport merge``) has after the statutory tables, in order;
-#: checking a summary expects them (they are not "added" sheets there).
-SUMMARY_SHEETS = ("概览", "分单位明细", "报送情况", "校验结果")
+#: The sheets a summary (``xlreport merge``) has besides the statutory tables (分类小计
+#: only when its agencies are too many for 分单位明细 to carry the subtotals); checking a
+#: summary expects them (they are not "added" sheets there).
+SUMMARY_SHEETS = ("概览", "分单位明细", "报送情况", "校验结果", "分类小计")
 
 # Rows of the _xlreport sheet: key in column A, value (always text) in column B.
 META_KEYS = (

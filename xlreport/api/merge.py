@@ -36,6 +36,7 @@ class MergeRequest:
     blank_as_zero: bool = False  # count returns with blank cells, blanks as 0
     confirm: Sequence[str | Path] = ()  # returns whose date-like counts are numbers
     force: bool = False  # replace an existing --out/--export that is not ours
+    prior: str | Path | None = None  # last year's summary: the narrative compares with it
     workers: int | None = None  # checking processes (None: one per core)
     progress: Callable[[int, int], None] | None = None  # (done, total) as files are checked
 
@@ -87,5 +88,6 @@ def merge_returns(req: MergeRequest) -> MergeResult:
         prefer=req.prefer,
         allow_missing=req.allow_missing,
         confirm=req.confirm,
+        prior=req.prior,
     )
     return MergeResult(outcome, tuple(notes))

@@ -64,11 +64,12 @@ def _label_share(sheet: Sheet, raw: RawSheet) -> float:
 
 
 def match_sheets(
-    raw: RawWorkbook, layout: Layout, also_known: Collection[str] = ()
+    raw: RawWorkbook, layout: Layout, also_known: Collection[str] = (), *, guide: bool = True
 ) -> tuple[dict[str, SheetView], list[Finding]]:
     """Find each layout sheet in the file (by name, else renamed by content), check its
     labels and protection; report missing and added sheets (``also_known``: sheets that
-    belong there besides the layout's, e.g. a summary's own)."""
+    belong there besides the layout's, e.g. a summary's own; ``guide``: the 填报说明 sheet
+    is expected — not in a summary)."""
     known = {s.name for s in layout.sheets} | {GUIDE_SHEET, META_SHEET, ANNOTATION_SHEET}
     known |= set(also_known)
     unknown = [s for s in raw.sheets if s.name not in known]
@@ -120,7 +121,7 @@ def match_sheets(
                     found="未保护",
                 )
             )
-    out += _other_sheets(raw, unknown)
+    out += _other_sheets(raw, unknown, guide)
     return views, out
 
 
@@ -130,7 +131,7 @@ def saved_by_libreoffice(raw: RawWorkbook) -> bool:
     return raw.application.startswith("LibreOffice")
 
 
-def _other_sheets(raw: RawWorkbook, unknown: list[RawSheet]) -> list[Finding]:
+def _other_sheets(raw: RawWorkbook, unknown: list[RawSheet], guide: bool = True) -> list[Finding]:
     out = [
         finding(
             "sheet-added",
@@ -141,7 +142,7 @@ def _other_sheets(raw: RawWorkbook, unknown: list[RawSheet]) -> list[Finding]:
         )
         for u in unknown
     ]
-    if raw.sheet(GUIDE_SHEET) is None:
+    if guide and raw.sheet(GUIDE_SHEET) is None:
         out.append(
             finding(
                 "sheet-missing",

@@ -143,7 +143,10 @@ def check_workbook(
     layout, identity = rec.layout, rec.identity
     located = list(rec.findings)
     summary = identity.kind == WORKBOOK_KIND_SUMMARY
-    views, structure = match_sheets(raw, layout, SUMMARY_SHEETS if summary else ())
+    # a summary (xlreport merge) has no 填报说明: nobody fills it in or signs it
+    views, structure = match_sheets(
+        raw, layout, SUMMARY_SHEETS if summary else (), guide=not summary
+    )
     located += structure
     judged, value_findings = _judge_inputs(layout, views, summary)
     blanks = sum(1 for j in judged.values() if j.state == "blank")

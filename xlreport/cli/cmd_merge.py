@@ -115,6 +115,10 @@ def merge(
             "--force", help="允许替换已存在、但不是 xlreport 之前生成的 --out/--export 文件"
         ),
     ] = False,
+    prior: Annotated[
+        Path | None,
+        typer.Option("--prior", help="上年的汇总表：综述段落与上年比较（增加/减少多少）"),
+    ] = None,
 ) -> None:
     """汇总回收的报表：有错误的不计入，同一单位有多份不同报表时须用 --prefer 指定，生成可再次汇总的汇总表。"""
     with removed_if_interrupted(out, export), _progress(not as_json) as progress:
@@ -136,6 +140,7 @@ def merge(
                 confirm=confirm or [],
                 force=force,
                 progress=progress,
+                prior=prior,
             )
         )
     for note in result.roster_notes:

@@ -10,6 +10,7 @@ from typing import Literal, Protocol
 from xlreport.checks.model import CheckedFile, ReturnData
 from xlreport.identity import Identity, normal_name
 from xlreport.merge.naming import derived_code
+from xlreport.merge.narrative import NarrativeText
 from xlreport.spec.model import Layout
 
 FileStatus = Literal[
@@ -162,6 +163,9 @@ class MergeResult:
     year_hint: int | None = None
     year_hint_text: str = ""
     allow_missing: bool = False  # --allow-missing: a partial summary (roster agencies missing)
+    #: The paragraph for the county's report (``xlreport.merge.narrative``), when the layout has one.
+    narrative: NarrativeText | None = None
+    summary_id: str = ""  # 汇总编号 (``xlreport.merge.document.summary_id``)
 
     @property
     def partial(self) -> bool:

@@ -135,6 +135,8 @@ def _document(result: MergeResult) -> dict[str, Any]:
         "values": {k: decimal_text(v) for k, v in result.values.items()},
         "export": str(result.export) if result.export else "",
         "partial": result.summary_written and result.partial,
+        "summary_id": result.summary_id,
+        "narrative": result.narrative.to_json() if result.narrative else None,
     }
     return {
         "summary": summary,

@@ -19,19 +19,19 @@ from xlreport.checks.overview import suspect_year
 from xlreport.errors import UsageError
 from xlreport.fsutil import atomic_write_bytes, atomic_writer
 from xlreport.identity import Identity
+from xlreport.merge.document import summary_document, summary_id
 from xlreport.merge.export import export_bytes, export_format, long_rows
 from xlreport.merge.model import MergeResult, RosterAgency
 from xlreport.merge.naming import derived_code, summary_identity
+from xlreport.merge.narrative import NarrativeText, PriorSummary, load_prior, narrative
 from xlreport.merge.outputs import guard_outputs
-from xlreport.merge.overview import overview_sheet
 from xlreport.merge.select import coverage, select_returns
-from xlreport.merge.sheets import detail_sheet, findings_sheet, status_sheet
 from xlreport.merge.status import RosterStatus, roster_status
 from xlreport.merge.sums import merge_values
 from xlreport.safetext import printable
 from xlreport.spec.model import Layout
 from xlreport.writer import write_workbook
-from xlreport.writer.summary_sheets import ExtraSheet, summary_sheets_hook
+from xlreport.writer.summary_sheets import summary_sheets_hook
 from xlreport.years import year_hint_text
 
 Progress = Callable[[int, int], None]
@@ -47,6 +47,13 @@ def roster_map(
     if roster is not None:
         return {a.code: a.name for a in roster}
     return dict(options.roster_codes) if options.roster_codes is not None else None
+
+
+def roster_types(roster: Sequence[RosterAgency] | None) -> dict[str, str] | None:
+    """Agency code → the roster's 单位类型 (when the roster has that column)."""
+    if roster is None:
+        return None
+    return {a.code: kind for a in roster if (kind := str(getattr(a, "type", "") or ""))}
 
 
 def summary_password(identity: Identity) -> str:
@@ -128,6 +135,7 @@ def merge_paths(
     prefer: Sequence[str | Path] = (),
     allow_missing: bool = False,
     confirm: Sequence[str | Path] = (),
+    prior: str | Path | None = None,
 ) -> MergeResult:
     """Merge the returns (and summaries) under ``paths`` into the summary workbook ``out``.
 
@@ -143,7 +151,8 @@ def merge_paths(
     :mod:`xlreport.merge.confirm`). ``options.county``: the county the returns
     must be for (None: they must agree on one). Before any file is checked, the outputs
     are (:mod:`xlreport.outputs`): never an input or ``roster_file``, an existing file
-    only when it is an earlier output of ours or with ``force``.
+    only when it is an earlier output of ours or with ``force``. ``prior``: last year's
+    summary, compared with in the narrative paragraph.
     """
     out_path = Path(out)
     if out_path.suffix.lower() != ".xlsx":
@@ -152,6 +161,13 @@ def merge_paths(
     if export_path is not None:
         export_format(export_path)
     codes = roster_map(roster, options)
+    if (
+        prior is not None
+        and _key(prior) is not None
+        and _key(prior) in (_key(out_path), _key(export_path or out_path))
+    ):
+        raise UsageError("--prior 不能与 --out/--export 是同一个文件", "请给出上年的汇总表")
+    last_year = load_prior(prior) if prior is not None else None
     check_options = replace(options, roster_codes=codes)
     found = discover(paths)
     guard_outputs(paths, found, out_path, export_path, roster_file=roster_file, force=force)
@@ -174,6 +190,8 @@ def merge_paths(
         explicit=explicit,
         allow_missing=allow_missing,
         confirm=confirmed,
+        roster_types=roster_types(roster),
+        prior=last_year,
     )
 
 
@@ -223,6 +241,8 @@ def merge_checked(
     explicit: Collection[str] = (),
     allow_missing: bool = False,
     confirm: Collection[str] = (),
+    roster_types: Mapping[str, str] | None = None,
+    prior: PriorSummary | None = None,
 ) -> MergeResult:
     """The part of :func:`merge_paths` after checking (no file is read here)."""
     own = code.strip() or (derived_code(name) if name.strip() else "")
@@ -261,8 +281,25 @@ def merge_checked(
     identity = summary_identity(layout, year, contributors, name=name, code=code)
     values = merge_values(layout, (d.values for d in sel.counted))
     result.identity, result.values = identity, values
+    if prior is not None and prior.year >= year:
+        raise UsageError(
+            f"--prior 给出的是 {prior.year} 年度的汇总表，本次汇总的是 {year} 年度",
+            "--prior 应为上一年度的汇总表",
+        )
+    result.narrative = narrative(layout, values, prior.values if prior else None)
+    result.summary_id = summary_id(identity, sel.counted)
     with atomic_writer(out) as fh:
-        write_summary(fh, layout, identity, values, sel.counted, result, status)
+        write_summary(
+            fh,
+            layout,
+            identity,
+            values,
+            sel.counted,
+            result,
+            status,
+            roster_types,
+            result.narrative,
+        )
     result.summary_written = True
     if export is not None:
         rows = long_rows(layout, sel.counted, identity, values)
@@ -290,18 +327,22 @@ def write_summary(
     counted: Sequence[ReturnData],
     result: MergeResult,
     status: RosterStatus,
+    roster_types: Mapping[str, str] | None = None,
+    story: NarrativeText | None = None,
 ) -> None:
-    """The summary written to ``out`` (seekable, at its start) as it is made: the statutory
-    tables holding the sums, then the extra sheets."""
-    title = f"{identity.agency_name}{identity.year}年度"
-    sheets: list[ExtraSheet] = [
-        overview_sheet(
-            layout, identity, values, counted, result.files, status, result.roster_size, title
-        ),
-        detail_sheet(layout, counted, values, title),
-        status_sheet(status.rows, title),
-        findings_sheet(result.files, title),
-    ]
+    """The summary written to ``out`` (seekable, at its start) as it is made: 概览, the
+    statutory tables holding the sums, then the other sheets (:mod:`xlreport.merge.document`)."""
+    doc = summary_document(
+        layout,
+        identity,
+        values,
+        counted,
+        result.files,
+        status,
+        result.roster_size,
+        roster_types,
+        story,
+    )
     password = summary_password(identity)
     inputs: dict[str, Decimal | str] = {c.id: values[c.id] for c in layout.inputs()}
     write_workbook(
@@ -310,7 +351,9 @@ def write_summary(
         identity,
         password=password,
         values=inputs,
-        after_sheets=summary_sheets_hook(sheets, password),
+        before_sheets=summary_sheets_hook(doc.before, password),
+        after_sheets=summary_sheets_hook(doc.after, password),
+        cover=doc.cover,
     )
 
 

@@ -20,7 +20,7 @@ from xlreport.merge.select import coverage, is_summary
 from xlreport.spec.model import Layout
 from xlreport.writer.summary_sheets import Block, CellValue, ExtraSheet, SumAbove
 
-OVERVIEW_SHEET, DETAIL_SHEET, STATUS_SHEET, FINDINGS_SHEET = SUMMARY_SHEETS
+OVERVIEW_SHEET, DETAIL_SHEET, STATUS_SHEET, FINDINGS_SHEET, SUBTOTAL_SHEET = SUMMARY_SHEETS
 
 STATUS_HEADER = (
     "单位编码",
@@ -28,30 +28,32 @@ STATUS_HEADER = (
     "状态",
     "在名单中",
     "文件名",
-    "SHA-256",
     "保存时间",
     "错误数",
     "警告数",
     "空白格数",
     "说明",
+    "SHA-256",  # last, after the print area: kept, not printed
 )
 FINDINGS_HEADER = (
-    "文件名",
-    "SHA-256",
-    "单位编码",
     "单位名称",
     "级别",
-    "代码",
     "工作表",
     "单元格",
+    "说明",
+    "处理建议",
+    # after the print area: on screen and for filtering
+    "文件名",
+    "单位编码",
+    "代码",
     "行标签",
     "列标签",
     "应为",
     "实为",
-    "说明",
-    "处理建议",
     "规则",
+    "SHA-256",
 )
+FINDINGS_PRINTED = 6
 DETAIL_LEAD = ("单位编码", "单位名称", "类型")
 
 
@@ -157,12 +159,12 @@ def _status_row(r: AgencyRow) -> list[CellValue]:
         r.status,
         r.in_roster,
         r.file_name,
-        r.sha256,
         r.saved_at,
         r.errors,
         r.warnings,
         r.blanks,
         r.note,
+        r.sha256,
     ]
 
 
@@ -174,8 +176,11 @@ def status_sheet(rows: Sequence[AgencyRow], title: str) -> ExtraSheet:
         name=STATUS_SHEET,
         title=f"{title}报送情况",
         blocks=[block],
-        widths=[14, 28, 16, 16, 36, 20, 22, 8, 8, 10, 60],
+        widths=[12, 24, 14, 10, 24, 21, 7, 7, 8, 36, 66],
         freeze_cols=2,
+        landscape=True,
+        print_cols=len(STATUS_HEADER) - 1,
+        wrap=True,
     )
 
 
@@ -186,21 +191,21 @@ def findings_sheet(files: Sequence[FileOutcome], title: str) -> ExtraSheet:
         for x in f.checked.report.findings:
             body.append(
                 [
-                    f.file_name,
-                    f.sha256,
-                    f.code,
                     f.agency_name,
                     SEVERITY_ZH.get(x.severity, x.severity),
-                    x.code,
                     x.sheet,
                     x.cell,
+                    x.message,
+                    x.hint,
+                    f.file_name,
+                    f.code,
+                    x.code,
                     x.row_label,
                     x.col_label,
                     x.expected,
                     x.found,
-                    x.message,
-                    x.hint,
                     x.rule,
+                    f.sha256,
                 ]
             )
     note = f"共{len(body)}条" if body else "所有文件均未发现问题"
@@ -209,6 +214,9 @@ def findings_sheet(files: Sequence[FileOutcome], title: str) -> ExtraSheet:
         name=FINDINGS_SHEET,
         title=f"{title}校验结果（每个文件的每条校验意见，可筛选）",
         blocks=[block],
-        widths=[30, 20, 14, 24, 6, 22, 14, 8, 30, 24, 14, 14, 50, 40, 6],
+        widths=[24, 6, 14, 8, 56, 44, 30, 14, 22, 30, 24, 14, 14, 6, 66],
         freeze_cols=1,
+        landscape=True,
+        print_cols=FINDINGS_PRINTED,
+        wrap=True,
     )

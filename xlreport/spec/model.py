@@ -264,12 +264,39 @@ class Ranking:
 
 
 @dataclass(frozen=True)
+class NarrativePart:
+    """One phrase of the narrative: ``text`` with ``{value}`` standing for the sum of
+    ``expr`` over the summary (no ``{value}``, no ``expr``: plain words); ``compare``: with
+    last year's summary, the year-on-year phrase follows the value."""
+
+    text: str
+    expr: Expr | None = None
+    compare: bool = False
+
+
+@dataclass(frozen=True)
+class Narrative:
+    """The paragraph of a summary for the county's own annual report (``[overview.narrative]``):
+    its phrases joined as they are; ``compare`` (``{prior}``, ``{change}``) follows a value
+    when last year's summary is given, ``{change}`` being ``up``/``down`` (``{diff}``) or
+    ``same``."""
+
+    title: str
+    parts: tuple[NarrativePart, ...]
+    compare: str = ""
+    up: str = ""
+    down: str = ""
+    same: str = ""
+
+
+@dataclass(frozen=True)
 class Overview:
     """What the summary's 概览 sheet shows of the tables: the ``[overview]`` of the layout file."""
 
     figures: tuple[Figure, ...] = ()
     breakdown: Breakdown | None = None
     ranking: Ranking | None = None
+    narrative: Narrative | None = None
 
 
 @dataclass(frozen=True)

@@ -13,10 +13,23 @@ from typing import Any
 
 from xlreport.spec.context import FileContext
 from xlreport.spec.expressions import parse_expr
-from xlreport.spec.model import Breakdown, Cell, Expr, Figure, Overview, Ranking, Slice, Table
+from xlreport.spec.model import (
+    Breakdown,
+    Cell,
+    Expr,
+    Figure,
+    Narrative,
+    NarrativePart,
+    Overview,
+    Ranking,
+    Slice,
+    Table,
+)
 
 #: Stands for the number of agencies shown in ``ranking.chart_title_top``.
 SHOWN = "{n}"
+#: In ``[overview.narrative]``: a phrase's value; last year's value, the change and its size.
+VALUE, PRIOR, CHANGE, DIFF = "{value}", "{prior}", "{change}", "{diff}"
 
 
 def parse_overview(
@@ -27,14 +40,20 @@ def parse_overview(
         return Overview(
             figures=tuple(_default_figure(c) for c in cells.values() if c.kind == "total")
         )
-    o = ctx.table(raw, "overview", {}, {"figures": list, "breakdown": dict, "ranking": dict})
+    o = ctx.table(
+        raw,
+        "overview",
+        {},
+        {"figures": list, "breakdown": dict, "ranking": dict, "narrative": dict},
+    )
     figures = tuple(
         _figure(ctx, f"overview.figures[{i}]", rf, tables)
         for i, rf in enumerate(o.get("figures", []))
     )
     breakdown = _breakdown(ctx, o["breakdown"], tables) if "breakdown" in o else None
     ranking = _ranking(ctx, o["ranking"], tables) if "ranking" in o else None
-    return Overview(figures=figures, breakdown=breakdown, ranking=ranking)
+    narrative = _narrative(ctx, o["narrative"], tables) if "narrative" in o else None
+    return Overview(figures=figures, breakdown=breakdown, ranking=ranking, narrative=narrative)
 
 
 def _default_figure(cell: Cell) -> Figure:
@@ -110,4 +129,43 @@ def _ranking(ctx: FileContext, raw: Any, tables: dict[str, Table]) -> Ranking:
         header=(name, code, value),
         chart_title=_text(ctx, where + ".chart_title", r["chart_title"]),
         chart_title_top=top,
+    )
+
+
+def _narrative(ctx: FileContext, raw: Any, tables: dict[str, Table]) -> Narrative:
+    where = "overview.narrative"
+    n = ctx.table(
+        raw,
+        where,
+        {"title": str, "parts": list},
+        {"compare": str, "up": str, "down": str, "same": str},
+    )
+    parts: list[NarrativePart] = []
+    for i, rp in enumerate(n["parts"]):
+        w = f"{where}.parts[{i}]"
+        p = ctx.table(rp, w, {"text": str}, {"sum": str, "compare": bool})
+        text = _text(ctx, w + ".text", p["text"])
+        if (VALUE in text) != ("sum" in p):
+            raise ctx.fail(w, f"含 {VALUE} 的文字需要 sum（要读取的单元格），反之亦然")
+        expr = (
+            parse_expr(ctx, w + ".sum", p["sum"], tables, allow_prior=False) if "sum" in p else None
+        )
+        parts.append(NarrativePart(text, expr, bool(p.get("compare", False)) and expr is not None))
+    if not parts:
+        raise ctx.fail(where + ".parts", "至少需要一项")
+    compare = n.get("compare", "")
+    if any(p.compare for p in parts):
+        if PRIOR not in compare or CHANGE not in compare:
+            raise ctx.fail(where + ".compare", f"应含 {PRIOR} 和 {CHANGE}（与上年比较的说法）")
+        for key in ("up", "down"):
+            if DIFF not in n.get(key, ""):
+                raise ctx.fail(f"{where}.{key}", f"应含 {DIFF}（增减的数量）")
+        _text(ctx, where + ".same", n.get("same", ""))
+    return Narrative(
+        title=_text(ctx, where + ".title", n["title"]),
+        parts=tuple(parts),
+        compare=compare,
+        up=n.get("up", ""),
+        down=n.get("down", ""),
+        same=n.get("same", ""),
     )

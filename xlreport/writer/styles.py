@@ -55,12 +55,15 @@ _BORDER: dict[str, Any] = {"border": 1, "text_wrap": True}
 _KINDS: dict[str, dict[str, Any]] = {
     "title": {"bold": True, "font_size": 16, "align": "center"},
     "info": {"align": "left"},
+    "cover": {"align": "left", "valign": "top", "text_wrap": True},
     "caption": {**_BORDER, "bold": True, "align": "left"},
     "corner": {**_BORDER, "align": "center"},
     "column": {**_BORDER, "bold": True, "align": "center"},
     "row": {**_BORDER, "align": "left"},
     "row_vertical": {**_BORDER, "align": "center", "rotation": 270},
     "input": {**_BORDER, "locked": False, "bg_color": INPUT_FILL, "align": "right"},
+    # a summary's figure: printed, not typed (no input shading, locked)
+    "value": {**_BORDER, "align": "right"},
     "total": {**_BORDER, "bg_color": TOTAL_FILL, "bold": True, "align": "right"},
     "text_input": {**_BORDER, "locked": False, "bg_color": INPUT_FILL, "align": "left"},
     "text_fixed": {**_BORDER, "bg_color": FIXED_FILL, "align": "left"},

@@ -74,16 +74,26 @@ class BulkWorksheet(RowsWorksheet):
         self._parts: tuple[object, list[str], list[str]] | None = None
 
     def add_bulk_row(
-        self, row: int, values: Sequence[object], number_formats: Sequence[Any], text_format: Any
+        self,
+        row: int,
+        values: Sequence[object],
+        number_formats: Sequence[Any],
+        text_format: Any,
+        height: float | None = None,
     ) -> None:
         """One row of str / int / Decimal / None values starting in column A; other values
         are written as blank cells. ``number_formats`` (a cell format per column, the
-        same list for row after row) must not change between calls."""
+        same list for row after row) must not change between calls. ``height``: the row's
+        height in points (None: the sheet's default)."""
         if not isinstance(values, list | tuple):
             values = list(values)
         cols, text_style = self._columns_of(len(values), number_formats, text_format)
         n = row + 1
-        parts = [f'<row r="{n}">']
+        parts = [
+            f'<row r="{n}">'
+            if height is None
+            else f'<row r="{n}" ht="{height:g}" customHeight="1">'
+        ]
         add = parts.append
         # the numbers ending the row (most of a 分单位明细 row) are joined in one go
         types = list(map(type, values))

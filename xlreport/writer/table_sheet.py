@@ -32,6 +32,9 @@ class SheetTexts:
     info_formula: str  # "" for plain text
     header: str  # page header (already in Excel header syntax)
     footer: str
+    #: a summary printed as a document: the figures are not shaded as inputs nor validated,
+    #: and the info row is a cover block (``info``, its lines joined by "\n")
+    document: bool = False
 
 
 def write_table_sheet(
@@ -58,6 +61,9 @@ def write_table_sheet(
     last_col = sheet.width - 1
     if texts.info_formula:
         out.formula(INFO_ROW, 0, texts.info_formula, texts.info, "info", r2=INFO_ROW, c2=last_col)
+    elif texts.document:
+        out.text(INFO_ROW, 0, texts.info, "cover", INFO_ROW, last_col)
+        ws.set_row(INFO_ROW, _LINE_HEIGHT * (texts.info.count("\n") + 1) + 4)
     else:
         out.text(INFO_ROW, 0, texts.info, "info", INFO_ROW, last_col)
 
@@ -71,6 +77,8 @@ def write_table_sheet(
             formula = "=" + expr_formula(total.expr, layout, sheet.key)
             cached = computed.get(cell.id, Decimal(0))
             out.formula(cell.r, cell.c, formula, cached, "total", nf, c2=cell.c2)
+        elif texts.document:
+            out.value(cell.r, cell.c, cell.c2, values.get(cell.id), "value", nf)
         else:
             out.value(cell.r, cell.c, cell.c2, values.get(cell.id), "input", nf)
             ws.data_validation(cell.r, cell.c, cell.r, cell.c2, validation(cell))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import IO, Any
@@ -29,6 +30,17 @@ HEADER_NAME_MAX = 40
 FOOTER = "&C第 &P 页 共 &N 页"
 #: The undeflated package of a workbook with extra sheets is kept in memory up to this size.
 _SPOOL_BYTES = 2 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Cover:
+    """A summary printed as a document (``xlreport merge``): no 填报说明 sheet (a summary is
+    not filled in), its figures not shaded or validated as inputs, ``lines`` as the cover
+    block on top of every table sheet (in the info row) and ``header`` as the page header
+    (Excel header syntax)."""
+
+    lines: Sequence[str]
+    header: str
 
 
 def legacy_password_hash(password: str) -> str:
@@ -122,10 +134,12 @@ def write_workbook(
     notes: Sequence[CellNote] = (),
     before_sheets: Callable[[Any], None] | None = None,
     after_sheets: Callable[[Any], None] | None = None,
+    cover: Cover | None = None,
 ) -> None:
     """:func:`build_workbook`'s bytes written to ``out`` (seekable, at its start): a
-    province summary's tens of MB of sheets are never held in memory whole."""
-    if after_sheets is None and before_sheets is None:
+    province summary's tens of MB of sheets are never held in memory whole. ``cover``: a
+    summary's (see :class:`Cover`)."""
+    if after_sheets is None and before_sheets is None and cover is None:
         out.write(
             pack(
                 build_members(
@@ -154,6 +168,7 @@ def write_workbook(
             after_sheets=after_sheets,
             stored=True,
             tmpdir=tmpdir,
+            cover=cover,
         )
         fh.seek(0)
         repack_to(fh, out)
@@ -200,6 +215,7 @@ def _write_xlsx(
     after_sheets: Callable[[Any], None] | None = None,
     stored: bool = False,
     tmpdir: str | None = None,
+    cover: Cover | None = None,
 ) -> None:
     """xlsxwriter's xlsx of the workbook into ``out`` (parts not deflated with ``stored``;
     xlsxwriter's temporary files in ``tmpdir``, when given)."""
@@ -238,9 +254,20 @@ def _write_xlsx(
     if before_sheets is not None:
         before_sheets(wb)
     texts = _sheet_texts(identity, signoff)
-    write_guide(
-        wb, styles, layout, identity, signoff, by_sheet[GUIDE_SHEET], texts.header, FOOTER, password
-    )
+    if cover is None:
+        write_guide(
+            wb,
+            styles,
+            layout,
+            identity,
+            signoff,
+            by_sheet[GUIDE_SHEET],
+            texts.header,
+            FOOTER,
+            password,
+        )
+    else:
+        texts = SheetTexts("\n".join(cover.lines), "", cover.header, FOOTER, document=True)
     for sheet in layout.sheets:
         write_table_sheet(
             wb, styles, layout, sheet, texts, values, computed, by_sheet[sheet.name], password

@@ -1,0 +1,165 @@
+"""分单位明细 printed: one row per cell of the statutory tables, one column per agency.
+
+The cells run down the page in the layout's order (each table row's label merged over
+its columns' rows); the agencies run across, grouped by 单位类型 (:mod:`.subtotals`). Up
+to :data:`AGENCIES_PER_BLOCK` agencies, one block holds them all, each group followed by
+its 小计 column and the block ending with 合计 — formulas whose cached values are the
+group's and the summary's sums — so the sheet is also the summary's subtotals by type.
+More agencies: blocks of that many, one under another, and the subtotals go to their own
+sheet (:func:`xlreport.merge.subtotals.subtotal_sheet`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from decimal import Decimal
+
+from xlreport.checks.model import ReturnData
+from xlreport.merge.model import agency_key, agency_name
+from xlreport.merge.select import coverage, is_summary
+from xlreport.merge.sheets import DETAIL_SHEET
+from xlreport.spec.model import Cell, Layout
+from xlreport.writer.summary_sheets import Block, CellValue, ExtraSheet, SumCells
+
+#: Agencies side by side in one block (a landscape A4 page wide, readable).
+AGENCIES_PER_BLOCK = 12
+#: Rows printed on a landscape page (a little smaller than at 100%, still readable).
+PAGE_ROWS = 50
+LEAD = ("项目", "栏目")
+TOTAL = "合计"
+SUBTOTAL = "小计"
+_LABEL_WIDTH, _COL_WIDTH, _VALUE_WIDTH = 28.0, 17.0, 7.5
+
+
+def row_label(cell: Cell) -> str:
+    return cell.row_label.replace(" / ", "·")
+
+
+def col_label(cell: Cell) -> str:
+    return cell.col_label.split(" / ")[-1]
+
+
+def listing(layout: Layout) -> tuple[list[Cell | str], list[tuple[int, int, int]]]:
+    """Every cell of the layout in order, a sheet's title before its cells; and the spans
+    (row index, column 0, rows) that merge each table row's label over its cells."""
+    rows: list[Cell | str] = []
+    spans: list[tuple[int, int, int]] = []
+    section, last = "", ""
+    for cell in layout.cells.values():
+        if cell.sheet != section:
+            section = cell.sheet
+            rows.append(layout.sheet(section).title)
+        key = f"{cell.table}.{cell.row}"
+        if key != last:
+            spans.append((len(rows), 0, 0))
+            last = key
+        i, c, n = spans[-1]
+        spans[-1] = (i, c, n + 1)
+        rows.append(cell)
+    return rows, spans
+
+
+def label_cells(cell: Cell, first: bool) -> list[CellValue]:
+    return [row_label(cell) if first else None, col_label(cell)]
+
+
+def shown_name(data: ReturnData, county: str = "") -> str:
+    """The agency's name in a column header, without the county's name before it (清河县教育局
+    in 清河县's summary: 教育局)."""
+    name = agency_name(data) or agency_key(data)
+    if county and name.startswith(county) and len(name) > len(county):
+        name = name[len(county) :]
+    if is_summary(data):
+        name += f"（汇总{len(coverage(data))}个单位）"
+    return name
+
+
+def _values(layout: Layout, data: ReturnData) -> dict[str, Decimal]:
+    """A return's cells: its inputs (blank ones absent) and every total."""
+    inputs = dict(data.values)
+    return {**layout.compute_totals(inputs), **inputs}
+
+
+def detail_sheet(
+    layout: Layout,
+    counted: Sequence[ReturnData],
+    summary: Mapping[str, Decimal],
+    title: str,
+    group_of: Callable[[ReturnData], str],
+    groups: Sequence[str],
+    by_group: Mapping[str, Mapping[str, Decimal]],
+    county: str = "",
+) -> ExtraSheet:
+    """The agencies ordered by group (``groups``' order), then code; ``by_group``: each
+    group's sums (the 小计 columns' cached values); ``county``: the summary's name, left
+    out of the agencies' names that start with it."""
+    order = {g: i for i, g in enumerate(groups)}
+    agencies = sorted(counted, key=lambda d: (order.get(group_of(d), len(order)), agency_key(d)))
+    listed, spans = listing(layout)
+    starts = {i for i, _c, _n in spans}
+    chunks = [
+        agencies[i : i + AGENCIES_PER_BLOCK] for i in range(0, len(agencies), AGENCIES_PER_BLOCK)
+    ] or [[]]
+    single = len(chunks) == 1
+    blocks: list[Block] = []
+    widest = 0
+    for n, chunk in enumerate(chunks):
+        # columns: (group, shown name, agency or None for the group's 小计)
+        cols: list[tuple[str, str, ReturnData | None]] = []
+        for d in chunk:
+            g = group_of(d)
+            if single and cols and cols[-1][0] != g:
+                cols.append((cols[-1][0], SUBTOTAL, None))
+            cols.append((g, shown_name(d, county), d))
+        if single and cols:
+            cols.append((cols[-1][0], SUBTOTAL, None))
+        header = [
+            ["", "", *(g for g, _s, _d in cols), *([TOTAL] if single else [])],
+            [*LEAD, *(s for _g, s, _d in cols), *([f"{len(agencies)}个单位"] if single else [])],
+        ]
+        own = [_values(layout, a) if a is not None else {} for _g, _s, a in cols]
+        sub_cols = [len(LEAD) + j for j, (_g, _s, a) in enumerate(cols) if a is None]
+        rows: list[list[CellValue]] = []
+        for i, item in enumerate(listed):
+            if isinstance(item, str):
+                rows.append([item])
+                continue
+            row = label_cells(item, i in starts)
+            start = len(LEAD)
+            for j, (g, _s, member) in enumerate(cols):
+                if member is not None:
+                    v = own[j].get(item.id)
+                    row.append(v if v is not None or item.kind == "input" else Decimal(0))
+                    continue
+                members = tuple(range(start, len(LEAD) + j))
+                row.append(SumCells(by_group[g][item.id], members))
+                start = len(LEAD) + j + 1
+            if single:
+                row.append(SumCells(summary[item.id], tuple(sub_cols)))
+            rows.append(row)
+        width = len(LEAD) + len(cols) + (1 if single else 0)
+        widest = max(widest, width - len(LEAD))
+        blocks.append(
+            Block(
+                rows=rows,
+                header=header,
+                title="" if single else f"第 {n + 1} 组（共 {len(chunks)} 组）",
+                width=width,
+                spans=spans,
+            )
+        )
+    return ExtraSheet(
+        name=DETAIL_SHEET,
+        title=f"{title}分单位明细（按单位类型排列，小计、合计为公式，合计等于汇总表）",
+        blocks=blocks,
+        widths=[_LABEL_WIDTH, _COL_WIDTH] + [_VALUE_WIDTH] * widest,
+        freeze_cols=len(LEAD),
+        landscape=True,
+        wrap=True,
+        page_rows=PAGE_ROWS,
+    )
+
+
+def subtotals_in_detail(counted: Sequence[ReturnData]) -> bool:
+    """Whether :func:`detail_sheet` carries the subtotals by type (one block of agencies)."""
+    return len(counted) <= AGENCIES_PER_BLOCK
