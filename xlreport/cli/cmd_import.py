@@ -59,10 +59,8 @@ def import_cmd(
                     soft_wrap=True,
                 )
             for x in f.findings:
-                if (
-                    x.code == "import-variant"
-                    or (x.severity == "info"
-                    and x.code != "import-value-unit")
+                if x.code == "import-variant" or (
+                    x.severity == "info" and x.code != "import-value-unit"
                 ):
                     continue
                 where = " ".join(v for v in (x.sheet, x.cell, x.row_label, x.col_label) if v)

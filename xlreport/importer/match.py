@@ -140,9 +140,10 @@ class _Walker:
     def _is_header(self, labels: list[str]) -> _TableInfo | None:
         if not labels:
             return None
-        cands = [i for i in self.infos if all(x in i.header_vocab for x in labels)]
-        cands = [i for i in cands if any(x in {p[-1] for p in i.col_paths} for x in labels)] or [
-            i for i in cands if len(labels) == 1 and labels[0] != i.corner
+        cands = [
+            i
+            for i in self.infos
+            if all(x in i.header_vocab for x in labels) and any(x != i.corner for x in labels)
         ]
         if not cands:
             return None
@@ -235,6 +236,20 @@ class _Walker:
             for info in order:
                 if lab in info.groups:
                     return "group"
+        # a label cut by a page break (PDF): the start of exactly one row label
+        lab = labels[-1]
+        if len(lab) >= 4:
+            hits2 = [
+                (info, i)
+                for info in order
+                for leaf, rows in info.leaf_rows.items()
+                if leaf.startswith(lab) and leaf != lab
+                for i in rows
+            ]
+            if len(hits2) == 1:
+                info, i = hits2[0]
+                self.variant_labels.add(f"“{lab}”（标签被截断）→“{info.row_paths[i][-1]}”")
+                return hits2[0]
         return None
 
     def row(self, row: GRow) -> None:
@@ -255,14 +270,14 @@ class _Walker:
                 self.header = []
             self.cur = head
             self.header.append(row)
-            self.col_ok = False
+            self.col_ok, self.colmap = False, None
             return
         if self.cur is not None and self.header and not self.col_ok and self.colmap is None:
             self._columns()
             self.header = [] if self.col_ok else self.header
         # a flattened row: label and digits in one cell
         if labs and not values:
-            k, c, lab = labs[-1]
+            _k, c, lab = labs[-1]
             split = self._split_flat(lab, c.text)
             if split is not None:
                 texts[-1] = split[0]
@@ -428,7 +443,7 @@ class _Walker:
     def finish(self) -> Extracted:
         self._values()
         for info in self.infos:
-            for ri, axis in enumerate(info.table.rows):
+            for axis in info.table.rows:
                 if (info.table.key, axis.key) not in self.out.rows_seen:
                     first = _cell_id(info.table, axis, info.table.columns[0])
                     self.out.issues.append(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from itertools import pairwise
 
 _TITLE = re.compile(
     r"(?P<agency>[^，。；：:、《》<>\"“”]{2,60}?)[（(]?(?P<year>(?:19|20)\d{2})[）)]?年(?:度)?"
@@ -20,10 +21,8 @@ def find_title(paragraphs: list[str], hint: str = "") -> tuple[str, int] | None:
     if hint:
         candidates.append(hint)
     head = [p for p in paragraphs[:40] if p.strip()]
-    for i, p in enumerate(head):
-        candidates.append(p)
-        if i + 1 < len(head):
-            candidates.append(p + head[i + 1])  # title broken over two lines
+    candidates += head
+    candidates += [p + q for p, q in pairwise(head)]  # title over two lines
     for text in candidates:
         t = _CLEAN.sub("", unicodedata.normalize("NFKC", text))
         t = t.replace("(", "（").replace(")", "）")
