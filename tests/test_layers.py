@@ -49,3 +49,10 @@ def test_batch_does_not_import_merge_or_cli() -> None:
 def test_the_moved_modules_are_gone_from_checks_and_merge() -> None:
     gone = ["checks/files.py", "checks/pool.py", "checks/wire.py", "checks/compact.py"]
     assert [p for p in [*gone, "merge/spill.py"] if (PACKAGE / p).exists()] == []
+
+
+def test_importer_is_below_checks_and_api() -> None:
+    """importer/ (published documents → cells; above spec, reader and writer) knows nothing
+    of checks/, batch/, merge/, api/ or the command line (``check --prior`` calls it)."""
+    above = ("xlreport.checks", "xlreport.batch", "xlreport.merge", "xlreport.api", "xlreport.cli")
+    assert _offending("importer", above) == []

@@ -14,7 +14,7 @@ from xlreport.identity import normal_name
 from xlreport.importer.grid import Document
 from xlreport.importer.issues import ImportIssue, ImportRefused
 from xlreport.importer.limits import DEFAULT_IMPORT_LIMITS, ImportLimits
-from xlreport.importer.match import detect, extract
+from xlreport.importer.match import detect, extract, statutory_texts
 from xlreport.importer.sniff import decode_text, sniff
 from xlreport.importer.title import find_title
 from xlreport.spec.compiled import add_up
@@ -107,7 +107,9 @@ def _choose(doc: Document, layouts: Sequence[Layout], format_id: str | None) -> 
     lay = best.layout
     notes = [f"{lay.id}（{lay.name}）"]
     if best.missing:
-        notes.append("发布的表格缺少这些法定标签：" + "、".join(best.missing[:8]))
+        shown = statutory_texts(lay)
+        missing = [shown.get(x, x) for x in best.missing[:8]]
+        notes.append("发布的表格缺少这些法定标签：" + "、".join(missing))
     return lay, "；".join(notes)
 
 

@@ -58,6 +58,19 @@ def layout_labels(layout: Layout) -> frozenset[str]:
     return frozenset(out - {""})
 
 
+def statutory_texts(layout: Layout) -> dict[str, str]:
+    """Normalised label → the label as the layout prints it."""
+    out: dict[str, str] = {}
+    for s in layout.sheets:
+        for t in s.tables:
+            for text in (t.caption, t.corner):
+                out.setdefault(norm(text), text)
+            for a in (*t.rows, *t.columns):
+                for x in a.path:
+                    out.setdefault(norm(x), x)
+    return out
+
+
 @dataclass
 class Detection:
     layout: Layout
@@ -120,6 +133,7 @@ class _Walker:
         self.colmap: dict[int, int] | None = None  # x → column index (geometric)
         self.col_ok = False
         self.variant_labels: set[str] = set()
+        self.verbatim = statutory_texts(layout)
 
     # --- helpers ---------------------------------------------------------------
     def issue(self, code: str, msg: str, info: _TableInfo | None = None, **kw: str) -> None:
@@ -132,7 +146,7 @@ class _Walker:
             if c.text and not looks_like_value(c.text):
                 lab, typo = canonical(c.text)
                 if typo:
-                    self.variant_labels.add(f"“{c.text.strip()}”→“{lab}”")
+                    self.variant_labels.add(f"“{c.text.strip()}”→“{self.verbatim.get(lab, lab)}”")
                 out.append((k, c, lab))
         return out
 
@@ -248,7 +262,7 @@ class _Walker:
             ]
             if len(hits2) == 1:
                 info, i = hits2[0]
-                self.variant_labels.add(f"“{lab}”（标签被截断）→“{info.row_paths[i][-1]}”")
+                self.variant_labels.add(f"“{lab}”（标签被截断）→“{info.table.rows[i].path[-1]}”")
                 return hits2[0]
         return None
 
@@ -306,7 +320,7 @@ class _Walker:
 
     def _data(self, texts: list[str], values: list[tuple[GCell, int]], *, flat: bool) -> None:
         found = self._find_row(texts)
-        label = texts[-1] if texts else ""
+        label = self.verbatim.get(texts[-1], texts[-1]) if texts else ""
         if found == "group":
             if any(c.text.strip() for c, _ in values):
                 shown = " ".join(c.text.strip() for c, _ in values)

@@ -38,8 +38,8 @@ def read_text(text: str, limits: ImportLimits) -> Document:
 
     for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
         line = _DEBRIS.sub("", raw).rstrip()
-        if not line.strip():
-            row = None  # a blank line ends the row (and, before a paragraph, the table)
+        if not raw.startswith("\t") and not line.strip():
+            row = None  # an empty line ends the row (and, before a paragraph, the table)
             continue
         if raw.startswith("\t"):
             if table is None:
