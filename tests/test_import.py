@@ -405,3 +405,37 @@ def test_any_valid_values_come_back_exactly(lid: str, kind: str, seed: int) -> N
     got = import_document(_doc(kind, lay, values), "x", LAYOUTS)
     assert got.layout is lay
     assert got.values == vals
+
+
+def test_text_with_cell_boundaries_lost_is_refused_per_row() -> None:
+    """Text copied from a web page: a row is its label and its digits run together."""
+    lay = _layout("gov-2021")
+    values = _published("pingtan_2022", lay)
+    lines = ["平潭综合实验区2022年度政府信息公开工作年度报告", "三、收到和处理政府信息公开申请情况",
+             "申请人情况自然人法人或其他组织总计商业企业科研机构社会公益组织法律服务机构其他"]  # fmt: skip
+    table = lay.sheet("s3").tables[0]
+    for row in table.rows:
+        digits = [format(values[f"s3.{row.key}.{c.key}"], "f") for c in table.columns]
+        sep = " " if row.key == "outcome_total" else ""
+        lines.append(row.path[-1] + sep + sep.join(digits))
+    got = import_document("\n".join(lines).encode("utf-8"), "x.txt", LAYOUTS)
+    assert got.refused is None, got.refused
+    by_row = {i.row_label.split("/")[-1]: i for i in got.issues if i.row_label}
+    assert by_row["一、本年新收政府信息公开申请数量"].code == "import-digits-run"
+    assert by_row["一、本年新收政府信息公开申请数量"].found == "713000074"
+    runs = [i for i in got.issues if i.code == "import-digits-run"]
+    assert len(runs) == len(table.rows) - 1
+    # seven numbers with boundaries, but no header to say which is which: not imported either
+    assert by_row["（七）总计"].code == "import-row-cells"
+    assert not [k for k in got.values if k.startswith("s3.")]
+
+
+def test_rerunning_into_an_output_inside_the_input_folder_skips_the_results(
+    tmp_path: Path,
+) -> None:
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    (inbox / "清河.txt").write_bytes(SEED.read_bytes())
+    for _ in range(2):
+        res = import_reports(ImportRequest(paths=[inbox], out=inbox / "导入结果"))
+        assert [Path(f.path).name for f in res.files] == ["清河.txt"] and res.exit_code == 0

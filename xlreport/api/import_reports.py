@@ -91,14 +91,20 @@ class ImportResult:
         return json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=False)
 
 
-def _inputs(paths: Sequence[str | Path]) -> list[Path]:
+def _inputs(paths: Sequence[str | Path], out_dir: Path) -> list[Path]:
+    """The files named, and every file in the folders named (not those of ``out_dir``:
+    an earlier import's results, nor workbooks)."""
     found: list[Path] = []
+    skip = out_dir.resolve()
     for p in map(Path, paths):
         if p.is_dir():
             found += sorted(
                 x
                 for x in p.rglob("*")
-                if x.is_file() and not x.name.startswith(_SKIP_PREFIX) and x.suffix != ".xlsx"
+                if x.is_file()
+                and not x.name.startswith(_SKIP_PREFIX)
+                and x.suffix.lower() != ".xlsx"
+                and skip not in x.resolve().parents
             )
         else:
             found.append(p)
@@ -156,7 +162,7 @@ def import_reports(req: ImportRequest) -> ImportResult:
     if out_dir.exists() and not out_dir.is_dir():
         raise UsageError(f"--out 应为文件夹，但 {out_dir} 是文件", "请指定一个文件夹")
     check_folder_writable(out_dir, "导入结果（--out）")
-    files = _inputs(req.paths)
+    files = _inputs(req.paths, out_dir)
     inputs = {same_file_key(p) for p in files} - {None}
     result = ImportResult()
     taken: set[str] = set()

@@ -85,7 +85,7 @@ def read_document(data: bytes, limits: ImportLimits = DEFAULT_IMPORT_LIMITS) -> 
 def _choose(doc: Document, layouts: Sequence[Layout], format_id: str | None) -> tuple[Layout, str]:
     ranked = detect(doc, layouts)
     if not ranked or ranked[0].matched < 10:
-        if not any(t.rows for t in doc.tables):
+        if not any(t.rows for t in doc.tables) or not ranked or ranked[0].matched == 0:
             raise ImportRefused("import-no-tables", "文档中没有表格", "确认这是年度报告全文")
         raise ImportRefused(
             "import-layout-unknown",

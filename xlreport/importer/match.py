@@ -11,6 +11,7 @@ values of a row must be exactly as many as its columns), a data row is matched b
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -80,6 +81,9 @@ class Detection:
     score: tuple[int, int]
 
 
+_TRAILING_NUMBERS = re.compile(r"[\d\s.,，、+-]+$")
+
+
 def doc_labels(doc: Document) -> set[str]:
     found: set[str] = set()
     for t in doc.tables:
@@ -87,6 +91,8 @@ def doc_labels(doc: Document) -> set[str]:
             for c in row.cells:
                 if c.text and not looks_like_value(c.text):
                     found.add(canonical(c.text)[0])
+                    if not t.geometric:  # a flattened row: the label before its numbers
+                        found.add(canonical(_TRAILING_NUMBERS.sub("", c.text))[0])
     return found
 
 
@@ -307,13 +313,9 @@ class _Walker:
             for leaf in info.leaf_rows:
                 if leaf and lab.startswith(leaf) and len(lab) > len(leaf):
                     rest = raw.strip()
-                    # the rest of the original text after the label's characters
-                    n, i = 0, 0
-                    while i < len(rest) and n < len(leaf):
-                        if not rest[i].isspace():
-                            n += 1
-                        i += 1
-                    tail = rest[i:].split()
+                    # the rest of the original text after the label (its spaces, quotes…)
+                    ends = [i for i in range(len(rest) + 1) if norm(rest[:i]) == leaf]
+                    tail = rest[ends[-1] :].split() if ends else []
                     if tail and all(looks_like_value(t) for t in tail):
                         return leaf, tail
         return None
@@ -359,7 +361,7 @@ class _Walker:
                             row_label=label,
                         )
                         return
-                    self.col_ok = True  # text: columns in statutory order, counted below
+                    self.col_ok, self.colmap = False, None  # no header of this table seen
                 else:
                     self.issue(
                         "import-row-unknown",
@@ -386,6 +388,17 @@ class _Walker:
         shown = " ".join(c.text.strip() for c, _ in values)
         if flat or not self.geometric or self.colmap is None:
             vals = [c.text for c, _ in values]
+            if flat and not self.col_ok and len(vals) == ncols:
+                self.issue(
+                    "import-row-cells",
+                    f"“{row_label}”此行未导入：单元格边界已丢失（{shown}），且没有可核对的表头，"
+                    "无法确认各数字属于哪一列",
+                    info,
+                    row_label=row_label,
+                    found=shown,
+                )
+                self.out.rows_seen.add(key)
+                return
             if len(vals) != ncols:
                 run = any(digit_run(v) for v in vals) and len(vals) < ncols
                 code = "import-digits-run" if run else "import-row-cells"

@@ -59,4 +59,9 @@ def read_text(text: str, limits: ImportLimits) -> Document:
             end_table()
             doc.paragraphs.append(line.strip())
     end_table()
+    if not doc.tables and doc.paragraphs:
+        # cell boundaries lost (text copied from a web page): every line is read as a row,
+        # a label followed by its numbers, and judged as such (never split by guessing)
+        rows = [GRow((GCell(p),)) for p in doc.paragraphs[: limits.max_cells]]
+        doc.tables.append(GTable(rows, geometric=False))
     return doc
