@@ -439,3 +439,16 @@ def test_rerunning_into_an_output_inside_the_input_folder_skips_the_results(
     for _ in range(2):
         res = import_reports(ImportRequest(paths=[inbox], out=inbox / "导入结果"))
         assert [Path(f.path).name for f in res.files] == ["清河.txt"] and res.exit_code == 0
+
+
+def test_the_command_says_what_it_refused_and_exits_1(tmp_path: Path) -> None:
+    text = SEED.read_text(encoding="utf-8")
+    row = "\t一、本年新收政府信息公开申请数量\n" + "".join("\t0\n" for _ in range(7))
+    src = tmp_path / "清河.txt"
+    src.write_text(text.replace(row, "\t一、本年新收政府信息公开申请数量\n\t640020470\n", 1))
+    code, out, err = invoke(["import", str(src), "--out", str(tmp_path / "out")])
+    assert code == 1
+    assert "已导入" in out and "清河县科技和工业信息化局" in out
+    assert "import-digits-run" in err and "640020470" in err
+    code, _out, err = invoke(["import", str(src), "--out", str(tmp_path / "o"), "--format", "x"])
+    assert code == 2 and "没有名为“x”的布局" in err

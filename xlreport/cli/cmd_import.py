@@ -58,6 +58,8 @@ def import_cmd(
                     f"  → {escape(printable(f.workbook))}（{f.values} 个数值，{f.blank} 个空白格）",
                     soft_wrap=True,
                 )
+            if f.variant:
+                console.print(f"  格式：{escape(printable(f.variant))}", soft_wrap=True)
             for x in f.findings:
                 if x.code == "import-variant" or (
                     x.severity == "info" and x.code != "import-value-unit"
@@ -65,8 +67,10 @@ def import_cmd(
                     continue
                 where = " ".join(v for v in (x.sheet, x.cell, x.row_label, x.col_label) if v)
                 target = err_console if x.severity == "error" else console
+                code = f"[{x.code}]"
                 target.print(
-                    f"  {SEVERITY_ZH[x.severity]} [{x.code}] {escape(printable(where))} {escape(printable(x.message))}",
+                    f"  {SEVERITY_ZH[x.severity]} {escape(code)} {escape(printable(where))} "
+                    f"{escape(printable(x.message))}",
                     soft_wrap=True,
                 )
         n = {k: sum(1 for f in result.files if f.status == k) for k in _STATUS}
