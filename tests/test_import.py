@@ -452,3 +452,43 @@ def test_the_command_says_what_it_refused_and_exits_1(tmp_path: Path) -> None:
     assert "import-digits-run" in err and "640020470" in err
     code, _out, err = invoke(["import", str(src), "--out", str(tmp_path / "o"), "--format", "x"])
     assert code == 2 and "没有名为“x”的布局" in err
+
+
+_PIECES = sorted(
+    {x for lay in LAYOUTS for s in lay.sheets for t in s.tables for a in (*t.rows, *t.columns)
+     for x in a.path} | {"第二十条第（一）项", "第二十条第（五）项", "信息内容"}
+)  # fmt: skip
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    rows=st.lists(
+        st.lists(
+            st.one_of(
+                st.sampled_from(_PIECES),
+                st.sampled_from(["", "0", "12", "-3", "640020470", "5元", "—", "无"]),
+            ),
+            min_size=1,
+            max_size=12,
+        ),
+        max_size=40,
+    ),
+    kind=st.sampled_from(["text", "html"]),
+)
+def test_any_jumble_of_labels_and_numbers_is_imported_or_refused_with_a_reason(
+    rows: list[list[str]], kind: str
+) -> None:
+    """Whatever the tables hold, the importer answers with values and coded issues or a
+    coded refusal — never an internal error (import-damaged is for damaged files only)."""
+    title = "某县某局2024年度政府信息公开工作年度报告"
+    if kind == "text":
+        body = "\n\n".join("\n".join("\t" + c for c in r) for r in rows)
+        data = f"{title}\n{body}\n".encode()
+    else:
+        trs = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rows)
+        data = f"<html><body><p>{title}</p><table>{trs}</table></body></html>".encode()
+    got = import_document(data, "x", LAYOUTS)
+    assert got.refused is None or got.refused.code != "import-damaged", got.refused
+    if got.refused is None:
+        assert got.layout is not None
+        assert set(got.values) <= {c.id for c in got.layout.compiled.inputs}

@@ -146,6 +146,12 @@ def import_document(
     except RecursionError:
         out.refused = ImportRefused("import-unsafe", "文档嵌套过深")
         return out
+    except (ValueError, KeyError, IndexError, TypeError, AttributeError, AssertionError) as e:
+        # a document shaped as nothing foreseen: refused with its kind, never a traceback
+        out.refused = ImportRefused(
+            "import-damaged", f"文档的结构无法解析（{type(e).__name__}）", "请确认文件无误"
+        )
+        return out
     inputs = {c.id for c in layout.compiled.inputs}
     out.values = {k: v for k, v in ex.values.items() if k in inputs}
     out.published_totals = {k: v for k, v in ex.values.items() if k not in inputs}
