@@ -56,3 +56,11 @@ def test_importer_is_below_checks_and_api() -> None:
     of checks/, batch/, merge/, api/ or the command line (``check --prior`` calls it)."""
     above = ("xlreport.checks", "xlreport.batch", "xlreport.merge", "xlreport.api", "xlreport.cli")
     assert _offending("importer", above) == []
+
+
+def test_publish_is_above_merge_and_below_api() -> None:
+    """publish/ (documents from a checked file) may use merge and everything below it,
+    never the library API or the front ends; nothing below it imports it."""
+    assert _offending("publish", ("xlreport.api", "xlreport.cli", "xlreport.web")) == []
+    below = ("spec", "reader", "writer", "checks", "batch", "merge")
+    assert [bad for folder in below for bad in _offending(folder, ("xlreport.publish",))] == []

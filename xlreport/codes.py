@@ -136,4 +136,5 @@ FindingCode = Literal[
     "import-row-unknown",
     "import-row-duplicate",
     "import-total-differs",
+    "publish-refused",
 ]

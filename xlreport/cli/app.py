@@ -12,7 +12,7 @@ from xlreport.cli.usage import ChineseGroup, chinese_help
 
 app = typer.Typer(
     name="xlreport",
-    help="政府信息公开工作年度报告统计表：生成模板（template）、校验回收表（check）、汇总（merge）。",
+    help="政府信息公开工作年度报告统计表：生成模板（template）、校验回收表（check）、汇总（merge）、发布（publish）。",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
