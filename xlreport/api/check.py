@@ -17,6 +17,7 @@ from xlreport.checks.overview import RosterView, roster_view, suspect_year
 from xlreport.checks.workbook_check import prior_key
 from xlreport.errors import UsageError
 from xlreport.findings import FileReport
+from xlreport.importer import prior_workbooks
 from xlreport.roster import load_roster
 from xlreport.safetext import printable
 from xlreport.spec import resolve_layout
@@ -107,7 +108,8 @@ def _priors(
 ) -> tuple[dict[str, ReturnData], list[CheckedFile]]:
     if not paths:
         return {}, []
-    checked = [c for c in check_paths(paths, CheckOptions(), workers=workers) if not c.skipped]
+    with prior_workbooks(paths) as books:  # last year's published reports, imported (issue 14)
+        checked = [c for c in check_paths(books, CheckOptions(), workers=workers) if not c.skipped]
     index: dict[str, ReturnData] = {}
     for c in checked:
         if c.data is None:
