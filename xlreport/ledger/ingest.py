@@ -545,7 +545,8 @@ def _version(
     values_sha = hashlib.sha256(values_text.encode("ascii")).hexdigest()
     errors = sum(f.severity == "error" for f in found)
     warnings = sum(f.severity == "warning" for f in found)
-    if current is not None:
+    prev_round = 0
+    if current is not None:  # the current version is always the agency's latest
         prev_round, prev_values = conn.execute(
             "SELECT round, values_sha256 FROM versions WHERE id = ?", (current,)
         ).fetchone()
@@ -578,9 +579,7 @@ def _version(
                 state_after=state,
                 receipt=receipt,
             )
-    (round_,) = conn.execute(
-        "SELECT COALESCE(MAX(round), 0) + 1 FROM versions WHERE agency_code = ?", (code,)
-    ).fetchone()
+    round_ = prev_round + 1
     verdict = "error" if errors else ("warning" if warnings else "ok")
     cur = conn.execute(
         "INSERT INTO versions (agency_code, round, sha256, check_run_id, verdict, errors,"
