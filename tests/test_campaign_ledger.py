@@ -443,3 +443,38 @@ def test_packed_values_round_trip_exactly(values: list[object]) -> None:
     assert again == packed
     assert [type(v) for v in again] == [type(v) for v in packed]
     assert [str(v) for v in again] == [str(v) for v in packed]  # 1.50 stays 1.50
+
+
+def test_a_damaged_ledger_is_one_chinese_line(camp: Campaign) -> None:
+    folder = camp.dir
+    camp.close()
+    for extra in ("-wal", "-shm"):
+        (folder / f"{LEDGER_FILE}{extra}").unlink(missing_ok=True)
+    (folder / LEDGER_FILE).write_bytes(b"this is not a database" * 100)
+    with pytest.raises(UsageError, match="无法打开"):
+        Campaign.open(folder)
+
+
+def test_a_campaign_with_its_own_layout_file(tmp_path: Path) -> None:
+    from xlreport.spec import templates_dir
+
+    spec = tmp_path / "本县格式.toml"
+    spec.write_bytes((templates_dir() / "qinghe-2024.toml").read_bytes())
+    roster = write_roster(tmp_path / "名单.csv", AGENCIES)
+    made, _ = create_campaign(tmp_path / "c", year=YEAR, roster=roster, county=COUNTY, spec=spec)
+    with made as camp:
+        assert camp.info.spec_file == "layout.toml" and camp.layout.id == "qinghe-2024"
+        spec.unlink()  # the campaign keeps its own copy
+    with Campaign.open(tmp_path / "c") as camp:
+        path = write_return(
+            tmp_path / "r.xlsx", AGENCIES[0], valid_values(camp.layout, 1), layout=camp.layout
+        )
+        item = ingest(camp, [path], workers=1).items[0]
+        assert (item.outcome, item.errors) == ("version", 0), item.message
+        (camp.dir / "layout.toml").chmod(0o644)
+        text = (camp.dir / "layout.toml").read_text(encoding="utf-8")
+        (camp.dir / "layout.toml").write_text(
+            text.replace("version = 1", "version = 2", 1), encoding="utf-8"
+        )
+    with Campaign.open(tmp_path / "c") as camp, pytest.raises(UsageError, match="布局"):
+        _ = camp.layout
