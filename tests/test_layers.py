@@ -54,3 +54,12 @@ def test_the_moved_modules_are_gone_from_checks_and_merge() -> None:
 def test_ledger_does_not_import_api_cli_or_web() -> None:
     """The campaign ledger sits above merge/batch and below the library API."""
     assert _offending("ledger", ("xlreport.api", "xlreport.cli", "xlreport.web")) == []
+
+
+def test_campaign_sits_above_the_ledger_and_below_the_api() -> None:
+    """xlreport/campaign (receipts, notices, board) reads the ledger; the API and the
+    front ends call it, never the other way round; the ledger does not import it."""
+    assert _offending("campaign", ("xlreport.api", "xlreport.cli", "xlreport.web")) == []
+    assert _offending("ledger", ("xlreport.campaign",)) == []
+    pure = ("xlreport.batch", "xlreport.merge", "xlreport.cli", "xlreport.ledger")
+    assert [m for m in _imports(PACKAGE / "checks" / "resubmission.py") if m.startswith(pure)] == []
