@@ -88,7 +88,7 @@ def test_a_campaign_from_a_bad_return_to_the_summary(tmp_path: Path) -> None:
     assert code == 0, err
     notice_dir = folder / "notices" / f"{b.code}_{b.name}"
     files = sorted(p.name for p in notice_dir.iterdir())
-    assert files == ["退回修改_乙_第1轮.xlsx", f"退回修改通知_{b.name}_第1轮.xlsx"]
+    assert files == [f"退回修改_{b.name}_第1轮.xlsx", f"退回修改通知_{b.name}_第1轮.xlsx"]
     text = _texts(notice_dir / files[1])["退回修改通知"]
     cell = LAYOUT.cells["s3.new.natural"]
     assert cell.a1 in text and cell.row_label in text and "12件" in text

@@ -25,12 +25,12 @@ from xlreport.campaign.notices import (
     notice_folder_name,
 )
 from xlreport.campaign.receipts import Receipt, local_time, receipt_bytes, receipt_file_name
-from xlreport.checks.annotate import PREFIX as ANNOTATED_PREFIX
 from xlreport.checks.annotate import annotated_bytes
 from xlreport.checks.model import CheckOptions
+from xlreport.checks.notice import return_stem
 from xlreport.checks.resubmission import Resubmission, compare_versions
 from xlreport.codes import FindingCode
-from xlreport.fsutil import atomic_write_bytes, safe_filename
+from xlreport.fsutil import atomic_write_bytes
 from xlreport.ledger import Campaign
 from xlreport.ledger.campaign import NOTICES_DIR, RECEIPTS_DIR
 from xlreport.ledger.queries import (
@@ -333,9 +333,9 @@ def write_notice(camp: Campaign, code: str, *, deadline: str = "") -> NoticeOutp
         c = checked[0]
         assert c.data is not None
         c.data = replace(c.data, path=current.original_name)
-        stem = safe_filename(ANNOTATED_PREFIX + Path(current.original_name).stem, max_len=150)
-        annotated = folder / f"{stem}_第{current.round}轮.xlsx"
-        if write_if_changed(annotated, annotated_bytes(c)):
+        stem = return_stem(c.data.identity, c.data.signoff, current.original_name, current.round)
+        annotated = folder / f"{stem}.xlsx"
+        if write_if_changed(annotated, annotated_bytes(c, round_no=current.round)):
             out.paths.append(annotated)
     notice = Notice(
         campaign=campaign_title(camp),
