@@ -425,7 +425,7 @@ def campaign_merge(req: CampaignMergeRequest, *, clock: Clock = utc_now) -> Camp
             name=info.county,
             workers=req.workers,
             allow_missing=req.allow_missing,
-            force=True,
+            force=req.out is None,  # summary/ is the campaign's own: a rerun replaces it
         )
         manifest_path: Path | None = None
         if result.summary_written:
