@@ -5,7 +5,7 @@
 For each N: a campaign of N agencies (as bench_campaign_ingest.py: every fifth return with
 an error), ingested; every clean one approved; then 2 % of the faulty agencies resubmit a
 fixed return (so the board computes resubmission marks). Measured: ``campaign status``
-(the board, with marks), ``status --export`` (the workbook), ``campaign notice --all``,
+(the board, with marks), ``status --export`` (the workbook), ``campaign notice`` for 20 agencies,
 ``campaign merge --allow-missing`` (the stored files of the approved versions through the
 merge code), and ``merge`` again after one more approval. Prints numbers; asserts only that
 the counts add up.
@@ -97,8 +97,9 @@ def bench(n: int, work: Path, workers: int | None) -> None:
     assert total.approved + total.pending + total.to_fix == n
     _timed("campaign status --export", lambda: campaign_status(
         CampaignStatusRequest(folder, export=work / f"status{n}.xlsx")))  # fmt: skip
-    _timed("campaign notice --all", lambda: campaign_notices(
-        CampaignNoticeRequest(all=True, campaign=folder)))  # fmt: skip
+    some = [agency(i).code for i in range(5, n + 1, 5)][-20:]  # not among the fixed ones
+    _timed(f"campaign notice ({len(some)} agencies)", lambda: campaign_notices(
+        CampaignNoticeRequest(some, campaign=folder)))  # fmt: skip
     _timed("campaign merge --allow-missing", lambda: campaign_merge(
         CampaignMergeRequest(folder, allow_missing=True)))  # fmt: skip
     first = fixed[0]
