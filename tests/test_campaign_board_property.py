@@ -58,12 +58,12 @@ class BoardMachine(base.CampaignMachine):
         out = self.tmp / "summary" / "汇总.xlsx"
         result = merge_from_ledger(self.camp, [v.sha256 for v in approved], out, allow_missing=True)
         assert result.summary_written, result.problem
-        layout = self.camp.layout
-        for cell in layout.inputs():
-            expected = sum(
-                ((values_of(self.camp, v.sha256) or {}).get(cell.id, Decimal(0)) for v in approved),
-                Decimal(0),
-            )
+        recorded = [values_of(self.camp, v.sha256) for v in approved]
+        for cell in self.camp.layout.inputs():
+            expected = Decimal(0)
+            for values in recorded:
+                assert values is not None
+                expected += values.get(cell.id, Decimal(0)) or Decimal(0)
             assert result.values[cell.id] == expected
 
 
