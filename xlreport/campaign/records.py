@@ -31,6 +31,7 @@ from xlreport.checks.model import CheckedFile, CheckOptions, ReturnData
 from xlreport.checks.notice import return_stem
 from xlreport.checks.resubmission import CellValue, Resubmission, compare_versions
 from xlreport.codes import FindingCode
+from xlreport.errors import UsageError
 from xlreport.findings import FileReport, Finding
 from xlreport.fsutil import atomic_write_bytes
 from xlreport.ledger import Campaign
@@ -64,7 +65,13 @@ def write_if_changed(path: Path, data: bytes) -> bool:
             return False
     except OSError:
         pass
-    atomic_write_bytes(path, data)
+    try:
+        atomic_write_bytes(path, data)
+    except OSError as e:
+        raise UsageError(
+            f"无法写入 {path}：{e.strerror or e}",
+            "台账未受影响；请检查磁盘空间和文件夹的写入权限，然后重新运行这条命令",
+        ) from e
     return True
 
 
