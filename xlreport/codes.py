@@ -156,4 +156,9 @@ FindingCode = Literal[
     "campaign-state-mismatch",
     "campaign-ledger-damaged",
     "campaign-store-extra",
+    "campaign-receipt-unknown",
+    "campaign-receipt-file-changed",
+    "campaign-notice-not-needed",
+    "campaign-merge-unapproved",
+    "campaign-merge-nothing",
 ]

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from xlreport.campaign.records import write_receipts
 from xlreport.errors import UsageError
 from xlreport.ledger import (
     Campaign,
@@ -154,6 +155,11 @@ class CampaignIngestRequest:
 @dataclass
 class CampaignIngestResult:
     report: IngestReport
+    #: The receipt documents written into receipts/ for this ingest's receipts.
+    receipt_files: list[Path] = field(default_factory=list)
+    #: Why the receipt documents could not be written ("" when they were): the ledger has
+    #: recorded the files all the same; ``campaign receipts`` writes them later.
+    receipt_problem: str = ""
 
     @property
     def exit_code(self) -> int:
@@ -166,7 +172,15 @@ class CampaignIngestResult:
         return 1 if bad else 0
 
     def to_json(self) -> str:
-        return _dumps({**self.report.to_dict(), "exit_code": self.exit_code})
+        files = [str(p) for p in self.receipt_files]
+        return _dumps(
+            {
+                **self.report.to_dict(),
+                "receipt_files": files,
+                "receipt_problem": self.receipt_problem,
+                "exit_code": self.exit_code,
+            }
+        )
 
 
 def campaign_ingest(req: CampaignIngestRequest, *, clock: Clock = utc_now) -> CampaignIngestResult:
@@ -174,7 +188,14 @@ def campaign_ingest(req: CampaignIngestRequest, *, clock: Clock = utc_now) -> Ca
     if req.workers is not None and req.workers < 1:
         raise UsageError(f"--workers {req.workers} 无效", "至少为 1")
     with open_campaign(req.campaign, clock=clock) as camp:
-        return CampaignIngestResult(ingest(camp, req.paths, workers=req.workers))
+        report = ingest(camp, req.paths, workers=req.workers)
+        numbers = [i.receipt for i in report.items if i.receipt]
+        try:
+            return CampaignIngestResult(report, write_receipts(camp, numbers))
+        except UsageError as e:  # recorded all the same: the documents can follow later
+            return CampaignIngestResult(
+                report, [], f"{e}；回执文档未写入（稍后运行 campaign receipts 补写）"
+            )
 
 
 # --- decisions --------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import cast
 
 from xlreport.checks.catalogue_campaign import CAMPAIGN_GROUP, CAMPAIGN_KINDS
+from xlreport.checks.catalogue_campaign_board import CAMPAIGN_BOARD_KINDS
 from xlreport.checks.catalogue_import import IMPORT_GROUP, IMPORT_KINDS
 from xlreport.checks.catalogue_publish import PUBLISH_GROUP, PUBLISH_KINDS
 from xlreport.checks.catalogue_reader import READER_REASONS
@@ -272,8 +273,8 @@ _KINDS = (
     ),
     *(FindingKind(cast(FindingCode, c), s, IMPORT_GROUP, t, a) for c, s, t, a in IMPORT_KINDS),
     *(FindingKind(c, s, PUBLISH_GROUP, t, a) for c, s, t, a in PUBLISH_KINDS),  # catalogue_publish.py
-
     *(FindingKind(c, s, CAMPAIGN_GROUP, t, a) for c, s, t, a in CAMPAIGN_KINDS),
+    *(FindingKind(c, s, CAMPAIGN_GROUP, t, a) for c, s, t, a in CAMPAIGN_BOARD_KINDS),
 )  # fmt: skip
 
 CATALOGUE: dict[str, FindingKind] = {k.code: k for k in _KINDS}

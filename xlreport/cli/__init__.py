@@ -27,6 +27,7 @@ from xlreport.cli import cmd_import  # noqa: F401  isort: skip
 from xlreport.cli import cmd_publish  # noqa: F401  isort: skip
 
 from xlreport.cli import cmd_campaign  # noqa: F401  isort: skip
+from xlreport.cli import cmd_campaign_board  # noqa: F401  isort: skip
 
 __all__ = ["app", "main"]
 
