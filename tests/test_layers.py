@@ -49,3 +49,8 @@ def test_batch_does_not_import_merge_or_cli() -> None:
 def test_the_moved_modules_are_gone_from_checks_and_merge() -> None:
     gone = ["checks/files.py", "checks/pool.py", "checks/wire.py", "checks/compact.py"]
     assert [p for p in [*gone, "merge/spill.py"] if (PACKAGE / p).exists()] == []
+
+
+def test_ledger_does_not_import_api_cli_or_web() -> None:
+    """The campaign ledger sits above merge/batch and below the library API."""
+    assert _offending("ledger", ("xlreport.api", "xlreport.cli", "xlreport.web")) == []

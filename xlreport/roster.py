@@ -21,6 +21,11 @@ from xlreport.errors import UsageError
 COL_CODE = "单位编码"
 COL_NAME = "单位名称"
 COL_TYPE = "单位类型"
+COL_CONTACT = "联系人"
+COL_PHONE = "电话"
+COL_EMAIL = "邮箱"
+#: Optional columns for reminders (催报): who to call or write to.
+CONTACT_COLUMNS = (COL_CONTACT, COL_PHONE, COL_EMAIL)
 AGENCY_TYPES = ("部门", "乡镇", "街道", "其他")
 
 
@@ -29,6 +34,9 @@ class Agency:
     code: str
     name: str
     type: str = ""  # one of AGENCY_TYPES, or "" when the roster has no type
+    contact: str = ""  # 联系人 (optional column)
+    phone: str = ""  # 电话 (optional column)
+    email: str = ""  # 邮箱 (optional column)
 
 
 def normalise(text: str) -> str:
@@ -148,7 +156,8 @@ def _parse(name: str, rows: Iterable[tuple[int, list[str]]], notes: list[str]) -
                 if col not in header:
                     raise UsageError(
                         f"名单文件 {name} 第 {line} 行（表头）缺少“{col}”列",
-                        f"表头应包含 {COL_CODE}、{COL_NAME}，可选 {COL_TYPE}",
+                        f"表头应包含 {COL_CODE}、{COL_NAME}，可选 {COL_TYPE}、"
+                        + "、".join(CONTACT_COLUMNS),
                     )
             continue
 
@@ -160,6 +169,7 @@ def _parse(name: str, rows: Iterable[tuple[int, list[str]]], notes: list[str]) -
         code = _normalised(where, COL_CODE, code, notes)
         agency_name = _normalised(where, COL_NAME, agency_name, notes)
         kind = normalise(kind)
+        contact, phone, email = (normalise(_field(header, unstripped, c)) for c in CONTACT_COLUMNS)
         if not code:
             raise UsageError(f"{where}：单位编码为空", "每个单位都需要唯一的单位编码")
         if not agency_name:
@@ -174,7 +184,7 @@ def _parse(name: str, rows: Iterable[tuple[int, list[str]]], notes: list[str]) -
                 f"{where}：单位类型“{kind}”无法识别", f"应为 {'、'.join(AGENCY_TYPES)} 之一，或留空"
             )
         seen[code] = line
-        agencies.append(Agency(code, agency_name, kind))
+        agencies.append(Agency(code, agency_name, kind, contact, phone, email))
     if header is None:
         raise UsageError(
             f"名单文件 {name} 是空的", f"第一行应为表头：{COL_CODE},{COL_NAME},{COL_TYPE}"

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import cast
 
+from xlreport.checks.catalogue_campaign import CAMPAIGN_GROUP, CAMPAIGN_KINDS
 from xlreport.checks.catalogue_reader import READER_REASONS
 from xlreport.codes import FindingCode
 from xlreport.findings import SEVERITY_ZH, Finding, Severity, TemplatePos
@@ -267,6 +268,7 @@ _KINDS = (
         "date-like-unconfirmed", "error", _MERGE, "件数恰似日期，未经汇总人确认不计入汇总",
         "逐格核实：如果单位输入的是“1-2”“2024/12/31”之类的日期，请退回单位重新输入数字；如确为该数，用 xlreport merge --confirm 文件 重新汇总（按数字计入，报送情况中注明已核实）。",
     ),
+    *(FindingKind(c, s, CAMPAIGN_GROUP, t, a) for c, s, t, a in CAMPAIGN_KINDS),
 )  # fmt: skip
 
 CATALOGUE: dict[str, FindingKind] = {k.code: k for k in _KINDS}

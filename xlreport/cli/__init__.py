@@ -23,6 +23,7 @@ from xlreport.cli import cmd_template  # noqa: F401  isort: skip
 from xlreport.cli import cmd_merge  # noqa: F401  isort: skip
 from xlreport.cli import cmd_check  # noqa: F401  isort: skip
 from xlreport.cli import cmd_demo  # noqa: F401  isort: skip
+from xlreport.cli import cmd_campaign  # noqa: F401  isort: skip
 
 __all__ = ["app", "main"]
 

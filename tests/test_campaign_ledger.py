@@ -1,0 +1,374 @@
+"""The campaign ledger: init, ingest (versions, duplicates, refusals, unchanged), states,
+roster history, the event chain and verify."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from campaign_helpers import (
+    COUNTY,
+    YEAR,
+    agencies,
+    broken,
+    valid_values,
+    write_return,
+    write_roster,
+)
+
+from xlreport.errors import UsageError
+from xlreport.ledger import (
+    STATE_APPROVED,
+    STATE_FIX,
+    STATE_NONE,
+    STATE_PENDING,
+    STATE_RETURNED,
+    Campaign,
+    approve,
+    create_campaign,
+    ingest,
+    return_agency,
+    schema,
+    unapprove,
+    update_roster,
+    verify,
+)
+from xlreport.ledger.schema import LEDGER_FILE, SCHEMA_VERSION, connect, migrate
+from xlreport.roster import Agency, load_roster
+
+AGENCIES = agencies(4)
+
+
+@pytest.fixture
+def camp(tmp_path: Path) -> Iterator[Campaign]:
+    roster = write_roster(tmp_path / "名单.csv", AGENCIES)
+    made, _notes = create_campaign(
+        tmp_path / "活动", year=YEAR, roster=roster, county=COUNTY, deadline="2025-01-20"
+    )
+    with made:
+        yield made
+
+
+def _state(camp: Campaign, code: str) -> str:
+    return str(
+        camp.conn.execute("SELECT state FROM agencies WHERE code = ?", (code,)).fetchone()[0]
+    )
+
+
+def _count(camp: Campaign, table: str) -> int:
+    return int(camp.conn.execute(f'SELECT COUNT(*) FROM "{table}"').fetchone()[0])
+
+
+def test_init_makes_the_folder_ledger_and_templates(camp: Campaign) -> None:
+    for sub in ("templates", "inbox", "receipts", "notices", "summary", "store"):
+        assert (camp.dir / sub).is_dir()
+    assert len(list((camp.dir / "templates").glob("*.xlsx"))) == len(AGENCIES)
+    assert camp.info.year == YEAR and camp.info.county == COUNTY
+    assert camp.info.deadline == "2025-01-20"
+    rows = camp.agencies()
+    assert [r["code"] for r in rows] == [a.code for a in AGENCIES]
+    assert rows[0]["contact"] == AGENCIES[0].contact and rows[0]["email"] == AGENCIES[0].email
+    assert {r["state"] for r in rows} == {STATE_NONE}
+    assert verify(camp) == []
+    assert camp.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert camp.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+
+
+def test_init_refuses_a_folder_with_files(tmp_path: Path) -> None:
+    roster = write_roster(tmp_path / "名单.csv", AGENCIES)
+    (tmp_path / "x").mkdir()
+    (tmp_path / "x" / "keep.txt").write_text("mine")
+    with pytest.raises(UsageError, match="已存在"):
+        create_campaign(tmp_path / "x", year=YEAR, roster=roster)
+    assert (tmp_path / "x" / "keep.txt").read_text() == "mine"
+    with pytest.raises(UsageError, match="截止日期"):
+        create_campaign(tmp_path / "y", year=YEAR, roster=roster, deadline="2025-13-01")
+    assert not (tmp_path / "y").exists()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_ingest_records_versions_states_and_receipts(camp: Campaign) -> None:
+    layout = camp.layout
+    inbox = camp.dir / "inbox"
+    a1 = write_return(inbox / "一.xlsx", AGENCIES[0], valid_values(layout, 1))
+    write_return(inbox / "二.xlsx", AGENCIES[1], broken(valid_values(layout, 2)))
+    before = a1.read_bytes()
+    report = ingest(camp, workers=1)
+    by_code = {i.agency_code: i for i in report.items}
+    assert by_code["QH001"].outcome == "version" and by_code["QH001"].round == 1
+    assert by_code["QH001"].state_after == STATE_PENDING
+    assert by_code["QH002"].state_after == STATE_FIX and by_code["QH002"].errors >= 1
+    assert by_code["QH001"].receipt == f"{YEAR}-QH001-001"
+    assert a1.read_bytes() == before  # the original is never changed, moved or deleted
+    stored = (
+        camp.dir
+        / camp.conn.execute(
+            "SELECT stored_path FROM files WHERE sha256 = ?", (by_code["QH001"].sha256,)
+        ).fetchone()[0]
+    )
+    assert stored.read_bytes() == before
+    assert _count(camp, "values") == 2 and _count(camp, "findings") >= 1
+
+    again = ingest(camp, workers=1)  # idempotent: nothing changes
+    assert {i.outcome for i in again.items} == {"already"}
+    assert _count(camp, "arrivals") == 2
+
+
+def test_duplicate_unchanged_and_resubmission(camp: Campaign, tmp_path: Path) -> None:
+    layout = camp.layout
+    inbox = camp.dir / "inbox"
+    first = write_return(inbox / "r1.xlsx", AGENCIES[1], broken(valid_values(layout, 2)))
+    ingest(camp, workers=1)
+    events = _count(camp, "events")
+    shutil.copy(first, tmp_path / "copy.xlsx")
+    dup = ingest(camp, [tmp_path / "copy.xlsx"], workers=1).items[0]
+    assert dup.outcome == "duplicate" and dup.code == "campaign-duplicate"
+    assert _count(camp, "versions") == 1 and _count(camp, "events") == events + 1
+
+    # the same figures in a new file (other bytes: another file name inside nothing else)
+    same = write_return(tmp_path / "same.xlsx", AGENCIES[1], broken(valid_values(layout, 2)))
+    with same.open("ab") as f:
+        f.write(b"")
+    resaved = tmp_path / "resaved.xlsx"
+    data = bytearray(first.read_bytes())
+    resaved.write_bytes(bytes(data))
+    assert ingest(camp, [resaved], workers=1).items[0].outcome == "duplicate"
+
+    fixed = write_return(tmp_path / "fixed.xlsx", AGENCIES[1], valid_values(layout, 2))
+    item = ingest(camp, [fixed], workers=1).items[0]
+    assert item.outcome == "version" and item.round == 2
+    assert (item.state_before, item.state_after) == (STATE_FIX, STATE_PENDING)
+    assert item.receipt == f"{YEAR}-QH002-002"
+
+
+def test_unchanged_values_are_refused(camp: Campaign, tmp_path: Path) -> None:
+    layout = camp.layout
+    values = valid_values(layout, 5)
+    write_return(tmp_path / "a.xlsx", AGENCIES[2], values)
+    ingest(camp, [tmp_path / "a.xlsx"], workers=1)
+    # same figures, different bytes: another year's identity would differ, so change the
+    # sign-off only (what an agency does when it "re-sends" without fixing anything)
+    from xlreport.template import agency_identity
+    from xlreport.writer import build_workbook
+
+    ident = agency_identity(layout, YEAR, AGENCIES[2], county=COUNTY)
+    data = build_workbook(layout, ident, password="x", values=values, signoff={"filler": "王五"})
+    (tmp_path / "b.xlsx").write_bytes(data)
+    item = ingest(camp, [tmp_path / "b.xlsx"], workers=1).items[0]
+    assert item.outcome == "unchanged" and item.code == "campaign-unchanged"
+    assert "第 1 轮" in item.message
+    assert _count(camp, "versions") == 1
+    assert verify(camp) == []
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "code"),
+    [
+        ({"year": YEAR - 1}, "campaign-wrong-year"),
+        ({"county": "别的县"}, "campaign-wrong-county"),
+        ({"layout": "gov-2019"}, "campaign-wrong-layout"),
+        ({"agency": Agency("ZZ999", "不在名单的单位")}, "campaign-unknown-agency"),
+    ],
+)
+def test_refusals_are_recorded_with_their_code(
+    camp: Campaign, tmp_path: Path, kwargs: dict[str, object], code: str
+) -> None:
+    from xlreport.spec import resolve_layout
+
+    agency = kwargs.pop("agency", AGENCIES[0])
+    assert isinstance(agency, Agency)
+    layout_id = kwargs.pop("layout", None)
+    layout = resolve_layout(str(layout_id)) if layout_id else camp.layout
+    path = write_return(
+        tmp_path / "f.xlsx",
+        agency,
+        valid_values(layout, 7),
+        layout=layout,
+        **kwargs,  # type: ignore[arg-type]
+    )
+    item = ingest(camp, [path], workers=1).items[0]
+    assert (item.outcome, item.code) == ("refused", code)
+    row = camp.conn.execute("SELECT outcome, code FROM arrivals").fetchone()
+    assert tuple(row) == ("refused", code)
+    assert _count(camp, "versions") == 0 and _state(camp, "QH001") == STATE_NONE
+    assert ingest(camp, [path], workers=1).items[0].outcome == "already"
+
+
+def test_unreadable_file_is_refused_and_stored(camp: Campaign, tmp_path: Path) -> None:
+    bad = tmp_path / "坏.xlsx"
+    bad.write_bytes(b"not a workbook at all")
+    item = ingest(camp, [bad], workers=1).items[0]
+    assert (item.outcome, item.code) == ("refused", "campaign-refused-unreadable")
+    assert verify(camp) == []
+
+
+def test_transitions_approve_return_unapprove(camp: Campaign, tmp_path: Path) -> None:
+    layout = camp.layout
+    write_return(tmp_path / "a.xlsx", AGENCIES[0], valid_values(layout, 1))
+    write_return(tmp_path / "b.xlsx", AGENCIES[1], broken(valid_values(layout, 2)))
+    report = ingest(camp, [tmp_path], workers=1)  # the campaign folder inside is left alone
+    assert report.count("version") == 2 and report.count("skipped") >= len(AGENCIES)
+    refused = approve(camp, ["QH002", "QH003", "NOPE"])
+    assert [c.done for c in refused] == [False, False, False]
+    assert [c.code for c in refused] == [
+        "campaign-not-allowed",
+        "campaign-not-allowed",
+        "campaign-agency-missing",
+    ]
+    done = approve(camp, all_clean=True)
+    assert [(c.agency_code, c.state_after) for c in done] == [("QH001", STATE_APPROVED)]
+    with pytest.raises(UsageError, match="原因"):
+        unapprove(camp, "QH001", "  ")
+    back = unapprove(camp, "QH001", "数字待核实")
+    assert back.done and back.state_after == STATE_PENDING
+    ret = return_agency(camp, "QH002", "第三部分第1行单位写了汉字")
+    assert ret.done and ret.state_after == STATE_RETURNED
+    ev = camp.conn.execute(
+        "SELECT reason, sha256, check_run_id FROM events WHERE kind = 'agency-return'"
+    ).fetchone()
+    assert ev[0] == "第三部分第1行单位写了汉字" and ev[1] and ev[2]
+    write_return(tmp_path / "b2.xlsx", AGENCIES[1], valid_values(layout, 2))
+    item = ingest(camp, [tmp_path / "b2.xlsx"], workers=1).items[0]
+    assert (item.state_before, item.state_after) == (STATE_RETURNED, STATE_PENDING)
+    assert verify(camp) == []
+
+
+def test_sql_refuses_approval_of_a_version_with_errors(camp: Campaign, tmp_path: Path) -> None:
+    write_return(tmp_path / "b.xlsx", AGENCIES[1], broken(valid_values(camp.layout, 2)))
+    ingest(camp, [tmp_path], workers=1)
+    from xlreport.ledger.chain import append_event
+
+    with pytest.raises(sqlite3.DatabaseError), camp.writing() as conn:  # neither code nor SQL
+        append_event(
+            conn,
+            at="t",
+            kind="agency-approve",
+            agency_code="QH002",
+            from_state=STATE_PENDING,
+            action="approve",
+            to_state=STATE_APPROVED,
+            version_id=1,
+        )
+    with pytest.raises(sqlite3.DatabaseError), camp.writing() as conn:  # not in the table
+        append_event(
+            conn, at="t", kind="x", agency_code="QH002", from_state=STATE_NONE,
+            action="approve", to_state=STATE_APPROVED,
+        )  # fmt: skip
+    assert verify(camp) == []
+
+
+def test_roster_update_keeps_history(camp: Campaign, tmp_path: Path) -> None:
+    renamed = Agency("QH002", "清河县改名后的单位", "部门")
+    new = Agency("QH009", "清河县新设单位", "街道", "赵六", "123", "z@example.cn")
+    roster = write_roster(tmp_path / "新名单.csv", [AGENCIES[0], renamed, AGENCIES[3], new])
+    changes, _ = update_roster(camp, roster)
+    kinds = sorted((c.change, c.code) for c in changes)
+    assert kinds == [("added", "QH009"), ("renamed", "QH002"), ("withdrawn", "QH003")]
+    rows = {r["code"]: r for r in camp.agencies()}
+    assert rows["QH003"]["withdrawn"] == 1 and rows["QH002"]["name"] == renamed.name
+    assert _count(camp, "agencies") == 5  # nothing deleted
+    templates = [p.name for p in (camp.dir / "templates").glob("*.xlsx")]
+    assert any(new.name in t for t in templates) and any(renamed.name in t for t in templates)
+
+    # a return from the old template (old name) still counts: the name is in the history
+    old = write_return(tmp_path / "old.xlsx", AGENCIES[1], valid_values(camp.layout, 3))
+    item = ingest(camp, [old], workers=1).items[0]
+    assert item.outcome == "version" and item.errors == 0, item.message
+    gone = write_return(tmp_path / "gone.xlsx", AGENCIES[2], valid_values(camp.layout, 4))
+    assert ingest(camp, [gone], workers=1).items[0].code == "campaign-agency-withdrawn"
+
+    back, _ = update_roster(camp, write_roster(tmp_path / "三.csv", AGENCIES))
+    assert ("restored", "QH003") in {(c.change, c.code) for c in back}
+    hist = camp.conn.execute("SELECT COUNT(*) FROM agency_history WHERE code = 'QH003'")
+    assert hist.fetchone()[0] == 3  # added, withdrawn, restored
+    assert verify(camp) == []
+    assert load_roster(roster)[3] == new  # the optional columns are read
+
+
+def test_events_are_append_only_and_verify_names_what_is_wrong(
+    camp: Campaign, tmp_path: Path
+) -> None:
+    write_return(tmp_path / "a.xlsx", AGENCIES[0], valid_values(camp.layout, 1))
+    ingest(camp, [tmp_path], workers=1)
+    with pytest.raises(sqlite3.DatabaseError):
+        camp.conn.execute("UPDATE events SET reason = 'x' WHERE id = 2")
+    with pytest.raises(sqlite3.DatabaseError):
+        camp.conn.execute("DELETE FROM events WHERE id = 2")
+    # a determined edit (triggers dropped) is caught by the chain
+    camp.conn.execute("DROP TRIGGER events_no_update")
+    camp.conn.execute("UPDATE events SET reason = '改过' WHERE id = 3")
+    problems = verify(camp)
+    assert [(p.code, p.event_id) for p in problems] == [("campaign-chain-broken", 3)]
+    assert "事件 #3" in problems[0].message and "改动" in problems[0].message
+
+    stored = camp.conn.execute("SELECT stored_path, sha256 FROM files").fetchone()
+    path = camp.dir / stored[0]
+    path.chmod(0o644)
+    path.write_bytes(b"changed")
+    found = [p for p in verify(camp) if p.code == "campaign-file-damaged"]
+    assert len(found) == 1 and found[0].sha256 == stored[1] and stored[0] in found[0].message
+    path.unlink()
+    assert "不存在" in next(p for p in verify(camp) if p.code == "campaign-file-damaged").message
+
+
+def test_state_tampering_is_found(camp: Campaign, tmp_path: Path) -> None:
+    write_return(tmp_path / "a.xlsx", AGENCIES[0], valid_values(camp.layout, 1))
+    ingest(camp, [tmp_path], workers=1)
+    camp.conn.execute("UPDATE agencies SET state = ? WHERE code = 'QH001'", (STATE_APPROVED,))
+    problems = verify(camp)
+    assert [p.code for p in problems] == ["campaign-state-mismatch"]
+    assert "QH001" in problems[0].message
+
+
+def test_newer_ledger_is_refused_older_is_migrated_after_backup(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / LEDGER_FILE
+    conn = connect(path)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    with pytest.raises(UsageError, match="更新版本"):
+        migrate(conn, path, "now")
+    conn.close()
+
+    old = tmp_path / "old" / LEDGER_FILE
+    old.parent.mkdir()
+    c2 = connect(old)
+    assert migrate(c2, old, "t0") == 0
+    c2.execute("INSERT INTO check_runs VALUES (1, 't', 'g', 'f', '{}')")
+
+    def step(conn: sqlite3.Connection) -> None:
+        conn.execute("ALTER TABLE check_runs ADD COLUMN note TEXT NOT NULL DEFAULT ''")
+
+    monkeypatch.setitem(schema.MIGRATIONS, SCHEMA_VERSION + 1, ("测试用的下一版", step))
+    assert migrate(c2, old, "t1", target=SCHEMA_VERSION + 1) == SCHEMA_VERSION
+    assert c2.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION + 1
+    assert c2.execute("SELECT note FROM check_runs").fetchall() == [("",)]
+    versions = c2.execute("SELECT version, applied_at FROM schema_migrations ORDER BY version")
+    assert versions.fetchall() == [(1, "t0"), (SCHEMA_VERSION + 1, "t1")]
+    c2.close()
+    backup = old.with_name(f"{LEDGER_FILE}.v{SCHEMA_VERSION}.bak")
+    b = sqlite3.connect(backup)
+    assert b.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert b.execute("SELECT COUNT(*) FROM check_runs").fetchone()[0] == 1
+    b.close()
+
+
+def test_a_missing_ledger_is_a_usage_error(tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match="不是收集活动文件夹"):
+        Campaign.open(tmp_path)
+
+
+def test_ledger_json_columns_are_canonical(camp: Campaign, tmp_path: Path) -> None:
+    write_return(tmp_path / "a.xlsx", AGENCIES[0], valid_values(camp.layout, 1))
+    ingest(camp, [tmp_path], workers=1)
+    ident, packed = camp.conn.execute(
+        'SELECT f.identity, v.packed FROM files f JOIN "values" v USING (sha256)'
+    ).fetchone()
+    assert json.loads(ident)["agency_code"] == "QH001"
+    from xlreport.ledger import unpack_json
+
+    assert len(unpack_json(packed)) == len(camp.layout.compiled.input_ids)

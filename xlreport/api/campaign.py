@@ -1,0 +1,290 @@
+"""A collection campaign (``xlreport campaign …``): create it, update its roster, ingest the
+files received, approve / return / withdraw an approval, verify the ledger.
+
+Each use case: one typed request (frozen dataclass) → one typed result with ``to_json()``.
+The campaign is the folder ``campaign`` (default: the current folder), opened for the one
+call and closed again; every change is one transaction of the ledger
+(:mod:`xlreport.ledger`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from xlreport.errors import UsageError
+from xlreport.ledger import (
+    Campaign,
+    CampaignInfo,
+    IngestReport,
+    Problem,
+    RosterChange,
+    StateChange,
+    approve,
+    create_campaign,
+    ingest,
+    return_agency,
+    unapprove,
+    update_roster,
+    verify,
+)
+from xlreport.ledger.campaign import TEMPLATES_DIR, Clock, utc_now
+
+
+def _dumps(doc: dict[str, Any]) -> str:
+    return json.dumps(doc, ensure_ascii=False, indent=2)
+
+
+def open_campaign(folder: str | Path = ".", *, clock: Clock = utc_now) -> Campaign:
+    """The campaign at ``folder``, open (close it, or use it in a ``with``)."""
+    return Campaign.open(folder, clock=clock)
+
+
+# --- init -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CampaignInitRequest:
+    folder: str | Path
+    year: int
+    roster: str | Path
+    format_id: str | None = None
+    spec: str | Path | None = None
+    name: str = ""  # the county (县/区) of the templates, e.g. 清河县
+    deadline: str | None = None  # ISO date, e.g. 2025-01-20
+    grace_days: int = 0
+    password: str | None = None  # template protection (default: generated, kept in the ledger)
+
+
+@dataclass
+class CampaignInitResult:
+    folder: Path
+    info: CampaignInfo
+    agencies: int
+    templates: list[Path]
+    roster_notes: list[str] = field(default_factory=list)
+
+    exit_code = 0
+
+    def to_json(self) -> str:
+        return _dumps(
+            {
+                "folder": str(self.folder),
+                "campaign": self.info.to_dict(),
+                "agencies": self.agencies,
+                "templates": [str(p) for p in self.templates],
+                "roster_notes": self.roster_notes,
+            }
+        )
+
+
+def campaign_init(req: CampaignInitRequest, *, clock: Clock = utc_now) -> CampaignInitResult:
+    """Create the campaign folder: ledger, templates for every roster agency, inbox/, …"""
+    camp, notes = create_campaign(
+        req.folder,
+        year=req.year,
+        roster=req.roster,
+        format_id=req.format_id,
+        spec=req.spec,
+        county=req.name,
+        deadline=req.deadline,
+        grace_days=req.grace_days,
+        password=req.password,
+        clock=clock,
+    )
+    with camp:
+        count = camp.conn.execute("SELECT COUNT(*) FROM agencies").fetchone()[0]
+        templates = sorted((camp.dir / TEMPLATES_DIR).glob("*.xlsx"))
+        return CampaignInitResult(camp.dir, camp.info, int(count), templates, notes)
+
+
+# --- roster -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CampaignRosterRequest:
+    roster: str | Path
+    campaign: str | Path = "."
+
+
+@dataclass
+class CampaignRosterResult:
+    changes: list[RosterChange]
+    agencies: int  # on the roster now (withdrawn ones not counted)
+    roster_notes: list[str] = field(default_factory=list)
+
+    exit_code = 0
+
+    def count(self, change: str) -> int:
+        return sum(1 for c in self.changes if c.change == change)
+
+    def to_json(self) -> str:
+        kinds = ("added", "renamed", "withdrawn", "restored", "details")
+        return _dumps(
+            {
+                "agencies": self.agencies,
+                "counts": {k: self.count(k) for k in kinds},
+                "changes": [c.to_dict() for c in self.changes],
+                "roster_notes": self.roster_notes,
+            }
+        )
+
+
+def campaign_roster(req: CampaignRosterRequest, *, clock: Clock = utc_now) -> CampaignRosterResult:
+    """Apply a new roster: agencies added, renamed, withdrawn, restored; history kept."""
+    with open_campaign(req.campaign, clock=clock) as camp:
+        changes, notes = update_roster(camp, req.roster)
+        (count,) = camp.conn.execute("SELECT COUNT(*) FROM agencies WHERE withdrawn = 0").fetchone()
+        return CampaignRosterResult(changes, int(count), notes)
+
+
+# --- ingest -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CampaignIngestRequest:
+    paths: Sequence[str | Path] = ()  # files or folders; none: the campaign's inbox/
+    campaign: str | Path = "."
+    workers: int | None = None
+
+
+@dataclass
+class CampaignIngestResult:
+    report: IngestReport
+
+    @property
+    def exit_code(self) -> int:
+        """2: a file could not be read at all; 1: a file refused or a new version with
+        errors; 0 otherwise (duplicates and files already ingested are fine)."""
+        items = self.report.items
+        if any(i.outcome == "unreadable" for i in items):
+            return 2
+        bad = any(i.outcome in ("refused", "unchanged") or i.errors for i in items)
+        return 1 if bad else 0
+
+    def to_json(self) -> str:
+        return _dumps({**self.report.to_dict(), "exit_code": self.exit_code})
+
+
+def campaign_ingest(req: CampaignIngestRequest, *, clock: Clock = utc_now) -> CampaignIngestResult:
+    """Store, check once and record every file (see :func:`xlreport.ledger.ingest`)."""
+    if req.workers is not None and req.workers < 1:
+        raise UsageError(f"--workers {req.workers} 无效", "至少为 1")
+    with open_campaign(req.campaign, clock=clock) as camp:
+        return CampaignIngestResult(ingest(camp, req.paths, workers=req.workers))
+
+
+# --- decisions --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CampaignApproveRequest:
+    codes: Sequence[str] = ()
+    all_clean: bool = False  # every agency in 已报（待审核）
+    campaign: str | Path = "."
+
+
+@dataclass(frozen=True)
+class CampaignReturnRequest:
+    code: str
+    reason: str
+    campaign: str | Path = "."
+
+
+@dataclass(frozen=True)
+class CampaignUnapproveRequest:
+    code: str
+    reason: str
+    campaign: str | Path = "."
+
+
+@dataclass
+class CampaignDecisionResult:
+    changes: list[StateChange]
+
+    @property
+    def exit_code(self) -> int:
+        """1 when a decision asked for was refused (not allowed in the agency's state)."""
+        return 1 if any(not c.done for c in self.changes) else 0
+
+    def to_json(self) -> str:
+        done = sum(1 for c in self.changes if c.done)
+        return _dumps(
+            {
+                "done": done,
+                "refused": len(self.changes) - done,
+                "changes": [c.to_dict() for c in self.changes],
+                "exit_code": self.exit_code,
+            }
+        )
+
+
+def campaign_approve(
+    req: CampaignApproveRequest, *, clock: Clock = utc_now
+) -> CampaignDecisionResult:
+    """已通过 for the agencies named (or every clean pending one)."""
+    codes = [c.strip() for c in req.codes if c.strip()]
+    with open_campaign(req.campaign, clock=clock) as camp:
+        return CampaignDecisionResult(approve(camp, codes, all_clean=req.all_clean))
+
+
+def campaign_return(
+    req: CampaignReturnRequest, *, clock: Clock = utc_now
+) -> CampaignDecisionResult:
+    """退回: send the agency's current version back for correction, with the reason."""
+    with open_campaign(req.campaign, clock=clock) as camp:
+        return CampaignDecisionResult([return_agency(camp, req.code.strip(), req.reason)])
+
+
+def campaign_unapprove(
+    req: CampaignUnapproveRequest, *, clock: Clock = utc_now
+) -> CampaignDecisionResult:
+    """撤销通过: withdraw an approval, with the reason."""
+    with open_campaign(req.campaign, clock=clock) as camp:
+        return CampaignDecisionResult([unapprove(camp, req.code.strip(), req.reason)])
+
+
+# --- verify -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CampaignVerifyRequest:
+    campaign: str | Path = "."
+
+
+@dataclass
+class CampaignVerifyResult:
+    problems: list[Problem]
+    events: int
+    files: int
+
+    @property
+    def ok(self) -> bool:
+        return not any(p.blocking for p in self.problems)
+
+    @property
+    def exit_code(self) -> int:
+        return 0 if self.ok else 1
+
+    def to_json(self) -> str:
+        return _dumps(
+            {
+                "ok": self.ok,
+                "events": self.events,
+                "files": self.files,
+                "problems": [p.to_dict() for p in self.problems],
+                "exit_code": self.exit_code,
+            }
+        )
+
+
+def campaign_verify(req: CampaignVerifyRequest) -> CampaignVerifyResult:
+    """Check the event chain, every stored file's hash and every agency's state."""
+    with open_campaign(req.campaign) as camp:
+        problems = verify(camp)
+        (events,) = camp.conn.execute("SELECT COUNT(*) FROM events").fetchone()
+        (files,) = camp.conn.execute("SELECT COUNT(*) FROM files").fetchone()
+        return CampaignVerifyResult(problems, int(events), int(files))
