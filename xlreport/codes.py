@@ -132,4 +132,10 @@ FindingCode = Literal[
     "campaign-state-mismatch",
     "campaign-ledger-damaged",
     "campaign-store-extra",
+    "serve-other-agency",
+    "serve-no-identity",
+    "serve-link-unknown",
+    "serve-link-revoked",
+    "serve-link-expired",
+    "serve-agency-withdrawn",
 ]

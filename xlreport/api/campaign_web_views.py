@@ -203,12 +203,13 @@ class UploadOutcome:
 
 @dataclass(frozen=True)
 class Download:
-    path: Path
+    path: Path  # the file to send (when ``data`` is None)
     filename: str
     media_type: str
+    data: bytes | None = None  # made on request (an annotated copy, a zip)
 
     def to_json(self) -> dict[str, Any]:
-        return _json(self)
+        return {"path": str(self.path), "filename": self.filename, "media_type": self.media_type}
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from typing import cast
 
 from xlreport.checks.catalogue_campaign import CAMPAIGN_GROUP, CAMPAIGN_KINDS
 from xlreport.checks.catalogue_reader import READER_REASONS
+from xlreport.checks.catalogue_serve import SERVE_GROUP, SERVE_KINDS
 from xlreport.codes import FindingCode
 from xlreport.findings import SEVERITY_ZH, Finding, Severity, TemplatePos
 
@@ -269,6 +270,7 @@ _KINDS = (
         "逐格核实：如果单位输入的是“1-2”“2024/12/31”之类的日期，请退回单位重新输入数字；如确为该数，用 xlreport merge --confirm 文件 重新汇总（按数字计入，报送情况中注明已核实）。",
     ),
     *(FindingKind(c, s, CAMPAIGN_GROUP, t, a) for c, s, t, a in CAMPAIGN_KINDS),
+    *(FindingKind(c, s, SERVE_GROUP, t, a) for c, s, t, a in SERVE_KINDS),
 )  # fmt: skip
 
 CATALOGUE: dict[str, FindingKind] = {k.code: k for k in _KINDS}

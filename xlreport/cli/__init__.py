@@ -24,6 +24,8 @@ from xlreport.cli import cmd_merge  # noqa: F401  isort: skip
 from xlreport.cli import cmd_check  # noqa: F401  isort: skip
 from xlreport.cli import cmd_demo  # noqa: F401  isort: skip
 from xlreport.cli import cmd_campaign  # noqa: F401  isort: skip
+from xlreport.cli import cmd_campaign_links  # noqa: F401  isort: skip
+from xlreport.cli import cmd_serve  # noqa: F401  isort: skip
 
 __all__ = ["app", "main"]
 

@@ -24,6 +24,7 @@ from typing import Any
 from urllib.parse import quote
 
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -32,6 +33,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from xlreport.api import campaign_web as web_api
+from xlreport.api.campaign_web_views import Download, LinkView
 from xlreport.errors import XlreportError
 from xlreport.web.limits import (
     TOO_LARGE_TEXT,
@@ -83,9 +85,7 @@ def build_app(settings: WebSettings) -> Starlette:
 
     def _with_session(response: Response, session: str, new: bool) -> Response:
         if new:
-            response.set_cookie(
-                SESSION_COOKIE, session, httponly=True, samesite="strict", path="/"
-            )
+            response.set_cookie(SESSION_COOKIE, session, httponly=True, samesite="strict", path="/")
         return response
 
     def office(handler: Handler) -> Handler:
@@ -120,14 +120,11 @@ def build_app(settings: WebSettings) -> Starlette:
         value = form.get(name)
         return value.strip() if isinstance(value, str) else ""
 
-    def _download(found: web_api.Download) -> Response:
-        return FileResponse(
-            found.path,
-            media_type=found.media_type,
-            headers={
-                "content-disposition": "attachment; filename*=UTF-8''" + quote(found.filename),
-            },
-        )
+    def _download(found: Download) -> Response:
+        headers = {"content-disposition": "attachment; filename*=UTF-8''" + quote(found.filename)}
+        if found.data is not None:
+            return Response(found.data, media_type=found.media_type, headers=headers)
+        return FileResponse(found.path, media_type=found.media_type, headers=headers)
 
     # --- office pages ------------------------------------------------------------------------
     async def login_page(request: Request) -> Response:
@@ -152,7 +149,7 @@ def build_app(settings: WebSettings) -> Starlette:
     @office
     async def board(request: Request) -> Response:
         session, new = _session(request)
-        view = web_api.board_view(web_api.CampaignRequest(campaign))
+        view = await run_in_threadpool(web_api.board_view, web_api.CampaignRequest(campaign))
         flash = request.query_params.get("done", "")
         return _with_session(
             page("board.html", view=view, csrf=sessions.csrf_for(session), flash=flash),
@@ -162,7 +159,7 @@ def build_app(settings: WebSettings) -> Starlette:
 
     @office
     async def board_body(request: Request) -> Response:
-        view = web_api.board_view(web_api.CampaignRequest(campaign))
+        view = await run_in_threadpool(web_api.board_view, web_api.CampaignRequest(campaign))
         return page("_board_body.html", view=view)
 
     @office
@@ -170,7 +167,9 @@ def build_app(settings: WebSettings) -> Starlette:
         session, new = _session(request)
         code = request.path_params["code"]
         try:
-            view = web_api.agency_view(web_api.AgencyRequest(campaign, code))
+            view = await run_in_threadpool(
+                web_api.agency_view, web_api.AgencyRequest(campaign, code)
+            )
         except XlreportError as e:
             return refusal(404, "没有这个单位", str(e), back="/")
         flash = request.query_params.get("done", "")
@@ -188,8 +187,9 @@ def build_app(settings: WebSettings) -> Starlette:
         name = request.path_params["name"]
         code = _text(form, "code")
         try:
-            done = web_api.office_action(
-                web_api.ActionRequest(campaign, name, code, reason=_text(form, "reason"))
+            done = await run_in_threadpool(
+                web_api.office_action,
+                web_api.ActionRequest(campaign, name, code, reason=_text(form, "reason")),
             )
         except XlreportError as e:
             back = f"/agency/{quote(code)}" if code else "/"
@@ -200,78 +200,102 @@ def build_app(settings: WebSettings) -> Starlette:
     @office
     async def office_download(request: Request) -> Response:
         try:
-            found = web_api.office_download(
+            found = await run_in_threadpool(
+                web_api.office_download,
                 web_api.DownloadRequest(
                     campaign, request.path_params["kind"], request.path_params.get("ref", "")
-                )
+                ),
             )
         except XlreportError as e:
             return refusal(404, "没有这个文件", str(e), back="/")
         return _download(found)
 
     # --- an agency's pages -------------------------------------------------------------------
-    def _link(request: Request) -> web_api.LinkView | Response:
+    async def _link(request: Request) -> LinkView | Response:
         try:
-            return web_api.link_view(web_api.LinkRequest(campaign, request.path_params["token"]))
+            return await run_in_threadpool(
+                web_api.link_view,
+                web_api.LinkRequest(campaign, request.path_params["token"], settings.max_upload),
+            )
         except XlreportError as e:
             return refusal(403, "链接无效", str(e))
 
     async def link_page(request: Request) -> Response:
         session, new = _session(request)
-        view = _link(request)
+        view = await _link(request)
         if isinstance(view, Response):
             return view
         return _with_session(
-            page("link.html", view=view, csrf=sessions.csrf_for(session), outcome=None),
+            page(
+                "link.html",
+                view=view,
+                csrf=sessions.csrf_for(session),
+                outcome=None,
+                token_path=quote(request.path_params["token"], safe=""),
+            ),
             session,
             new,
         )
 
+    def _hold(upload: UploadFile) -> Path:
+        """The upload's bytes in a fresh folder of ours (its name is the agency's: kept for
+        the ledger by the API, never used as a path here)."""
+        held = upload_dir / secrets.token_hex(16)
+        held.mkdir()
+        target = held / "upload.xlsx"
+        upload.file.seek(0)
+        with target.open("wb") as out:
+            shutil.copyfileobj(upload.file, out, 1024 * 1024)
+        return target
+
     async def link_upload(request: Request) -> Response:
-        view = _link(request)
+        view = await _link(request)
         if isinstance(view, Response):
             return view
         form = await _checked_form(request)
         if isinstance(form, Response):
             return form
+        held: Path | None = None
         try:
             upload = form.get("file")
             if not isinstance(upload, UploadFile) or not upload.filename:
                 return refusal(400, "没有选择文件", "请先选择要上传的报表文件（.xlsx）。")
             if upload.size is not None and upload.size > settings.max_upload:
                 return refusal(413, "文件太大", TOO_LARGE_TEXT)
-            held = upload_dir / secrets.token_hex(16)
-            held.mkdir()
-            # the name is the agency's: kept for the ledger, never used as a path of ours
-            target = held / "upload.xlsx"
-            with target.open("wb") as out:
-                shutil.copyfileobj(upload.file, out, 1024 * 1024)
-            outcome = web_api.upload_return(
+            held = await run_in_threadpool(_hold, upload)
+            outcome = await run_in_threadpool(
+                web_api.upload_return,
                 web_api.UploadRequest(
-                    campaign, request.path_params["token"], target, upload.filename
-                )
+                    campaign, request.path_params["token"], held, upload.filename
+                ),
             )
         finally:
             await form.close()
-        shutil.rmtree(held, ignore_errors=True)
+            if held is not None:
+                shutil.rmtree(held.parent, ignore_errors=True)
         session = sessions.session_of(request) or ""
-        view = _link(request)
+        view = await _link(request)
         if isinstance(view, Response):
             return view
-        status = 200 if outcome.accepted else 422
         return page(
-            "link.html", status, view=view, csrf=sessions.csrf_for(session), outcome=outcome
+            "link.html",
+            200 if outcome.accepted else 422,
+            view=view,
+            csrf=sessions.csrf_for(session),
+            outcome=outcome,
+            token_path=quote(request.path_params["token"], safe=""),
         )
 
     async def link_download(request: Request) -> Response:
         try:
-            found = web_api.agency_download(
+            found = await run_in_threadpool(
+                web_api.agency_download,
                 web_api.AgencyDownloadRequest(
                     campaign,
                     request.path_params["token"],
                     request.path_params["kind"],
                     request.path_params.get("ref", ""),
-                )
+                ),
             )
         except XlreportError as e:
             return refusal(404, "没有这个文件", str(e))
@@ -284,7 +308,7 @@ def build_app(settings: WebSettings) -> Starlette:
         return refusal(408, "上传超时", TOO_SLOW_TEXT)
 
     routes = [
-        Route("/", office(board)),
+        Route("/", board),
         Route("/board/body", board_body),
         Route("/login", login_page, methods=["GET"]),
         Route("/login", login, methods=["POST"]),

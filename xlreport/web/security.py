@@ -156,4 +156,3 @@ class Sessions:
             return False
         session = self.session_of(request)
         return session is not None and session in self._office_sessions
-

@@ -1,0 +1,776 @@
+"""What ``xlreport serve`` asks of a campaign: the board, an agency's page, an agency's
+link page, an upload through a link, the office's actions and the downloads.
+
+Every function opens the campaign for the one call (a thread of the web server each), reads
+or changes it through the ledger and the campaign API (``campaign_ingest``,
+``campaign_approve`` …: the same code paths as the command line) and returns a record of
+:mod:`xlreport.api.campaign_web_views` for the pages to render. Downloads are found by an id
+from the ledger (a version id, a receipt number, an agency code), never by a path.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import secrets
+import shutil
+import sqlite3
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from xlreport.api.campaign import (
+    CampaignApproveRequest,
+    CampaignDecisionResult,
+    CampaignIngestRequest,
+    CampaignReturnRequest,
+    CampaignUnapproveRequest,
+    campaign_approve,
+    campaign_ingest,
+    campaign_return,
+    campaign_unapprove,
+    open_campaign,
+)
+from xlreport.api.campaign_web_views import (
+    ActionDone,
+    AgencyRow,
+    AgencyView,
+    BoardView,
+    ChangedCellRow,
+    ContactRow,
+    Download,
+    EventRow,
+    FindingRow,
+    LinkView,
+    RateRow,
+    ReceiptRow,
+    ReminderList,
+    UploadOutcome,
+    VersionRow,
+)
+from xlreport.batch.check import check_file
+from xlreport.batch.packed import CompactValues
+from xlreport.checks.annotate import PREFIX as ANNOTATED_PREFIX
+from xlreport.checks.annotate import annotated_bytes
+from xlreport.checks.catalogue import CATALOGUE
+from xlreport.checks.model import CheckOptions
+from xlreport.checks.resubmission import CellValue, Resubmission, compare_versions, show_value
+from xlreport.errors import UnreadableFileError, UsageError
+from xlreport.findings import Finding
+from xlreport.fsutil import safe_filename
+from xlreport.identity import META_SHEET
+from xlreport.ledger import (
+    STATE_APPROVED,
+    STATE_FIX,
+    STATE_PENDING,
+    STATE_RETURNED,
+    STATES,
+    unpack_json,
+)
+from xlreport.ledger.campaign import INBOX_DIR, RECEIPTS_DIR, TEMPLATES_DIR, Campaign
+from xlreport.ledger.links import owner_of
+from xlreport.reader import read_xlsx
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ZIP = "application/zip"
+#: Where uploads through links are kept (never inside inbox/: a refused upload must not be
+#: picked up by a later ``campaign ingest`` of the inbox).
+UPLOADS_DIR = "uploads"
+
+
+@dataclass(frozen=True)
+class CampaignRequest:
+    campaign: Path
+
+
+@dataclass(frozen=True)
+class AgencyRequest:
+    campaign: Path
+    code: str
+
+
+@dataclass(frozen=True)
+class LinkRequest:
+    campaign: Path
+    token: str
+    max_upload: int = 20 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class UploadRequest:
+    campaign: Path
+    token: str
+    path: Path  # the uploaded bytes, as saved by the web layer
+    original_name: str
+
+
+@dataclass(frozen=True)
+class ActionRequest:
+    campaign: Path
+    name: str  # ingest, approve, approve-clean, return, unapprove
+    code: str = ""
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class DownloadRequest:
+    campaign: Path
+    kind: str  # templates, annotated, original, receipt
+    ref: str = ""
+
+
+@dataclass(frozen=True)
+class AgencyDownloadRequest:
+    campaign: Path
+    token: str
+    kind: str  # template, annotated, receipt
+    ref: str = ""
+
+
+@dataclass(frozen=True)
+class CampaignTitle:
+    title: str
+    year: int
+    county: str
+
+    def to_json(self) -> dict[str, object]:
+        return {"title": self.title, "year": self.year, "county": self.county}
+
+
+# --- helpers ------------------------------------------------------------------------------
+
+
+def _title(camp: Campaign) -> str:
+    info = camp.info
+    return f"{info.county or ''}{info.year} 年度政府信息公开工作年度报告".strip()
+
+
+def _due(camp: Campaign) -> str | None:
+    """The last moment on time (deadline + grace days, end of that day, UTC), ISO."""
+    info = camp.info
+    if not info.deadline:
+        return None
+    last = dt.date.fromisoformat(info.deadline) + dt.timedelta(days=info.grace_days)
+    return f"{last.isoformat()}T23:59:59.999999+00:00"
+
+
+def _shown_time(iso: str) -> str:
+    return iso[:19].replace("T", " ") if iso else ""
+
+
+def _rate(part: int, whole: int) -> str:
+    return f"{100 * part / whole:.1f}%" if whole else "—"
+
+
+def _finding_rows(conn: sqlite3.Connection, sha256: str) -> list[tuple[Finding, tuple[str, ...]]]:
+    rows = conn.execute(
+        "SELECT code, severity, message, sheet, cell, row_label, col_label, expected, found,"
+        " hint, rule FROM findings WHERE sha256 = ? ORDER BY seq",
+        (sha256,),
+    ).fetchall()
+    out = []
+    for r in rows:
+        f = Finding(
+            code=r[0],
+            severity=r[1],
+            message=r[2],
+            sheet=r[3],
+            cell=r[4],
+            row_label=r[5],
+            col_label=r[6],
+            expected=r[7],
+            found=r[8],
+            hint=r[9],
+            rule=r[10],
+        )
+        out.append((f, tuple(r)))
+    return out
+
+
+def _row(f: Finding, mark: str = "") -> FindingRow:
+    return FindingRow(
+        f.severity,
+        f.code,
+        f.message,
+        f.sheet,
+        f.cell,
+        f.row_label,
+        f.col_label,
+        f.expected,
+        f.found,
+        f.hint,
+        mark,
+    )
+
+
+def _values(camp: Campaign, sha256: str) -> dict[str, CellValue]:
+    row = camp.conn.execute('SELECT packed FROM "values" WHERE sha256 = ?', (sha256,)).fetchone()
+    if row is None:
+        return {}
+    compact = CompactValues(camp.layout, unpack_json(str(row[0])))
+    return {k: (None if v is None else Decimal(v)) for k, v in compact.items()}
+
+
+@dataclass(frozen=True)
+class _Version:
+    id: int
+    round: int
+    sha256: str
+    verdict: str
+    errors: int
+    warnings: int
+    received_at: str
+    original_name: str
+
+
+def _versions(conn: sqlite3.Connection, code: str) -> list[_Version]:
+    rows = conn.execute(
+        "SELECT v.id, v.round, v.sha256, v.verdict, v.errors, v.warnings, v.received_at,"
+        " f.original_name FROM versions v JOIN files f ON f.sha256 = v.sha256"
+        " WHERE v.agency_code = ? ORDER BY v.round",
+        (code,),
+    ).fetchall()
+    return [_Version(*r) for r in rows]
+
+
+def _version_rows(versions: Sequence[_Version]) -> tuple[VersionRow, ...]:
+    last = versions[-1].id if versions else None
+    return tuple(
+        VersionRow(
+            v.id,
+            v.round,
+            _shown_time(v.received_at),
+            v.original_name,
+            v.sha256,
+            v.verdict,
+            v.errors,
+            v.warnings,
+            v.id == last,
+        )
+        for v in reversed(versions)
+    )
+
+
+def _marked(
+    camp: Campaign, versions: Sequence[_Version]
+) -> tuple[tuple[FindingRow, ...], tuple[FindingRow, ...], tuple[ChangedCellRow, ...]]:
+    """The current version's findings (marked against the previous one), the previous
+    one's findings it fixed, and the cells that changed."""
+    if not versions:
+        return (), (), ()
+    conn = camp.conn
+    cur = versions[-1]
+    new = [f for f, _ in _finding_rows(conn, cur.sha256)]
+    if len(versions) < 2:
+        return tuple(_row(f) for f in new), (), ()
+    prev = versions[-2]
+    old = [f for f, _ in _finding_rows(conn, prev.sha256)]
+    resub: Resubmission = compare_versions(
+        camp.layout, old, _values(camp, prev.sha256), new, _values(camp, cur.sha256)
+    )
+    current = tuple(_row(m.finding, m.mark) for m in resub.marks if m.mark != "已改正")
+    fixed = tuple(_row(m.finding, m.mark) for m in resub.marks if m.mark == "已改正")
+    changed = tuple(
+        ChangedCellRow(
+            c.sheet, c.cell, c.row_label, c.col_label, show_value(c.old), show_value(c.new)
+        )
+        for c in resub.changed
+    )
+    return current, fixed, changed
+
+
+def _receipt_document(camp: Campaign, number: str) -> Path | None:
+    folder = camp.dir / RECEIPTS_DIR
+    if not folder.is_dir():
+        return None
+    found = sorted(p for p in folder.rglob(f"*{number}*") if p.is_file())
+    return found[0] if found else None
+
+
+_VERDICT_ZH = {"ok": "通过", "warning": "通过（有提示）", "error": "有错误，需修改"}
+
+
+def _receipts(camp: Campaign, code: str) -> tuple[ReceiptRow, ...]:
+    rows = camp.conn.execute(
+        "SELECT r.number, r.issued_at, v.round, a.original_name, v.verdict, v.errors,"
+        " v.warnings, a.outcome, a.message, ag.name"
+        " FROM receipts r JOIN arrivals a ON a.id = r.arrival_id"
+        " JOIN agencies ag ON ag.code = r.agency_code"
+        " LEFT JOIN versions v ON v.id = a.version_id"
+        " WHERE r.agency_code = ? ORDER BY r.seq DESC",
+        (code,),
+    ).fetchall()
+    out = []
+    for number, issued, rnd, name, verdict, errors, warnings, outcome, message, agency in rows:
+        if verdict:
+            what = f"第 {rnd} 轮，{_VERDICT_ZH.get(verdict, verdict)}（错误 {errors}、提示 {warnings}）"
+        else:
+            what = message
+        text = f"回执 {number}：{agency} 的 {name} 已于 {_shown_time(issued)} 收到，{what}"
+        out.append(
+            ReceiptRow(
+                number,
+                _shown_time(issued),
+                rnd,
+                name,
+                verdict or outcome,
+                errors or 0,
+                warnings or 0,
+                text,
+                _receipt_document(camp, number) is not None,
+            )
+        )
+    return tuple(out)
+
+
+_EVENT_TEXT = {
+    "submit-clean": "收到新版本（无错误）",
+    "submit-errors": "收到新版本（有错误）",
+    "approve": "通过",
+    "return": "退回修改",
+    "unapprove": "撤销通过",
+}
+
+
+def _events(conn: sqlite3.Connection, code: str) -> tuple[EventRow, ...]:
+    rows = conn.execute(
+        "SELECT at, kind, COALESCE(action, ''), COALESCE(from_state, ''),"
+        " COALESCE(to_state, ''), reason FROM events WHERE agency_code = ? ORDER BY id DESC",
+        (code,),
+    ).fetchall()
+    return tuple(
+        EventRow(_shown_time(at), kind, fr, to, reason, _EVENT_TEXT.get(action, action or kind))
+        for at, kind, action, fr, to, reason in rows
+    )
+
+
+def _agency(conn: sqlite3.Connection, code: str) -> tuple[str, str, str, str, str, str, str, int]:
+    row = conn.execute(
+        "SELECT code, name, type, state, contact, phone, email, withdrawn FROM agencies"
+        " WHERE code = ?",
+        (code,),
+    ).fetchone()
+    if row is None:
+        raise UsageError(f"花名册中没有单位 {code}", "请从看板进入单位页面")
+    return row  # type: ignore[no-any-return]
+
+
+# --- the board ----------------------------------------------------------------------------
+
+
+def describe_campaign(req: CampaignRequest) -> CampaignTitle:
+    """The campaign's title (and a check that the folder is a campaign)."""
+    with open_campaign(req.campaign) as camp:
+        return CampaignTitle(_title(camp), camp.info.year, camp.info.county)
+
+
+def _reminder(title: str, rows: Sequence[ContactRow], deadline: str, what: str) -> str:
+    if not rows:
+        return ""
+    names = "、".join(r.name for r in rows)
+    due = f"（截止 {deadline}）" if deadline else ""
+    return f"【{title}】请以下单位{what}{due}：{names}。如已报送请忽略。"
+
+
+def board_view(req: CampaignRequest) -> BoardView:
+    """The campaign's state: counts, rates by 单位类型, who to remind, every agency."""
+    with open_campaign(req.campaign) as camp:
+        conn = camp.conn
+        due = _due(camp)
+        now = camp.clock()
+        late_now = due is not None and now > due
+        agencies = conn.execute(
+            "SELECT code, name, type, state, contact, phone, email FROM agencies"
+            " WHERE withdrawn = 0 ORDER BY seq, code"
+        ).fetchall()
+        first = dict(
+            conn.execute("SELECT agency_code, MIN(received_at) FROM versions GROUP BY agency_code")
+        )
+        current = {
+            r[0]: r[1:]
+            for r in conn.execute(
+                "SELECT v.agency_code, v.round, v.received_at, v.errors, v.warnings"
+                " FROM versions v JOIN (SELECT agency_code, MAX(round) AS r FROM versions"
+                " GROUP BY agency_code) m ON m.agency_code = v.agency_code AND m.r = v.round"
+            )
+        }
+        rows: list[AgencyRow] = []
+        missing: list[ContactRow] = []
+        returned: list[ContactRow] = []
+        overdue: list[ContactRow] = []
+        by_type: dict[str, list[int]] = {}
+        for code, name, typ, state, contact, phone, email in agencies:
+            cur = current.get(code)
+            rows.append(
+                AgencyRow(
+                    code,
+                    name,
+                    typ,
+                    state,
+                    cur[0] if cur else None,
+                    _shown_time(cur[1]) if cur else "",
+                    cur[2] if cur else 0,
+                    cur[3] if cur else 0,
+                )
+            )
+            contact_row = ContactRow(code, name, typ, state, contact, phone, email)
+            received = code in first
+            on_time = received and (due is None or first[code] <= due)
+            late = (not received and late_now) or (received and not on_time)
+            if not received:
+                missing.append(contact_row)
+                if late_now:
+                    overdue.append(contact_row)
+            if state in (STATE_FIX, STATE_RETURNED):
+                returned.append(contact_row)
+            counts = [
+                1,
+                int(received),
+                int(on_time),
+                int(state == STATE_APPROVED),
+                int(state in (STATE_FIX, STATE_RETURNED)),
+                int(late),
+            ]
+            for key in ("", typ or "其他"):
+                acc = by_type.setdefault(key, [0] * 6)
+                for i, n in enumerate(counts):
+                    acc[i] += n
+        rates = tuple(
+            RateRow(k, v[0], v[1], v[2], v[3], v[4], v[5], _rate(v[1], v[0]), _rate(v[2], v[0]))
+            for k, v in sorted(by_type.items(), key=lambda kv: (kv[0] != "", kv[0]))
+        )
+        state_counts = tuple((s, sum(1 for r in rows if r.state == s)) for s in STATES)
+        deadline = camp.info.deadline or ""
+        title = _title(camp)
+        lists = (
+            ReminderList(
+                "missing", "未报", tuple(missing), _reminder(title, missing, deadline, "尽快报送")
+            ),
+            ReminderList(
+                "returned",
+                "退回未改（需修改或已退回）",
+                tuple(returned),
+                _reminder(title, returned, deadline, "按退回修改通知修改后重新报送"),
+            ),
+            ReminderList(
+                "overdue",
+                "逾期未报",
+                tuple(overdue),
+                _reminder(title, overdue, deadline, "立即报送（已过截止时间）"),
+            ),
+        )
+        inbox = camp.dir / INBOX_DIR
+        inbox_files = sum(1 for p in inbox.rglob("*.xlsx") if p.is_file()) if inbox.is_dir() else 0
+        known = conn.execute(
+            "SELECT COUNT(DISTINCT source_path) FROM arrivals WHERE source_path LIKE ?",
+            (str(inbox.absolute()) + "%",),
+        ).fetchone()[0]
+        return BoardView(
+            title,
+            camp.info.year,
+            camp.info.county,
+            deadline,
+            _shown_time(now),
+            state_counts,
+            rates,
+            lists,
+            tuple(rows),
+            max(0, inbox_files - int(known)),
+            False,
+        )
+
+
+# --- an agency ----------------------------------------------------------------------------
+
+
+def agency_view(req: AgencyRequest) -> AgencyView:
+    """Everything about one agency: versions, marked findings, changes, receipts, events."""
+    with open_campaign(req.campaign) as camp:
+        code, name, typ, state, contact, phone, email, _ = _agency(camp.conn, req.code)
+        versions = _versions(camp.conn, code)
+        current, fixed, changed = _marked(camp, versions)
+        clean = bool(versions) and versions[-1].errors == 0
+        return AgencyView(
+            code,
+            name,
+            typ,
+            state,
+            contact,
+            phone,
+            email,
+            _version_rows(versions),
+            current,
+            fixed,
+            changed,
+            _receipts(camp, code),
+            _events(camp.conn, code),
+            can_approve=state == STATE_PENDING and clean,
+            can_return=state in (STATE_PENDING, STATE_FIX),
+            can_unapprove=state == STATE_APPROVED,
+            has_notice=False,
+        )
+
+
+# --- an agency's link ---------------------------------------------------------------------
+
+
+def _owner(camp: Campaign, token: str) -> tuple[str, str, str]:
+    owner = owner_of(camp, token)
+    if owner.refusal is not None:
+        kind = CATALOGUE[owner.refusal]
+        raise UsageError(kind.title, kind.action)
+    return owner.agency_code, owner.agency_name, owner.expires_on
+
+
+def _template_of(camp: Campaign, code: str) -> Path | None:
+    """The agency's template in templates/ (its identity says so)."""
+    folder = camp.dir / TEMPLATES_DIR
+    if not folder.is_dir():
+        return None
+    candidates = sorted(folder.glob("*.xlsx"), key=lambda p: (code not in p.name, p.name))
+    for p in candidates:
+        if code not in p.name:
+            break
+        if _file_agency(p) == code:
+            return p
+    return None
+
+
+def _file_agency(path: Path) -> str | None:
+    """The agency code a workbook's identity sheet names ('' when none; None unreadable)."""
+    try:
+        raw = read_xlsx(path, sheets=lambda name: name == META_SHEET)
+    except (UnreadableFileError, OSError):
+        return None
+    sheet = raw.sheet(META_SHEET)
+    if sheet is None:
+        return ""
+    for (r, c), cell in sheet.cells.items():
+        if c == 0 and (cell.text or "").strip() == "agency_code":
+            value = sheet.cells.get((r, 1))
+            return (value.text or "").strip() if value is not None else ""
+    return ""
+
+
+def link_view(req: LinkRequest) -> LinkView:
+    """What an agency sees through its link (refused with the reason when it does not work)."""
+    with open_campaign(req.campaign) as camp:
+        code, name, expires = _owner(camp, req.token)
+        state = _agency(camp.conn, code)[3]
+        versions = _versions(camp.conn, code)
+        current, _, _ = _marked(camp, versions)
+        return LinkView(
+            code,
+            name,
+            state,
+            _title(camp),
+            camp.info.year,
+            camp.info.deadline or "",
+            expires,
+            req.max_upload // (1024 * 1024),
+            _version_rows(versions),
+            _receipts(camp, code),
+            current,
+            _template_of(camp, code) is not None,
+        )
+
+
+def _refused(code: str, message: str) -> UploadOutcome:
+    return UploadOutcome(False, code, message, "", None, (), (), (), None, False, None)
+
+
+def upload_return(req: UploadRequest) -> UploadOutcome:
+    """Ingest one file uploaded through an agency's link (as ``campaign ingest`` does),
+    after making sure it is that agency's return; the answer to show at once."""
+    with open_campaign(req.campaign) as camp:
+        code, _name, _ = _owner(camp, req.token)
+        stamp = "".join(ch for ch in camp.clock()[:26] if ch.isdigit()) + secrets.token_hex(4)
+    # one folder per upload, holding the file under the agency's own name (the ledger
+    # records that name); the name is made safe for every file system first
+    kept = (
+        Path(req.campaign)
+        / UPLOADS_DIR
+        / safe_filename(code)
+        / stamp
+        / (safe_filename(Path(req.original_name).name) or "upload.xlsx")
+    )
+    kept.parent.mkdir(parents=True, exist_ok=True)
+    shutil.move(str(req.path), str(kept))
+    says = _file_agency(kept)
+    if says is not None and says != code:
+        kept.parent.rename(kept.parent.with_name(kept.parent.name + "_拒收"))
+        if says == "":
+            kind = CATALOGUE["serve-no-identity"]
+            return _refused("serve-no-identity", f"{kind.title}。{kind.action}")
+        kind = CATALOGUE["serve-other-agency"]
+        return _refused(
+            "serve-other-agency",
+            f"{kind.title}：文件是单位 {says} 的报表，不是本单位（{code}）的。{kind.action}",
+        )
+    result = campaign_ingest(CampaignIngestRequest([kept], req.campaign, workers=1))
+    items = result.report.items
+    if not items:
+        return _refused("campaign-refused-unreadable", "文件无法接收，请重新上传。")
+    item = items[0]
+    with open_campaign(req.campaign) as camp:
+        receipts = {r.number: r for r in _receipts(camp, code)}
+        receipt = receipts.get(item.receipt) if item.receipt else None
+        if item.outcome != "version":
+            message = item.message
+            return UploadOutcome(
+                False, item.code or "", message, "", None, (), (), (), receipt, False, None
+            )
+        versions = _versions(camp.conn, code)
+        current, fixed, changed = _marked(camp, versions)
+        latest = versions[-1]
+        if item.errors:
+            message = "请按下列问题修改后重新上传（可下载标注了问题的副本对照修改）。"
+        elif item.warnings:
+            message = "没有错误，有提示请核对；等待报送负责人审核。"
+        else:
+            message = "没有发现问题，等待报送负责人审核。"
+        return UploadOutcome(
+            True,
+            item.code or "",
+            message,
+            item.verdict,
+            item.round,
+            current,
+            fixed,
+            changed,
+            receipt,
+            bool(latest.errors or latest.warnings),
+            latest.id,
+        )
+
+
+# --- actions -------------------------------------------------------------------------------
+
+
+def _decision_text(result: CampaignDecisionResult, done_text: str) -> str:
+    refused = [c for c in result.changes if not c.done]
+    if refused:
+        raise UsageError("；".join(c.message for c in refused if c.message) or "操作未完成")
+    return done_text.format(n=len(result.changes))
+
+
+def office_action(req: ActionRequest) -> ActionDone:
+    """One of the office's actions, through the campaign API; what was done, in Chinese."""
+    name, code, reason = req.name, req.code.strip(), req.reason.strip()
+    if name == "ingest":
+        report = campaign_ingest(CampaignIngestRequest((), req.campaign, workers=1)).report
+        return ActionDone(
+            f"收件箱：新版本 {report.count('version')} 份，重复 {report.count('duplicate')} 份，"
+            f"未变 {report.count('unchanged')} 份，拒收 {report.count('refused')} 份，"
+            f"此前已导入 {report.count('already')} 份。"
+        )
+    if name == "approve-clean":
+        result = campaign_approve(CampaignApproveRequest((), True, req.campaign))
+        return ActionDone(_decision_text(result, "已通过 {n} 个单位的报表。"))
+    if not code:
+        raise UsageError("没有指定单位", "请从单位页面操作")
+    if name == "approve":
+        result = campaign_approve(CampaignApproveRequest((code,), False, req.campaign))
+        return ActionDone(_decision_text(result, "已通过。"))
+    if name in ("return", "unapprove") and not reason:
+        raise UsageError("请填写原因", "退回和撤销通过都需要写明原因，原因会记入事件并告知单位")
+    if name == "return":
+        result = campaign_return(CampaignReturnRequest(code, reason, req.campaign))
+        return ActionDone(_decision_text(result, "已退回修改。"))
+    if name == "unapprove":
+        result = campaign_unapprove(CampaignUnapproveRequest(code, reason, req.campaign))
+        return ActionDone(_decision_text(result, "已撤销通过。"))
+    raise UsageError(f"没有这个操作：{name}")
+
+
+# --- downloads -----------------------------------------------------------------------------
+
+
+def _annotated(camp: Campaign, code: str | None, ref: str) -> Download:
+    try:
+        version_id = int(ref)
+    except ValueError:
+        raise UsageError("没有这个版本") from None
+    row = camp.conn.execute(
+        "SELECT v.agency_code, f.stored_path, f.original_name FROM versions v"
+        " JOIN files f ON f.sha256 = v.sha256 WHERE v.id = ?",
+        (version_id,),
+    ).fetchone()
+    if row is None or (code is not None and row[0] != code):
+        raise UsageError("没有这个版本")
+    info = camp.info
+    options = CheckOptions(
+        layout=camp.layout,
+        year=info.year,
+        roster_codes=dict(camp.conn.execute("SELECT code, name FROM agencies")),
+        county=info.county or None,
+    )
+    checked = check_file(camp.dir / row[1], options)
+    name = safe_filename(ANNOTATED_PREFIX + Path(row[2]).stem) + ".xlsx"
+    return Download(Path(name), name, XLSX, annotated_bytes(checked))
+
+
+def _receipt(camp: Campaign, code: str | None, number: str) -> Download:
+    row = camp.conn.execute(
+        "SELECT agency_code FROM receipts WHERE number = ?", (number,)
+    ).fetchone()
+    if row is None or (code is not None and row[0] != code):
+        raise UsageError("没有这张回执")
+    found = _receipt_document(camp, number)
+    if found is None:
+        raise UsageError("这张回执没有可下载的文件", "回执文字见页面")
+    return Download(
+        found, found.name, XLSX if found.suffix == ".xlsx" else "application/octet-stream"
+    )
+
+
+def office_download(req: DownloadRequest) -> Download:
+    """A file for the office, named by a ledger id (never a path from the request)."""
+    with open_campaign(req.campaign) as camp:
+        if req.kind == "templates":
+            buf = io.BytesIO()
+            folder = camp.dir / TEMPLATES_DIR
+            with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+                for p in sorted(folder.glob("*.xlsx")):
+                    info = zipfile.ZipInfo(p.name, date_time=(2000, 1, 1, 0, 0, 0))
+                    info.flag_bits |= 0x800  # UTF-8 names (Chinese file names)
+                    info.compress_type = zipfile.ZIP_DEFLATED
+                    z.writestr(info, p.read_bytes())
+            name = f"{camp.info.county}{camp.info.year}年度报表模板.zip"
+            return Download(Path(name), name, ZIP, buf.getvalue())
+        if req.kind == "annotated":
+            return _annotated(camp, None, req.ref)
+        if req.kind == "original":
+            try:
+                version_id = int(req.ref)
+            except ValueError:
+                raise UsageError("没有这个版本") from None
+            row = camp.conn.execute(
+                "SELECT f.stored_path, f.original_name FROM versions v"
+                " JOIN files f ON f.sha256 = v.sha256 WHERE v.id = ?",
+                (version_id,),
+            ).fetchone()
+            if row is None:
+                raise UsageError("没有这个版本")
+            return Download(camp.dir / row[0], safe_filename(row[1]), XLSX)
+        if req.kind == "receipt":
+            return _receipt(camp, None, req.ref)
+    raise UsageError(f"没有这类文件：{req.kind}")
+
+
+def agency_download(req: AgencyDownloadRequest) -> Download:
+    """A file for the agency of a link: its template, its annotated copies, its receipts."""
+    with open_campaign(req.campaign) as camp:
+        code, _, _ = _owner(camp, req.token)
+        if req.kind == "template":
+            found = _template_of(camp, code)
+            if found is None:
+                raise UsageError("没有找到本单位的模板", "请联系报送负责人")
+            return Download(found, found.name, XLSX)
+        if req.kind == "annotated":
+            return _annotated(camp, code, req.ref)
+        if req.kind == "receipt":
+            return _receipt(camp, code, req.ref)
+    raise UsageError(f"没有这类文件：{req.kind}")
