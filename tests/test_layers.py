@@ -54,3 +54,18 @@ def test_the_moved_modules_are_gone_from_checks_and_merge() -> None:
 def test_ledger_does_not_import_api_cli_or_web() -> None:
     """The campaign ledger sits above merge/batch and below the library API."""
     assert _offending("ledger", ("xlreport.api", "xlreport.cli", "xlreport.web")) == []
+
+
+def test_web_is_beside_cli_above_api() -> None:
+    """The web pages (xlreport serve) sit beside the command line: they import the library
+    API, never the command line, and nothing below the API imports them."""
+    assert _offending("web", ("xlreport.cli",)) == []
+    for folder in ("api", "ledger", "merge", "batch", "checks"):
+        assert _offending(folder, ("xlreport.web",)) == [], folder
+
+
+def test_web_holds_no_logic_of_its_own() -> None:
+    """The web layer parses requests and renders results: it reaches the campaign only
+    through the library API (no ledger, checks, merge or batch import)."""
+    below = ("xlreport.ledger", "xlreport.checks", "xlreport.merge", "xlreport.batch")
+    assert _offending("web", below) == []

@@ -524,15 +524,16 @@ def _owner(camp: Campaign, token: str) -> tuple[str, str, str]:
     return owner.agency_code, owner.agency_name, owner.expires_on
 
 
-def _template_of(camp: Campaign, code: str) -> Path | None:
-    """The agency's template in templates/ (its identity says so)."""
+def _template_of(camp: Campaign, code: str, name: str) -> Path | None:
+    """The agency's template in templates/ (the one whose identity names the agency; the
+    files named after it are tried first)."""
     folder = camp.dir / TEMPLATES_DIR
     if not folder.is_dir():
         return None
-    candidates = sorted(folder.glob("*.xlsx"), key=lambda p: (code not in p.name, p.name))
+    candidates = sorted(
+        folder.glob("*.xlsx"), key=lambda p: (code not in p.stem and name not in p.stem, p.name)
+    )
     for p in candidates:
-        if code not in p.name:
-            break
         if _file_agency(p) == code:
             return p
     return None
@@ -573,7 +574,7 @@ def link_view(req: LinkRequest) -> LinkView:
             _version_rows(versions),
             _receipts(camp, code),
             current,
-            _template_of(camp, code) is not None,
+            _template_of(camp, code, name) is not None,
         )
 
 
@@ -594,7 +595,7 @@ def upload_return(req: UploadRequest) -> UploadOutcome:
         / UPLOADS_DIR
         / safe_filename(code)
         / stamp
-        / (safe_filename(Path(req.original_name).name) or "upload.xlsx")
+        / (safe_filename(req.original_name.replace("\\", "/").rsplit("/", 1)[-1]) or "upload.xlsx")
     )
     kept.parent.mkdir(parents=True, exist_ok=True)
     shutil.move(str(req.path), str(kept))
@@ -763,9 +764,9 @@ def office_download(req: DownloadRequest) -> Download:
 def agency_download(req: AgencyDownloadRequest) -> Download:
     """A file for the agency of a link: its template, its annotated copies, its receipts."""
     with open_campaign(req.campaign) as camp:
-        code, _, _ = _owner(camp, req.token)
+        code, name, _ = _owner(camp, req.token)
         if req.kind == "template":
-            found = _template_of(camp, code)
+            found = _template_of(camp, code, name)
             if found is None:
                 raise UsageError("没有找到本单位的模板", "请联系报送负责人")
             return Download(found, found.name, XLSX)
