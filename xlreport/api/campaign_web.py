@@ -289,7 +289,7 @@ def _receipt_document(camp: Campaign, number: str) -> Path | None:
     return found[0] if found else None
 
 
-_VERDICT_ZH = {"ok": "通过", "warning": "通过（有提示）", "error": "有错误，需修改"}
+VERDICT_ZH = {"ok": "通过", "warning": "通过（有提示）", "error": "有错误，需修改"}
 
 
 def _receipts(camp: Campaign, code: str) -> tuple[ReceiptRow, ...]:
@@ -305,7 +305,9 @@ def _receipts(camp: Campaign, code: str) -> tuple[ReceiptRow, ...]:
     out = []
     for number, issued, rnd, name, verdict, errors, warnings, outcome, message, agency in rows:
         if verdict:
-            what = f"第 {rnd} 轮，{_VERDICT_ZH.get(verdict, verdict)}（错误 {errors}、提示 {warnings}）"
+            what = (
+                f"第 {rnd} 轮，{VERDICT_ZH.get(verdict, verdict)}（错误 {errors}、提示 {warnings}）"
+            )
         else:
             what = message
         text = f"回执 {number}：{agency} 的 {name} 已于 {_shown_time(issued)} 收到，{what}"

@@ -8,6 +8,9 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from starlette.responses import HTMLResponse, PlainTextResponse
 
+from xlreport.api.campaign_web import VERDICT_ZH
+from xlreport.findings import SEVERITY_ZH
+
 _ENV = Environment(
     loader=PackageLoader("xlreport.web", "templates"),
     autoescape=True,
@@ -16,10 +19,8 @@ _ENV = Environment(
     lstrip_blocks=True,
 )
 
-VERDICT_TEXT = {"ok": "通过", "warning": "通过（有提示）", "error": "有错误，需修改"}
-SEVERITY_TEXT = {"error": "错误", "warning": "提示", "info": "说明"}
-_ENV.globals["VERDICT_TEXT"] = VERDICT_TEXT
-_ENV.globals["SEVERITY_TEXT"] = SEVERITY_TEXT
+_ENV.globals["VERDICT_TEXT"] = VERDICT_ZH
+_ENV.globals["SEVERITY_TEXT"] = SEVERITY_ZH
 
 
 def page(name: str, status: int = 200, **context: Any) -> HTMLResponse:
