@@ -372,3 +372,42 @@ def test_ledger_json_columns_are_canonical(camp: Campaign, tmp_path: Path) -> No
     from xlreport.ledger import unpack_json
 
     assert len(unpack_json(packed)) == len(camp.layout.compiled.input_ids)
+
+
+def test_queries_give_back_what_was_recorded(camp: Campaign, tmp_path: Path) -> None:
+    from xlreport.batch import check_file
+    from xlreport.checks.model import CheckOptions
+    from xlreport.ledger.queries import (
+        current_versions,
+        events_of,
+        findings_of,
+        identity_of,
+        receipt,
+        values_of,
+        versions_of,
+    )
+
+    layout = camp.layout
+    path = write_return(tmp_path / "b.xlsx", AGENCIES[1], broken(valid_values(layout, 2)))
+    write_return(tmp_path / "b2.xlsx", AGENCIES[1], valid_values(layout, 2))
+    ingest(camp, [path], workers=1)
+    ingest(camp, [tmp_path / "b2.xlsx"], workers=1)
+    first, second = versions_of(camp.conn, "QH002")
+    assert (first.round, first.verdict, second.round, second.verdict) == (1, "error", 2, "ok")
+    assert current_versions(camp.conn) == {"QH002": second}
+    direct = check_file(path, CheckOptions(layout=layout, year=YEAR, county=COUNTY))
+    assert direct.data is not None
+    from dataclasses import replace
+
+    expected = [replace(f, file="b.xlsx") for f in direct.report.findings]
+    assert findings_of(camp.conn, first.sha256) == expected
+    assert [f.at for f in findings_of(camp.conn, first.sha256)] == [
+        f.at for f in direct.report.findings
+    ]
+    assert dict(values_of(camp, first.sha256) or {}) == dict(direct.data.values)
+    assert identity_of(camp.conn, first.sha256) == direct.data.identity
+    kinds = [e["kind"] for e in events_of(camp.conn, "QH002")]
+    assert kinds == ["agency-added", "file-version", "file-version"]
+    got = receipt(camp.conn, f"{YEAR}-QH002-002")
+    assert got is not None and got["sha256"] == second.sha256 and got["round"] == 2
+    assert receipt(camp.conn, "2024-QH002-999") is None

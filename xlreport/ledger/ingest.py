@@ -16,9 +16,11 @@ Three phases, so that a crash or a full disk never leaves a half record:
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import sqlite3
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing
 from dataclasses import dataclass, fields
 from decimal import Decimal
@@ -65,6 +67,11 @@ _REFUSING: dict[str, FindingCode] = {
     "county-mismatch": "campaign-wrong-county",
     "agency-not-in-roster": "campaign-unknown-agency",
 }
+#: Files recorded per transaction (each file whole; a crash loses at most the batch, which
+#: the next ingest records).
+BATCH = 16
+#: Threads copying files into the store.
+COPY_THREADS = 4
 #: The campaign's own folders: what is in them is never ingested as a return.
 OWN_FOLDERS = (TEMPLATES_DIR, STORE_DIR, RECEIPTS_DIR, NOTICES_DIR, SUMMARY_DIR)
 _VERDICT_ZH = {"ok": "通过", "warning": "有警告", "error": "有错误"}
@@ -92,12 +99,13 @@ def unpack_json(text: str) -> Packed:
     return tuple(v if v is None or isinstance(v, int) else Decimal(v) for v in json.loads(text))
 
 
-def _inside(path: Path, folder: Path) -> bool:
+def _inside(path: Path, folders: Sequence[Path]) -> bool:
+    """Whether ``path`` is in one of ``folders`` (resolved)."""
     try:
-        path.resolve().relative_to(folder.resolve())
-    except (ValueError, OSError):
+        real = path.resolve()
+    except OSError:
         return False
-    return True
+    return any(real.is_relative_to(f) for f in folders)
 
 
 def ingest(
@@ -106,11 +114,10 @@ def ingest(
     """Ingest ``paths`` (files or folders; default the campaign's inbox)."""
     report = IngestReport()
     todo = list(paths) or [camp.dir / INBOX_DIR]
-    store = camp.dir / STORE_DIR
-    own = [camp.dir / d for d in OWN_FOLDERS]
+    own = [(camp.dir / d).resolve() for d in OWN_FOLDERS]
     sources: list[_Source] = []
     for f in discover(todo):
-        if f.skip or any(_inside(f.path, d) for d in own):
+        if f.skip or _inside(f.path, own):
             why = f.skip or "活动自己的文件（模板、存档、回执、通知或汇总），不是收到的报表"
             report.items.append(IngestItem(f.shown, "skipped", None, f"未导入：{why}。"))
             continue
@@ -140,41 +147,66 @@ def ingest(
             seen.add(s.sha256)
             new.append(s)
 
-    stored: list[_Source] = []
-    for s in new:
-        s.stored = stored_name(s.sha256, s.path.name)
-        try:
-            store_copy(s.path, camp.dir, s.stored, s.sha256)
-        except SourceChangedError:
-            report.items.append(
-                IngestItem(
-                    s.shown,
-                    "unreadable",
-                    "campaign-source-changed",
-                    f"{printable(s.shown)} 在导入过程中被改动，未登记；请保存完毕后重新导入。",
-                )
-            )
-            continue
-        except OSError as e:
-            raise UsageError(
-                f"无法把 {printable(s.shown)} 保存到活动存储 {store}：{e.strerror or e}；"
-                "本次导入未登记任何文件，台账未作改动",
-                "请检查磁盘空间和存储文件夹的写入权限，然后重新运行 campaign ingest",
-            ) from e
-        stored.append(s)
-
-    if stored or later:
-        report.check_run_id = _new_check_run(camp)
-    if stored:
-        options = _options(camp)
-        paths_ = [str(camp.dir / s.stored) for s in stored]
-        checked = iter_checked(paths_, options, worker_count(workers), keep="check")
+    if new:
+        # the workers check the originals while this process stores them: a result counts
+        # only if the bytes checked have the hash of the bytes stored
+        checked = iter_checked(
+            [str(s.path) for s in new], _options(camp), worker_count(workers), keep="check"
+        )
         with closing(checked):
-            for s, result in zip(stored, checked, strict=True):
-                report.items.append(_record(camp, s, result, report.check_run_id))
+            first = next(checked)  # the workers have started
+            changed = _store_all(camp, new)
+            run_id = report.check_run_id = _new_check_run(camp)
+            batch: list[tuple[_Source, CheckedFile]] = []
+            results = itertools.chain([first], checked)
+            for i, (s, result) in enumerate(zip(new, results, strict=True), 1):
+                data = result.data
+                if s.sha256 in changed or (data is not None and data.sha256 != s.sha256):
+                    report.items.append(_changed(s))
+                else:
+                    batch.append((s, result))
+                if len(batch) >= BATCH or (i == len(new) and batch):
+                    with camp.writing() as conn:  # whole files only, a few per transaction
+                        report.items += [_record_tx(camp, conn, *b, run_id) for b in batch]
+                    batch.clear()
     for s in later:
         report.items.append(_record_duplicate(camp, s))
     return report
+
+
+def _changed(s: _Source) -> IngestItem:
+    return IngestItem(
+        s.shown,
+        "unreadable",
+        "campaign-source-changed",
+        f"{printable(s.shown)} 在导入过程中被改动，未登记；请保存完毕后重新导入。",
+        sha256=s.sha256,
+    )
+
+
+def _store_all(camp: Campaign, new: Sequence[_Source]) -> set[str]:
+    """Copy every new file into the store; the hashes of those whose source changed
+    meanwhile. A failure to write (disk full, store not writable) stops the ingest before
+    anything is recorded: one Chinese line."""
+    changed: set[str] = set()
+    for s in new:
+        s.stored = stored_name(s.sha256, s.path.name)
+    # threads: the copies wait for the disk (fsync) side by side; started after the check
+    # workers, so no process is forked while they run
+    with ThreadPoolExecutor(COPY_THREADS) as pool:
+        done = [pool.submit(store_copy, s.path, camp.dir, s.stored, s.sha256) for s in new]
+    for s, future in zip(new, done, strict=True):
+        try:
+            future.result()
+        except SourceChangedError:
+            changed.add(s.sha256)
+        except OSError as e:
+            raise UsageError(
+                f"无法把 {printable(s.shown)} 保存到活动存储 {camp.dir / STORE_DIR}："
+                f"{e.strerror or e}；本次导入未登记任何文件，台账未作改动",
+                "请检查磁盘空间和存储文件夹的写入权限，然后重新运行 campaign ingest",
+            ) from e
+    return changed
 
 
 def _options(camp: Campaign) -> CheckOptions:
@@ -261,40 +293,45 @@ def _receipt(
 
 def _record_duplicate(camp: Campaign, s: _Source) -> IngestItem:
     with camp.writing() as conn:
-        if conn.execute(
-            "SELECT 1 FROM arrivals WHERE sha256 = ? AND source_path = ?", (s.sha256, str(s.path))
-        ).fetchone():
-            return _already(conn, s)
-        row = conn.execute(
-            "SELECT original_name, received_at, check_run_id FROM files WHERE sha256 = ?",
-            (s.sha256,),
-        ).fetchone()
-        if row is None:  # the first copy could not be recorded (it changed meanwhile)
-            return IngestItem(
-                s.shown,
-                "unreadable",
-                "campaign-source-changed",
-                f"{printable(s.shown)} 与一个未能登记的文件相同，未登记；请重新导入。",
-                sha256=s.sha256,
-            )
-        first = conn.execute(
-            "SELECT COALESCE(agency_code, ''), version_id FROM arrivals WHERE sha256 = ?"
-            " ORDER BY id LIMIT 1",
-            (s.sha256,),
-        ).fetchone()
-        agency = first[0] if first else ""
-        now = camp.clock()
-        msg = f"与 {row[0]}（{row[1]} 收到）完全相同，是重复报送，未再次登记。"
-        _arrival(conn, s, now, "duplicate", "campaign-duplicate", msg, agency or None)
-        append_event(
-            conn,
-            at=now,
-            kind="file-duplicate",
-            agency_code=agency or None,
+        return _duplicate_tx(camp, conn, s)
+
+
+def _duplicate_tx(camp: Campaign, conn: sqlite3.Connection, s: _Source) -> IngestItem:
+    """Record ``s`` as a duplicate of a file recorded before (in the caller's transaction)."""
+    if conn.execute(
+        "SELECT 1 FROM arrivals WHERE sha256 = ? AND source_path = ?", (s.sha256, str(s.path))
+    ).fetchone():
+        return _already(conn, s)
+    row = conn.execute(
+        "SELECT original_name, received_at, check_run_id FROM files WHERE sha256 = ?",
+        (s.sha256,),
+    ).fetchone()
+    if row is None:  # the first copy could not be recorded (it changed meanwhile)
+        return IngestItem(
+            s.shown,
+            "unreadable",
+            "campaign-source-changed",
+            f"{printable(s.shown)} 与一个未能登记的文件相同，未登记；请重新导入。",
             sha256=s.sha256,
-            check_run_id=row[2],
-            data={"source": str(s.path), "name": s.path.name},
         )
+    first = conn.execute(
+        "SELECT COALESCE(agency_code, ''), version_id FROM arrivals WHERE sha256 = ?"
+        " ORDER BY id LIMIT 1",
+        (s.sha256,),
+    ).fetchone()
+    agency = first[0] if first else ""
+    now = camp.clock()
+    msg = f"与 {row[0]}（{row[1]} 收到）完全相同，是重复报送，未再次登记。"
+    _arrival(conn, s, now, "duplicate", "campaign-duplicate", msg, agency or None)
+    append_event(
+        conn,
+        at=now,
+        kind="file-duplicate",
+        agency_code=agency or None,
+        sha256=s.sha256,
+        check_run_id=row[2],
+        data={"source": str(s.path), "name": s.path.name},
+    )
     return IngestItem(
         s.shown, "duplicate", "campaign-duplicate", msg, sha256=s.sha256, agency_code=agency
     )
@@ -425,29 +462,26 @@ def _insert_file(
     )
 
 
-def _record(camp: Campaign, s: _Source, result: CheckedFile, run_id: int | None) -> IngestItem:
-    assert run_id is not None
-    with camp.writing() as conn:
-        if conn.execute("SELECT 1 FROM files WHERE sha256 = ?", (s.sha256,)).fetchone():
-            done_elsewhere = True
-        else:
-            done_elsewhere = False
-            now = camp.clock()
-            found = _kept_findings(conn, result)
-            _insert_file(conn, s, result, found, run_id, now)
-            packed = _packed(result)
-            values_text = _pack_json(packed) if packed is not None else ""
-            if packed is not None and result.data is not None:
-                conn.execute(
-                    'INSERT INTO "values" (sha256, layout_fingerprint, packed) VALUES (?, ?, ?)',
-                    (s.sha256, result.data.layout.fingerprint, values_text),
-                )
-            refusal = _refusal(conn, result, found)
-            if refusal is not None:
-                return _refused(camp, conn, s, result, refusal, run_id, now)
-            return _version(camp, conn, s, found, values_text, run_id, now)
-    assert done_elsewhere
-    return _record_duplicate(camp, s)
+def _record_tx(
+    camp: Campaign, conn: sqlite3.Connection, s: _Source, result: CheckedFile, run_id: int
+) -> IngestItem:
+    """Record one checked file (in the caller's transaction)."""
+    if conn.execute("SELECT 1 FROM files WHERE sha256 = ?", (s.sha256,)).fetchone():
+        return _duplicate_tx(camp, conn, s)  # another process recorded it meanwhile
+    now = camp.clock()
+    found = _kept_findings(conn, result)
+    _insert_file(conn, s, result, found, run_id, now)
+    packed = _packed(result)
+    values_text = _pack_json(packed) if packed is not None else ""
+    if packed is not None and result.data is not None:
+        conn.execute(
+            'INSERT INTO "values" (sha256, layout_fingerprint, packed) VALUES (?, ?, ?)',
+            (s.sha256, result.data.layout.fingerprint, values_text),
+        )
+    refusal = _refusal(conn, result, found)
+    if refusal is not None:
+        return _refused(camp, conn, s, result, refusal, run_id, now)
+    return _version(camp, conn, s, found, values_text, run_id, now)
 
 
 def _refused(

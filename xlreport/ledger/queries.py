@@ -1,0 +1,149 @@
+"""Reading the ledger back: what later steps (receipts, notices, the board, the summary,
+the web pages) need of a file, a version or an agency, as xlreport's own objects."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from typing import Any, cast
+
+from xlreport.batch.packed import CompactValues
+from xlreport.codes import FindingCode
+from xlreport.findings import Finding, Severity
+from xlreport.identity import Identity
+from xlreport.ledger.campaign import Campaign
+from xlreport.ledger.ingest import unpack_json
+
+
+@dataclass(frozen=True)
+class Version:
+    id: int
+    agency_code: str
+    round: int
+    sha256: str
+    check_run_id: int
+    verdict: str  # ok | warning | error
+    errors: int
+    warnings: int
+    values_sha256: str
+    received_at: str
+    original_name: str
+    stored_path: str  # relative to the campaign folder
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+_VERSION_SQL = (
+    "SELECT v.id, v.agency_code, v.round, v.sha256, v.check_run_id, v.verdict, v.errors,"
+    " v.warnings, v.values_sha256, v.received_at, f.original_name, f.stored_path"
+    " FROM versions v JOIN files f ON f.sha256 = v.sha256"
+)
+
+
+def versions_of(conn: sqlite3.Connection, code: str) -> list[Version]:
+    """Every version of agency ``code``, first round first."""
+    rows = conn.execute(_VERSION_SQL + " WHERE v.agency_code = ? ORDER BY v.round", (code,))
+    return [Version(*r) for r in rows]
+
+
+def current_versions(conn: sqlite3.Connection) -> dict[str, Version]:
+    """Agency code → its current version, for every agency that has one."""
+    rows = conn.execute(
+        _VERSION_SQL + " JOIN agencies a ON a.current_version = v.id ORDER BY a.seq, a.code"
+    )
+    return {r[1]: Version(*r) for r in rows}
+
+
+def findings_of(conn: sqlite3.Connection, sha256: str) -> list[Finding]:
+    """The findings recorded for the file ``sha256``, in the order the check gave them
+    (``file``: the file's original name)."""
+    name_row = conn.execute("SELECT original_name FROM files WHERE sha256 = ?", (sha256,))
+    name = (name_row.fetchone() or ("",))[0]
+    out = []
+    for row in conn.execute(
+        "SELECT code, severity, message, sheet, cell, row_label, col_label, expected, found,"
+        " hint, rule, at FROM findings WHERE sha256 = ? ORDER BY seq",
+        (sha256,),
+    ):
+        at = json.loads(row[11]) if row[11] else None
+        out.append(
+            Finding(
+                code=cast(FindingCode, row[0]),
+                severity=cast(Severity, row[1]),
+                message=row[2],
+                file=name,
+                sheet=row[3],
+                cell=row[4],
+                row_label=row[5],
+                col_label=row[6],
+                expected=row[7],
+                found=row[8],
+                hint=row[9],
+                rule=row[10],
+                at=(str(at[0]), int(at[1]), int(at[2])) if at else None,
+            )
+        )
+    return out
+
+
+def values_of(camp: Campaign, sha256: str) -> CompactValues | None:
+    """The input values recorded for the file ``sha256`` (None for a file without values),
+    as the mapping checks and merge read (exact: nothing rounded)."""
+    row = camp.conn.execute(
+        'SELECT layout_fingerprint, packed FROM "values" WHERE sha256 = ?', (sha256,)
+    ).fetchone()
+    if row is None:
+        return None
+    layout = camp.layout
+    if row[0] != layout.fingerprint:
+        return None  # another layout's file (refused): not this campaign's values
+    return CompactValues(layout, unpack_json(row[1]))
+
+
+def identity_of(conn: sqlite3.Connection, sha256: str) -> Identity | None:
+    """The identity the file ``sha256`` carried (None for an unreadable file)."""
+    row = conn.execute("SELECT identity FROM files WHERE sha256 = ?", (sha256,)).fetchone()
+    if row is None or row[0] == "{}":
+        return None
+    fields = json.loads(row[0])
+    fields["contributors"] = tuple(fields.get("contributors", ()))
+    return Identity(**fields)
+
+
+def events_of(conn: sqlite3.Connection, code: str) -> list[dict[str, Any]]:
+    """Every event of agency ``code``, oldest first, as plain records."""
+    conn_rows = conn.execute(
+        "SELECT id, at, kind, from_state, action, to_state, sha256, check_run_id, version_id,"
+        " reason, data FROM events WHERE agency_code = ? ORDER BY id",
+        (code,),
+    )
+    names = (
+        "id", "at", "kind", "from_state", "action", "to_state", "sha256", "check_run_id",
+        "version_id", "reason", "data",
+    )  # fmt: skip
+    out = []
+    for row in conn_rows:
+        rec = dict(zip(names, row, strict=True))
+        rec["data"] = json.loads(rec["data"])
+        out.append(rec)
+    return out
+
+
+def receipt(conn: sqlite3.Connection, number: str) -> dict[str, Any] | None:
+    """What receipt ``number`` was given for (None: no such receipt in this ledger)."""
+    row = conn.execute(
+        "SELECT r.number, r.agency_code, r.seq, r.sha256, r.issued_at, a.original_name,"
+        " a.received_at, a.outcome, a.code, a.message, v.round, v.verdict, v.errors, v.warnings"
+        " FROM receipts r JOIN arrivals a ON a.id = r.arrival_id"
+        " LEFT JOIN versions v ON v.id = a.version_id WHERE r.number = ?",
+        (number,),
+    ).fetchone()
+    if row is None:
+        return None
+    names = (
+        "number", "agency_code", "seq", "sha256", "issued_at", "original_name", "received_at",
+        "outcome", "code", "message", "round", "verdict", "errors", "warnings",
+    )  # fmt: skip
+    return dict(zip(names, row, strict=True))
