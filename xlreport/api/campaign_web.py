@@ -69,9 +69,17 @@ from xlreport.ledger import (
     STATES,
     unpack_json,
 )
-from xlreport.ledger.campaign import INBOX_DIR, RECEIPTS_DIR, TEMPLATES_DIR, Campaign
+from xlreport.ledger.campaign import (
+    INBOX_DIR,
+    RECEIPTS_DIR,
+    SUMMARY_DIR,
+    TEMPLATES_DIR,
+    Campaign,
+)
 from xlreport.ledger.links import owner_of
+from xlreport.merge.run import merge_paths
 from xlreport.reader import read_xlsx
+from xlreport.roster import Agency
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ZIP = "application/zip"
@@ -480,7 +488,7 @@ def board_view(req: CampaignRequest) -> BoardView:
             lists,
             tuple(rows),
             max(0, inbox_files - int(known)),
-            False,
+            _summary_path(camp).is_file(),
         )
 
 
@@ -672,6 +680,8 @@ def office_action(req: ActionRequest) -> ActionDone:
     if name == "approve-clean":
         result = campaign_approve(CampaignApproveRequest((), True, req.campaign))
         return ActionDone(_decision_text(result, "已通过 {n} 个单位的报表。"))
+    if name == "merge":
+        return merge_summary(CampaignRequest(req.campaign))
     if not code:
         raise UsageError("没有指定单位", "请从单位页面操作")
     if name == "approve":
@@ -686,6 +696,51 @@ def office_action(req: ActionRequest) -> ActionDone:
         result = campaign_unapprove(CampaignUnapproveRequest(code, reason, req.campaign))
         return ActionDone(_decision_text(result, "已撤销通过。"))
     raise UsageError(f"没有这个操作：{name}")
+
+
+def _summary_path(camp: Campaign) -> Path:
+    info = camp.info
+    return camp.dir / SUMMARY_DIR / safe_filename(f"{info.county}{info.year}年度汇总表.xlsx")
+
+
+def merge_summary(req: CampaignRequest) -> ActionDone:
+    """The county summary of every agency's current version (the files stored in the
+    campaign, merged as ``xlreport merge`` merges them) into summary/; agencies without a
+    version are listed as not reported."""
+    with open_campaign(req.campaign) as camp:
+        info = camp.info
+        rows = camp.conn.execute(
+            "SELECT f.stored_path FROM versions v JOIN files f ON f.sha256 = v.sha256"
+            " JOIN (SELECT agency_code, MAX(round) AS r FROM versions GROUP BY agency_code) m"
+            " ON m.agency_code = v.agency_code AND m.r = v.round"
+            " JOIN agencies a ON a.code = v.agency_code WHERE a.withdrawn = 0"
+            " ORDER BY a.seq, a.code"
+        ).fetchall()
+        if not rows:
+            raise UsageError("还没有收到任何报表，无法汇总", "收到各单位的报表后再生成汇总表")
+        roster = [
+            Agency(code, name, typ)
+            for code, name, typ in camp.conn.execute(
+                "SELECT code, name, type FROM agencies WHERE withdrawn = 0 ORDER BY seq, code"
+            )
+        ]
+        out = _summary_path(camp)
+        options = CheckOptions(layout=camp.layout, year=info.year, county=info.county or None)
+        result = merge_paths(
+            [camp.dir / r[0] for r in rows],
+            out,
+            options,
+            roster=roster,
+            name=info.county,
+            workers=1,
+            force=True,
+            allow_missing=True,
+        )
+    if not result.summary_written:
+        raise UsageError("没有可以汇总的报表（各单位的当前版本都有错误）", "请先处理退回修改")
+    missing = len(result.missing)
+    tail = f"，{missing} 个单位未报送（汇总表中已注明）" if missing else ""
+    return ActionDone(f"已生成汇总表：{len(result.merged)} 个单位的报表计入汇总{tail}。")
 
 
 # --- downloads -----------------------------------------------------------------------------
@@ -745,6 +800,11 @@ def office_download(req: DownloadRequest) -> Download:
             return Download(Path(name), name, ZIP, buf.getvalue())
         if req.kind == "annotated":
             return _annotated(camp, None, req.ref)
+        if req.kind == "summary":
+            summary = _summary_path(camp)
+            if not summary.is_file():
+                raise UsageError("还没有生成汇总表", "请先在看板上点“生成汇总表”")
+            return Download(summary, summary.name, XLSX)
         if req.kind == "original":
             try:
                 version_id = int(req.ref)
