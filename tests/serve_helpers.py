@@ -55,3 +55,69 @@ def valid_values_for(seed: int) -> dict[str, Decimal | str]:
     from xlreport.spec import resolve_layout
 
     return valid_values(resolve_layout("gov-2021"), seed)
+
+
+class Served:
+    """``xlreport serve CAMPAIGN`` as its own process on 127.0.0.1 and a free port."""
+
+    def __init__(self, folder: Path, *extra: str) -> None:
+        import os
+        import socket
+        import subprocess
+        import sys
+
+        from cli_helpers import ROOT
+
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            self.port = int(s.getsockname()[1])
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = folder.parent / f"serve-{self.port}.log"
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        self._log = self.log.open("wb")
+        self.proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "xlreport",
+                "serve",
+                str(folder),
+                "--port",
+                str(self.port),
+                *extra,
+            ],
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            env=env,
+        )
+        self._wait()
+
+    def _wait(self) -> None:
+        import time
+        import urllib.request
+
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(self.log.read_text(encoding="utf-8", errors="replace"))
+            try:
+                with urllib.request.urlopen(self.url + "/static/xlreport.css", timeout=2):
+                    return
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError("xlreport serve did not start: " + self.log.read_text(errors="replace"))
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=15)
+        except Exception:
+            self.proc.kill()
+            self.proc.wait(timeout=15)
+        self._log.close()
+
+    def __enter__(self) -> Served:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

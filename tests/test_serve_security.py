@@ -67,7 +67,7 @@ def test_pages_carry_the_security_headers(client: TestClient, camp: ServeCampaig
         assert r.headers["x-content-type-options"] == "nosniff", url
         assert "script-src 'self'" in r.headers["content-security-policy"], url
         assert "unsafe-inline" not in r.headers["content-security-policy"], url
-        assert r.headers["referrer-policy"] == "no-referrer", url
+        assert r.headers["referrer-policy"] == "same-origin", url
 
 
 def test_a_post_without_the_csrf_token_is_refused(client: TestClient, camp: ServeCampaign) -> None:

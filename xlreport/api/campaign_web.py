@@ -152,7 +152,7 @@ class CampaignTitle:
 
 def _title(camp: Campaign) -> str:
     info = camp.info
-    return f"{info.county or ''}{info.year} 年度政府信息公开工作年度报告".strip()
+    return f"{info.county} {info.year} 年度政府信息公开工作年度报告".strip()
 
 
 def _due(camp: Campaign) -> str | None:

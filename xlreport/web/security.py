@@ -2,7 +2,8 @@
 
 - Headers: a content security policy allowing only this server's own scripts and styles
   (no inline script, no eval), ``X-Content-Type-Options: nosniff``, no framing, no referrer
-  (an agency's link holds its token).
+  to other sites (an agency's link holds its token; same-origin requests keep their
+  Origin, which the CSRF check reads).
 - The request log: one line per request, the agency token and any query string replaced by
   ``…`` so the log never holds a secret.
 - Sessions and CSRF: a random session id in an HttpOnly, SameSite=Strict cookie; every POST
@@ -40,7 +41,7 @@ _HEADERS: list[tuple[bytes, bytes]] = [
     (b"content-security-policy", CSP.encode()),
     (b"x-content-type-options", b"nosniff"),
     (b"x-frame-options", b"DENY"),
-    (b"referrer-policy", b"no-referrer"),
+    (b"referrer-policy", b"same-origin"),
     (b"cache-control", b"no-store"),
 ]
 
