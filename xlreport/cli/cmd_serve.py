@@ -42,6 +42,10 @@ def serve(
     max_upload_mb: Annotated[
         int, typer.Option("--max-upload-mb", help="单个上传文件的大小上限（MB）")
     ] = 20,
+    body_timeout: Annotated[
+        float,
+        typer.Option("--body-timeout", help="上传中途停顿超过这么多秒即拒收（防止慢速占用连接）"),
+    ] = 15.0,
 ) -> None:
     """启动报送网页：办公室看板（本机）和各单位的上传页面（campaign links 发放的链接）。
 
@@ -55,9 +59,14 @@ def serve(
         raise UsageError(f"--port {port} 无效", "请用 1 到 65535 之间的端口，如 8700")
     if not 1 <= max_upload_mb <= 1024:
         raise UsageError(f"--max-upload-mb {max_upload_mb} 无效", "请用 1 到 1024 之间的数")
+    if not 0.1 <= body_timeout <= 600:
+        raise UsageError(f"--body-timeout {body_timeout} 无效", "请用 0.1 到 600 之间的秒数")
     password = office_password or os.environ.get("XLREPORT_OFFICE_PASSWORD") or None
     settings = WebSettings(
-        campaign=campaign, office_password=password, max_upload=max_upload_mb * 1024 * 1024
+        campaign=campaign,
+        office_password=password,
+        max_upload=max_upload_mb * 1024 * 1024,
+        read_timeout=body_timeout,
     )
     web = build_app(settings)
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
