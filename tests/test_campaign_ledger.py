@@ -19,6 +19,8 @@ from campaign_helpers import (
     write_return,
     write_roster,
 )
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from xlreport.errors import UsageError
 from xlreport.ledger import (
@@ -411,3 +413,26 @@ def test_queries_give_back_what_was_recorded(camp: Campaign, tmp_path: Path) -> 
     got = receipt(camp.conn, f"{YEAR}-QH002-002")
     assert got is not None and got["sha256"] == second.sha256 and got["round"] == 2
     assert receipt(camp.conn, "2024-QH002-999") is None
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.none(),
+            st.integers(),
+            st.decimals(allow_nan=False, allow_infinity=False, places=None),
+        ),
+        max_size=20,
+    )
+)
+@settings(max_examples=60)
+def test_packed_values_round_trip_exactly(values: list[object]) -> None:
+    from xlreport.ledger.ingest import _pack_json
+    from xlreport.ledger.ingest import unpack_json as back
+
+    packed = tuple(values)
+    text = _pack_json(packed)  # type: ignore[arg-type]
+    again = back(text)
+    assert again == packed
+    assert [type(v) for v in again] == [type(v) for v in packed]
+    assert [str(v) for v in again] == [str(v) for v in packed]  # 1.50 stays 1.50

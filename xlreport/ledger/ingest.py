@@ -88,10 +88,9 @@ class _Source:
 
 
 def _pack_json(packed: Packed) -> str:
-    return json.dumps(
-        [v if v is None or isinstance(v, int) else str(v) for v in packed],
-        separators=(",", ":"),
-    )
+    """The packed values as JSON: an int as a number, a Decimal as its exact text, None as
+    null (Decimals reach ``default``: json knows ints and None itself)."""
+    return json.dumps(packed, separators=(",", ":"), default=str)
 
 
 def unpack_json(text: str) -> Packed:
