@@ -10,11 +10,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from xlreport.campaign.board import (
-    STATE_APPROVED,
-    STATE_FIX,
-    STATE_NONE,
-    STATE_PENDING,
-    STATE_RETURNED,
     TOTAL,
     AgencyRow,
     board_bytes,
@@ -25,6 +20,13 @@ from xlreport.campaign.notices import Notice, notice_bytes, notice_file_name
 from xlreport.campaign.receipts import Receipt, receipt_bytes, receipt_file_name
 from xlreport.checks.catalogue import finding
 from xlreport.checks.resubmission import compare_versions
+from xlreport.ledger.schema import (
+    STATE_APPROVED,
+    STATE_FIX,
+    STATE_NONE,
+    STATE_PENDING,
+    STATE_RETURNED,
+)
 from xlreport.spec import resolve_layout
 
 LAYOUT = resolve_layout("gov-2021", None)

@@ -157,7 +157,7 @@ def test_annotate_writes_a_copy_for_the_agency(returns: Path, tmp_path: Path) ->
     assert r.returncode == 1
     assert {p: p.read_bytes() for p in returns.rglob("*") if p.is_file()} == before
     copies = sorted(p.name for p in out.iterdir())
-    assert copies == ["退回修改_另一局.xlsx"]  # the clean return needs no copy
+    assert copies == ["退回修改_县另一局_第1轮.xlsx"]  # the clean return needs no copy
     copy = out / copies[0]
     raw = read_xlsx(copy)
     assert raw.sheets[0].name == ANNOTATION_SHEET

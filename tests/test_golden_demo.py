@@ -18,7 +18,7 @@ from golden_helpers import check_parts, check_text, portable, xlsx_parts
 
 INBOX = "2-收到的报表"
 SUMMARY = "4-汇总/清河县2024年度政府信息公开工作年度报告汇总表.xlsx"
-ANNOTATED = "3-校验结果/退回修改/退回修改_清河县发展和改革局-报表.xlsx"
+ANNOTATED = "3-校验结果/退回修改/退回修改_清河县发展和改革局_第1轮.xlsx"
 
 
 @pytest.fixture(scope="module")

@@ -52,8 +52,8 @@ def test_check_json(outputs: Outputs) -> None:
 def test_annotated_copies(outputs: Outputs) -> None:
     assert outputs.codes["annotate"] == 2
     check_text("cli/annotate-files.txt", _listing(outputs.root / "退回"))
-    _workbook(outputs, "退回/退回修改_A03.xlsx", "annotated-error")
-    _workbook(outputs, "退回/退回修改_A05.xlsx", "annotated-blank")
+    _workbook(outputs, "退回/退回修改_有错局_第1轮.xlsx", "annotated-error")
+    _workbook(outputs, "退回/退回修改_有空白局_第1轮.xlsx", "annotated-blank")
 
 
 def test_merge_json_with_a_conflict(outputs: Outputs) -> None:

@@ -69,3 +69,12 @@ def test_web_holds_no_logic_of_its_own() -> None:
     through the library API (no ledger, checks, merge or batch import)."""
     below = ("xlreport.ledger", "xlreport.checks", "xlreport.merge", "xlreport.batch")
     assert _offending("web", below) == []
+
+
+def test_campaign_sits_above_the_ledger_and_below_the_api() -> None:
+    """xlreport/campaign (receipts, notices, board) reads the ledger; the API and the
+    front ends call it, never the other way round; the ledger does not import it."""
+    assert _offending("campaign", ("xlreport.api", "xlreport.cli", "xlreport.web")) == []
+    assert _offending("ledger", ("xlreport.campaign",)) == []
+    pure = ("xlreport.batch", "xlreport.merge", "xlreport.cli", "xlreport.ledger")
+    assert [m for m in _imports(PACKAGE / "checks" / "resubmission.py") if m.startswith(pure)] == []

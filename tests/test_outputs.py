@@ -231,24 +231,24 @@ def test_annotate_never_writes_over_an_input_or_a_strangers_file(tmp_path: Path)
     bad = build_workbook(L, ident(L, "B1", "单位B"), password=PASSWORD, values=values)
     (inbox / "r1.xlsx").write_bytes(bad)
     # a file in the folder with the very name a copy would get: the agency's own
-    theirs = inbox / "退回修改_r1.xlsx"
+    theirs = inbox / "退回修改_单位B_第1轮.xlsx"
     theirs.write_bytes(bad)
     before = theirs.read_bytes()
     out = tmp_path / "退回"
     first = xlreport("check", inbox, "--annotate", out)
     assert first.returncode == 1, first.stdout + first.stderr
     copies = sorted(p.name for p in out.iterdir())
-    assert copies == ["退回修改_r1.xlsx", "退回修改_退回修改_r1.xlsx"]
+    assert copies == ["退回修改_单位B_第1轮.xlsx", "退回修改_单位B_第1轮_2.xlsx"]
     again = xlreport("check", inbox, "--annotate", out)  # earlier copies: replaced
     assert again.returncode == 1 and sorted(p.name for p in out.iterdir()) == copies
     # into the inbox itself: the file already there is not ours, so a new name is used
     xlreport("check", inbox / "r1.xlsx", "--annotate", inbox)
     assert theirs.read_bytes() == before
-    assert (inbox / "退回修改_r1_2.xlsx").is_file()
+    assert (inbox / "退回修改_单位B_第1轮_2.xlsx").is_file()
     # a stranger's file where a copy would go, in the output folder
-    (out / "退回修改_r1.xlsx").write_bytes(b"my notes")
+    (out / "退回修改_单位B_第1轮.xlsx").write_bytes(b"my notes")
     xlreport("check", inbox / "r1.xlsx", "--annotate", out)
-    assert (out / "退回修改_r1.xlsx").read_bytes() == b"my notes"
+    assert (out / "退回修改_单位B_第1轮.xlsx").read_bytes() == b"my notes"
     # an --annotate folder that cannot exist: one line, before any check
     (tmp_path / "f").write_text("x", encoding="utf-8")
     proc = xlreport("check", inbox, "--annotate", tmp_path / "f" / "sub")

@@ -138,4 +138,9 @@ FindingCode = Literal[
     "serve-link-revoked",
     "serve-link-expired",
     "serve-agency-withdrawn",
+    "campaign-receipt-unknown",
+    "campaign-receipt-file-changed",
+    "campaign-notice-not-needed",
+    "campaign-merge-unapproved",
+    "campaign-merge-nothing",
 ]

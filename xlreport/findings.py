@@ -32,6 +32,10 @@ class Finding:
     found: str = ""
     hint: str = ""  # what to do, Chinese
     rule: str = ""  # H1…S3 when a consistency rule is broken
+    #: Findings with the same cause are one thing to fix (the same rule broken in a column
+    #: and in its 总计 column; a rule broken by an overwritten total): ``rule@sheet!cell`` of
+    #: the group's first finding (xlreport.checks.causes). "" until the checks set it.
+    cause: str = ""
     #: The cell of a fresh copy of the template to mark when `check --annotate` builds the
     #: copy for the agency (``sheet``/``cell`` say where the problem is in the file as
     #: received, where rows may have been inserted); None when no cell is to be marked.

@@ -182,12 +182,19 @@ def print_file(console: Console, checked: CheckedFile) -> None:
         head += f"  [dim]{t(r.layout)} · {r.year}年度[/]"
     status = f"[{STATUS_STYLE[r.status]}]{STATUS_ZH[r.status]}[/]"
     _heading(console, f"{head}  {status}")
+    leads: dict[str, Finding] = {}  # cause → its first finding
     for group in _groups(r.findings):
         if len(group) >= GROUP_FROM:
             _print_group(console, group)
-        else:
-            for f in group:
-                _print_one(console, f)
+        for f in group:
+            lead = leads.setdefault(f.cause, f) if f.cause else f
+            if len(group) >= GROUP_FROM:
+                continue
+            _print_one(console, f)
+            if lead is not f and lead.cell and lead.cell != f.cell:
+                console.print(
+                    f"      （与 {t(lead.cell)} 同一原因：改正那一处后这里一并消除）", style="dim"
+                )
     if not r.findings:
         console.print("  [green]未发现问题。[/]")
 

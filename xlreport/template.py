@@ -6,8 +6,10 @@ import secrets
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
+from xlreport.batch.prior import Carried, PriorSet, carried, read_prior
 from xlreport.errors import UsageError
 from xlreport.fsutil import atomic_write_bytes, safe_filename
 from xlreport.identity import Identity, template_id_of
@@ -16,6 +18,7 @@ from xlreport.roster import Agency, load_roster
 from xlreport.spec.model import Layout
 from xlreport.writer import build_workbook
 from xlreport.writer.personalise import Personaliser
+from xlreport.writer.prefill import cell_comments
 
 PASSWORD_FILE = "模板保护密码（请勿发给填报单位）.txt"
 GENERIC_SUFFIX = "填报模板"
@@ -31,6 +34,9 @@ class TemplateResult:
     password_file: Path | None = None  # None when the password was given
     agencies: int = 0  # 0 for a generic template
     roster_notes: list[str] = field(default_factory=list)  # what reading the roster normalised
+    #: --prior: the workbooks pre-filled from last year, and the agencies with no file there
+    prefilled: list[Path] = field(default_factory=list)
+    prior_missing: list[str] = field(default_factory=list)
 
 
 def template_id(layout: Layout, year: int, county: str, agency_code: str) -> str:
@@ -91,12 +97,16 @@ def make_templates(
     county: str = "",
     password: str | None = None,
     force: bool = False,
+    prior: Sequence[str | Path] = (),
 ) -> TemplateResult:
     """Write one workbook per roster agency (or one generic workbook) into ``out_dir``.
 
     ``roster``: a roster file (see :func:`xlreport.roster.load_roster`) or agencies already
     loaded. Existing files are never written over unless ``force`` (the roster never);
     the generated password is saved beside ``out_dir`` (:func:`password_file_for`).
+    ``prior``: last year's returns or summary (files or folders): each agency's workbook is
+    pre-filled from its own (the layout's ``[[carry]]``; a generic template from the one
+    file given), with a note on every such cell.
     """
     if not YEAR_MIN <= year <= YEAR_MAX:
         raise UsageError(
@@ -129,20 +139,60 @@ def make_templates(
     if isinstance(roster, str | Path):
         refuse_roster([*targets, *extra], roster, "模板")
     refuse_existing([*targets, *extra], "模板文件", force=force)
+    last = _last_year(prior, year, bool(agencies))
     if agencies:
         maker = Personaliser(layout, password=password)
         for agency, target in zip(agencies, targets, strict=True):
-            data = maker.build(agency_identity(layout, year, agency, county=county))
+            identity = agency_identity(layout, year, agency, county=county)
+            own = last.for_agency(agency.code) if last is not None else None
+            if own is not None:
+                data = prefilled_workbook(layout, identity, password, carried(layout, own))
+                result.prefilled.append(target)
+            else:
+                data = maker.build(identity)
+                if last is not None:
+                    result.prior_missing.append(agency.name)
             result.paths.append(_write(target, data))
         result.agencies = len(agencies)
     else:
-        data = build_workbook(
-            layout, agency_identity(layout, year, None, county=county), password=password
-        )
+        identity = agency_identity(layout, year, None, county=county)
+        own = last.only() if last is not None else None
+        if own is not None:
+            data = prefilled_workbook(layout, identity, password, carried(layout, own))
+            result.prefilled.append(targets[0])
+        else:
+            data = build_workbook(layout, identity, password=password)
         result.paths.append(_write(targets[0], data))
     if result.password_file is not None:
         write_password_file(result.password_file, layout, year, password)
     return result
+
+
+def _last_year(prior: Sequence[str | Path], year: int, roster: bool) -> PriorSet | None:
+    if not prior:
+        return None
+    last = read_prior(prior, year=year - 1)
+    if roster and last.by_key and len(last.summaries) == len(last.by_key):
+        raise UsageError(
+            "--prior 只给了上年的汇总表：汇总表只能预填通用模板（如本县自己的报表），不能按单位预填",
+            "按单位预填请给出各单位上年报送的报表（文件或文件夹）",
+        )
+    if not roster and last.only() is None:
+        raise UsageError(
+            f"通用模板只能按一份上年报表预填，但 --prior 中有 {len(last.by_key)} 份",
+            "给出花名册（--roster）按单位预填，或只给一份上年报表（或汇总表）",
+        )
+    return last
+
+
+def prefilled_workbook(
+    layout: Layout, identity: Identity, password: str, items: Sequence[Carried]
+) -> bytes:
+    """The workbook of ``identity`` with last year's values filled in, each with its note."""
+    values: dict[str, Decimal | str] = {c.cell: c.value for c in items if c.fill}
+    kept = {cid: v for c in items for cid, v in c.sources}
+    hook = cell_comments(layout, [(c.cell, c.note) for c in items], kept)
+    return build_workbook(layout, identity, password=password, values=values, after_sheets=hook)
 
 
 def password_file_for(out_dir: Path) -> Path:

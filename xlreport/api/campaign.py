@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from xlreport.campaign.records import write_receipts
 from xlreport.errors import UsageError
 from xlreport.ledger import (
     Campaign,
@@ -154,6 +155,8 @@ class CampaignIngestRequest:
 @dataclass
 class CampaignIngestResult:
     report: IngestReport
+    #: The receipt documents written into receipts/ for this ingest's receipts.
+    receipt_files: list[Path] = field(default_factory=list)
 
     @property
     def exit_code(self) -> int:
@@ -166,7 +169,10 @@ class CampaignIngestResult:
         return 1 if bad else 0
 
     def to_json(self) -> str:
-        return _dumps({**self.report.to_dict(), "exit_code": self.exit_code})
+        files = [str(p) for p in self.receipt_files]
+        return _dumps(
+            {**self.report.to_dict(), "receipt_files": files, "exit_code": self.exit_code}
+        )
 
 
 def campaign_ingest(req: CampaignIngestRequest, *, clock: Clock = utc_now) -> CampaignIngestResult:
@@ -174,7 +180,9 @@ def campaign_ingest(req: CampaignIngestRequest, *, clock: Clock = utc_now) -> Ca
     if req.workers is not None and req.workers < 1:
         raise UsageError(f"--workers {req.workers} 无效", "至少为 1")
     with open_campaign(req.campaign, clock=clock) as camp:
-        return CampaignIngestResult(ingest(camp, req.paths, workers=req.workers))
+        report = ingest(camp, req.paths, workers=req.workers)
+        numbers = [i.receipt for i in report.items if i.receipt]
+        return CampaignIngestResult(report, write_receipts(camp, numbers))
 
 
 # --- decisions --------------------------------------------------------------------------

@@ -16,13 +16,15 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from xlreport.campaign.documents import DocSheet, DocTable, Document, document_bytes
-from xlreport.campaign.receipts import show_time
+from xlreport.campaign.receipts import local_time, show_time
+from xlreport.ledger.schema import (
+    STATE_APPROVED,
+    STATE_FIX,
+    STATE_NONE,
+    STATE_PENDING,
+    STATE_RETURNED,
+)
 
-STATE_NONE = "未报"
-STATE_PENDING = "已报（待审核）"
-STATE_FIX = "需修改"
-STATE_APPROVED = "已通过"
-STATE_RETURNED = "退回"
 #: The type of an agency whose roster gives none.
 UNTYPED = "未分类"
 TOTAL = "合计"
@@ -189,7 +191,7 @@ def cutoff_date(deadline: str, grace_days: int) -> date | None:
 
 
 def _day(iso: str) -> date:
-    return datetime.fromisoformat(iso).date()
+    return local_time(iso).date()
 
 
 def build_board(

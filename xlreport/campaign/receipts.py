@@ -10,7 +10,7 @@ against the ledger (``xlreport campaign receipt NUMBER``).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 from xlreport.campaign.documents import DocSheet, DocTable, Document, document_bytes
@@ -91,13 +91,23 @@ class Receipt:
         }
 
 
+#: The ledger records UTC; people read Beijing time (fixed, whatever the machine's zone,
+#: so the same ledger gives the same documents everywhere).
+BEIJING = timezone(timedelta(hours=8), "北京时间")
+
+
+def local_time(iso: str) -> datetime:
+    """An ISO time in Beijing time (a time without offset is taken as it is)."""
+    t = datetime.fromisoformat(iso)
+    return t.astimezone(BEIJING) if t.tzinfo is not None else t
+
+
 def show_time(iso: str) -> str:
-    """An ISO time as people read it: 2025-01-15 10:20:31 (its own offset kept)."""
+    """An ISO time as people read it: 2025-01-15 10:20:31, Beijing time."""
     try:
-        t = datetime.fromisoformat(iso)
+        return local_time(iso).strftime("%Y-%m-%d %H:%M:%S")
     except ValueError:
         return iso
-    return t.strftime("%Y-%m-%d %H:%M:%S")
 
 
 def _created(iso: str) -> datetime:
@@ -160,9 +170,11 @@ def receipts_table(receipts: list[Receipt]) -> DocTable:
 
 
 __all__ = [
+    "BEIJING",
     "OUTCOME_ZH",
     "VERDICT_ZH",
     "Receipt",
+    "local_time",
     "receipt_bytes",
     "receipt_file_name",
     "receipts_table",

@@ -10,19 +10,31 @@ from __future__ import annotations
 
 import hashlib
 import os
+import tempfile
 from collections.abc import Sequence
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
 from xlreport.checks.located import ANNOTATION_SHEET
-from xlreport.checks.model import CheckedFile
+from xlreport.checks.model import CheckedFile, CheckOptions, ReturnData
+from xlreport.checks.notice import (
+    PREFIX,
+    Item,
+    Repaired,
+    items,
+    repaired,
+    repaired_findings,
+    repaired_text,
+    return_stem,
+)
+from xlreport.checks.workbook_check import check_workbook
 from xlreport.findings import SEVERITY_ZH, Finding
-from xlreport.fsutil import atomic_write_bytes, safe_filename
+from xlreport.fsutil import atomic_write_bytes
 from xlreport.outputs import same_file_key
+from xlreport.reader import read_xlsx
 from xlreport.writer import CellNote, build_workbook
-from xlreport.writer.findings_sheet import FindingRow, findings_sheet
-
-PREFIX = "退回修改_"
+from xlreport.writer.findings_sheet import FindingRow, RepairedRow, findings_sheet
 
 
 def annotate_password(checked: CheckedFile) -> str:
@@ -36,39 +48,61 @@ def note_text(f: Finding) -> str:
     return f"{SEVERITY_ZH[f.severity]}（{f.code}）：{f.message}{hint}"
 
 
-def annotated_bytes(checked: CheckedFile, *, password: str | None = None) -> bytes:
-    """The annotated copy of one checked return."""
+def annotated_bytes(
+    checked: CheckedFile, *, password: str | None = None, round_no: int = 1
+) -> bytes:
+    """The annotated copy of one checked return (``round_no``: the how-manieth return)."""
     data = checked.data
     if data is None:
         raise ValueError("无法读取的文件不能生成退回修改稿")
     values: dict[str, Decimal | str] = dict(data.values)
     for cid, text in data.raw_inputs.items():
         values.setdefault(cid, text)
+    pwd = password or annotate_password(checked)
+    plain = build_workbook(
+        data.layout, data.identity, password=pwd, values=values, signoff=data.signoff
+    )
     findings = checked.report.findings
-    notes = [CellNote(*f.at, note_text(f)) for f in findings if f.at is not None]
+    again = recheck(plain, data)
+    fixed = repaired_findings(findings, again)
+    # what is left is grouped as it is in the copy (a rule broken by two slips, one of them
+    # a total the copy restored, is left to the other)
+    causes = {(f.code, f.rule, f.at): f.cause for f in again}
+    left = [
+        replace(f, cause=causes.get((f.code, f.rule, f.at), f.cause))
+        for i, f in enumerate(findings)
+        if i not in fixed
+    ]
+    done = repaired([f for i, f in enumerate(findings) if i in fixed])
+    notes = [CellNote(*f.at, note_text(f)) for f in left if f.at is not None]
+    notes += [
+        CellNote(*f.at, "已修复：" + repaired_text(f))
+        for i, f in enumerate(findings)
+        if i in fixed and f.at is not None and f.severity != "info"
+    ]
+    groups = items(left)
     rows = [
         FindingRow(
-            SEVERITY_ZH[f.severity],
-            f.sheet,
-            f.cell,
-            f.row_label,
-            f.col_label,
-            f.message,
-            f.expected,
-            f.found,
-            f.hint,
+            g.severity,
+            g.lead.sheet,
+            g.cells,
+            g.lead.row_label,
+            g.lead.col_label,
+            g.message,
+            g.lead.expected,
+            g.lead.found,
+            g.lead.hint,
         )
-        for f in findings
+        for g in groups
     ]
-    who = data.identity.agency_name or data.identity.agency_code or "贵单位"
-    counts = f"错误 {checked.report.errors} 处、警告 {checked.report.warnings} 处"
-    intro = (
-        f"{who}报送的“{Path(data.path).name}”经校验发现以下问题（{counts}）。"
-        "相关单元格已标红并附批注。请在本文件中逐项改正后保存，重新报送。"
-    )
-    pwd = password or annotate_password(checked)
+    fixed_rows = [RepairedRow(r.sheet, r.cells, r.text) for r in done]
     hook = findings_sheet(
-        ANNOTATION_SHEET, f"{data.identity.year}年度报表退回修改说明", intro, rows, pwd
+        ANNOTATION_SHEET,
+        f"{data.identity.year}年度报表退回修改说明（第{round_no}轮）",
+        intro_text(data, groups, done),
+        rows,
+        pwd,
+        fixed_rows,
     )
     return build_workbook(
         data.layout,
@@ -81,8 +115,46 @@ def annotated_bytes(checked: CheckedFile, *, password: str | None = None) -> byt
     )
 
 
+def intro_text(data: ReturnData, groups: Sequence[Item], done: Sequence[Repaired]) -> str:
+    """The paragraph above the list: how many things to fix (causes), what was repaired."""
+    who = data.identity.agency_name or data.signoff.get("agency_name") or "贵单位"
+    errors = sum(1 for g in groups if g.lead.severity == "error")
+    warnings = sum(1 for g in groups if g.lead.severity == "warning")
+    name = f"{who}报送的“{Path(data.path).name}”"
+    said = "；".join(dict.fromkeys(r.text.split("，")[0].rstrip("。") for r in done[:3]))
+    more = f"等 {len(done)} 项" if len(done) > 3 else ""
+    if not errors and not warnings:
+        if done:
+            return (
+                f"{name}经校验发现的问题已在本文件中全部修复（{said}{more}，见表后），"
+                "没有需要贵单位修改的地方：请核对后直接保存，重新报送。"
+            )
+        return f"{name}经校验没有需要修改的问题。"
+    text = (
+        f"{name}经校验，需要贵单位处理的问题 {errors + warnings} 项（错误 {errors} 项、"
+        f"警告 {warnings} 项；同一原因引起的几处算一项），见下表。相关单元格已标红并附批注。"
+        "请在本文件中逐项改正后保存，重新报送。"
+    )
+    if done:
+        text += f"另有 {len(done)} 项已在本文件中修复，无需处理（{said}{more}，见表后）。"
+    return text
+
+
+def recheck(copy: bytes, data: ReturnData) -> list[Finding]:
+    """The findings of ``copy`` (a fresh copy of the return, not yet annotated)."""
+    with tempfile.TemporaryDirectory(prefix="xlreport-annotate-") as tmp:
+        path = Path(tmp) / "copy.xlsx"
+        path.write_bytes(copy)
+        raw = read_xlsx(path)
+        return check_workbook(raw, CheckOptions(layout=data.layout), path=str(path)).report.findings
+
+
 def annotate_files(
-    checked: Sequence[CheckedFile], out_dir: Path, *, password: str | None = None
+    checked: Sequence[CheckedFile],
+    out_dir: Path,
+    *,
+    password: str | None = None,
+    round_no: int = 1,
 ) -> list[Path]:
     """Write a copy for every return with warnings or errors; the copies, in input order."""
     inputs = {Path(c.report.path).resolve() for c in checked}
@@ -101,14 +173,14 @@ def annotate_files(
     for c in checked:
         if c.data is None or not any(f.severity != "info" for f in c.report.findings):
             continue
-        stem = safe_filename(PREFIX + Path(c.report.path).stem, max_len=150)
+        stem = return_stem(c.data.identity, c.data.signoff, c.report.path, round_no)
         target = out_dir / f"{stem}.xlsx"
         n = 2
         while taken(target):
             target = out_dir / f"{stem}_{n}.xlsx"
             n += 1
         used.add(target.resolve())
-        atomic_write_bytes(target, annotated_bytes(c, password=password))
+        atomic_write_bytes(target, annotated_bytes(c, password=password, round_no=round_no))
         written.append(target)
     return written
 
@@ -116,7 +188,6 @@ def annotate_files(
 def is_annotated_copy(path: Path) -> bool:
     """Whether ``path`` is a copy an earlier ``check --annotate`` wrote (replaced freely)."""
     from xlreport.errors import UnreadableFileError
-    from xlreport.reader import read_xlsx
 
     try:
         raw = read_xlsx(path, sheets=lambda name: False)
@@ -125,4 +196,4 @@ def is_annotated_copy(path: Path) -> bool:
     return bool(raw.sheets) and raw.sheets[0].name == ANNOTATION_SHEET
 
 
-__all__ = ["annotate_files", "annotated_bytes", "note_text"]
+__all__ = ["PREFIX", "annotate_files", "annotated_bytes", "note_text"]

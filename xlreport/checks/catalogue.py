@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import cast
 
 from xlreport.checks.catalogue_campaign import CAMPAIGN_GROUP, CAMPAIGN_KINDS
+from xlreport.checks.catalogue_campaign_board import CAMPAIGN_BOARD_KINDS
 from xlreport.checks.catalogue_reader import READER_REASONS
 from xlreport.checks.catalogue_serve import SERVE_GROUP, SERVE_KINDS
 from xlreport.codes import FindingCode
@@ -271,6 +272,7 @@ _KINDS = (
     ),
     *(FindingKind(c, s, CAMPAIGN_GROUP, t, a) for c, s, t, a in CAMPAIGN_KINDS),
     *(FindingKind(c, s, SERVE_GROUP, t, a) for c, s, t, a in SERVE_KINDS),
+    *(FindingKind(c, s, CAMPAIGN_GROUP, t, a) for c, s, t, a in CAMPAIGN_BOARD_KINDS),
 )  # fmt: skip
 
 CATALOGUE: dict[str, FindingKind] = {k.code: k for k in _KINDS}

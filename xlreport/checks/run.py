@@ -32,6 +32,7 @@ class CheckRequest:
     password: str | None = None  # protection of the annotated copies (default: derived)
     workers: int | None = None
     county: str | None = None  # --county: the county the returns must be for
+    round_no: int = 1  # --round: the how-manieth time the returns are sent back (file names)
 
 
 @dataclass
@@ -113,6 +114,8 @@ def run_check(req: CheckRequest) -> CheckRun:
     notes: list[str] = []
     if req.roster is not None:
         roster = {a.code: a.name for a in load_roster(req.roster, notes=notes)}
+    if not 1 <= req.round_no <= 99:
+        raise UsageError(f"--round {req.round_no} 不是有效的轮次", "应为 1–99，如 --round 2")
     if req.annotate is not None and Path(req.annotate).exists() and not Path(req.annotate).is_dir():
         raise UsageError(f"--annotate 应为文件夹，但 {req.annotate} 是文件", "请指定一个文件夹")
     if req.annotate is not None:
@@ -138,7 +141,9 @@ def run_check(req: CheckRequest) -> CheckRun:
         _reword_year(run.checked, run.year_hint)
         return run  # no annotated copies: the files are not what is wrong
     if req.annotate is not None:
-        run.annotated = annotate_files(run.checked, Path(req.annotate), password=req.password)
+        run.annotated = annotate_files(
+            run.checked, Path(req.annotate), password=req.password, round_no=req.round_no
+        )
     return run
 
 

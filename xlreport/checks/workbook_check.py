@@ -6,7 +6,9 @@ from dataclasses import replace
 from decimal import Decimal
 
 from xlreport.checks.alignment import SheetView
+from xlreport.checks.carried import kept_prior
 from xlreport.checks.catalogue import finding
+from xlreport.checks.causes import assign_causes
 from xlreport.checks.dates import check_dates
 from xlreport.checks.identity_check import recognise
 from xlreport.checks.model import CheckedFile, CheckOptions, ReturnData
@@ -85,6 +87,15 @@ def _all_blank(layout: Layout, found: list[Finding]) -> list[Finding]:
     return [empty, *(loc for loc in found if loc.code != "value-blank")]
 
 
+def _only_carried(layout: Layout, judged: dict[str, Judged]) -> bool:
+    """Nothing filled in but what ``template --prior`` pre-filled: a template sent back
+    as it came is no return either."""
+    carried = {c.cell for c in layout.carry if c.fill}
+    if not carried:
+        return False
+    return all(j.state == "blank" for cid, j in judged.items() if cid not in carried)
+
+
 def _prior(
     layout: Layout, identity: Identity, options: CheckOptions
 ) -> tuple[ReturnData | None, list[Finding]]:
@@ -136,22 +147,24 @@ def check_workbook(
     located += structure
     judged, value_findings = _judge_inputs(layout, views, summary)
     blanks = sum(1 for j in judged.values() if j.state == "blank")
-    if judged and blanks == len(judged):
+    if (judged and blanks == len(judged)) or _only_carried(layout, judged):
         value_findings = _all_blank(layout, value_findings)
     totals = check_totals(layout, views, judged, raw)
     located += totals.findings + value_findings
     located += check_dates(layout, views, judged, None if summary else identity.year)
     prior, prior_findings = _prior(layout, identity, options)
     located += prior_findings
+    kept = kept_prior(raw, layout) if prior is None else {}  # a pre-filled template's
     located += check_rules(
         layout,
         views,
         totals.effective,
         totals.invalid,
-        prior.totals if prior is not None else None,
-        frozenset(prior.layout.cells) if prior is not None else frozenset(),
+        prior.totals if prior is not None else kept or None,
+        frozenset(prior.layout.cells) if prior is not None else frozenset(kept),
     )
     located.sort(key=lambda loc: loc.severity == "info")  # stable: notes last
+    located = assign_causes(layout, located)
     values = {cid: j.value for cid, j in judged.items() if j.value is not None}
     data = ReturnData(
         path=path,

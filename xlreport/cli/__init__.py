@@ -26,6 +26,7 @@ from xlreport.cli import cmd_demo  # noqa: F401  isort: skip
 from xlreport.cli import cmd_campaign  # noqa: F401  isort: skip
 from xlreport.cli import cmd_campaign_links  # noqa: F401  isort: skip
 from xlreport.cli import cmd_serve  # noqa: F401  isort: skip
+from xlreport.cli import cmd_campaign_board  # noqa: F401  isort: skip
 
 __all__ = ["app", "main"]
 

@@ -42,6 +42,10 @@ def check(
         Path | None,
         typer.Option("--annotate", help="为有问题的报表生成标注了问题的退回修改稿，保存到此文件夹"),
     ] = None,
+    round_no: Annotated[
+        int,
+        typer.Option("--round", help="第几轮退回（用于退回修改稿的文件名：…_第N轮.xlsx），默认 1"),
+    ] = 1,
 ) -> None:
     """校验回收的报表：身份、表格结构、合计公式、填报数值和勾稽关系。
 
@@ -57,6 +61,7 @@ def check(
             county=county,
             prior=prior or [],
             annotate=annotate,
+            round_no=round_no,
         )
     )
     for note in run.roster_notes:

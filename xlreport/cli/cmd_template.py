@@ -39,11 +39,25 @@ def template(
     force: Annotated[
         bool, typer.Option("--force", help="允许替换输出文件夹中已有的同名文件")
     ] = False,
+    prior: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--prior",
+            help="上年的报表或汇总表（文件或文件夹，可多次给出）：按上年数预填“上年结转”等单元格",
+        ),
+    ] = None,
 ) -> None:
     """生成锁定的填报模板：有名单时每个单位一个文件，否则一个通用模板。"""
     layout = resolve_layout(format_id, spec)
     result = make_templates(
-        layout, year, out, roster=roster, county=county, password=password, force=force
+        layout,
+        year,
+        out,
+        roster=roster,
+        county=county,
+        password=password,
+        force=force,
+        prior=prior or [],
     )
     for note in result.roster_notes:
         err_console.print(f"提示：{printable(note)}", soft_wrap=True, markup=False)
@@ -54,6 +68,18 @@ def template(
         _say(f"已生成 {year} 年度通用填报模板（{layout.id}）：")
         _say(f"  {result.paths[0]}")
         _say("各单位需在“填报说明”表中自行填写单位名称和单位编码。")
+    if prior:
+        _say(f"已按上年报表预填 {len(result.prefilled)} 个模板（预填的单元格附有批注，可以修改）。")
+        if result.prior_missing:
+            missing = "、".join(result.prior_missing[:10])
+            more = (
+                f"等 {len(result.prior_missing)} 个单位" if len(result.prior_missing) > 10 else ""
+            )
+            err_console.print(
+                f"提示：{printable(missing)}{more}在 --prior 中没有上年报表，模板未预填。",
+                soft_wrap=True,
+                markup=False,
+            )
     if result.password_file is not None:
         _say(f"保护密码已保存到：{result.password_file}")
         _say("（密码文件在模板文件夹之外：打包发送模板文件夹时不会带上它；请妥善保管。）")

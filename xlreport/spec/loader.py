@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Literal, cast
 
 from xlreport.identity import GUIDE_SHEET, META_SHEET
+from xlreport.spec.carry import parse_carry
 from xlreport.spec.compiled import compile_into
 from xlreport.spec.context import FileContext, LayoutError
 from xlreport.spec.expressions import parse_rules, parse_totals
@@ -64,7 +65,14 @@ def build_layout(raw: dict[str, Any], ctx: FileContext, source: str) -> Layout:
         raw,
         "（顶层）",
         {"id": str, "version": int, "name": str, "sheets": list},
-        {"title": str, "types": dict, "totals": list, "rules": list, "overview": dict},
+        {
+            "title": str,
+            "types": dict,
+            "totals": list,
+            "rules": list,
+            "overview": dict,
+            "carry": list,
+        },
     )
     types = _types(ctx, top.get("types", {}))
     sheets: list[Sheet] = []
@@ -117,6 +125,7 @@ def build_layout(raw: dict[str, Any], ctx: FileContext, source: str) -> Layout:
         totals=totals,
         checks=checks,
         overview=parse_overview(ctx, top.get("overview"), table_keys, cells),
+        carry=parse_carry(ctx, top.get("carry", []), table_keys, cells),
         _by_pos={(c.sheet, c.r, c.c): c for c in cells.values()},
     )
     return compile_into(_with_fingerprint(layout))

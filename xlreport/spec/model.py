@@ -273,6 +273,19 @@ class Overview:
 
 
 @dataclass(frozen=True)
+class Carry:
+    """Last year carried forward (``[[carry]]``): ``cell`` of a template made with
+    ``template --prior`` shows ``source`` added up over last year's return of the agency;
+    ``fill``: the value is pre-filled (else only said in the note). ``note``: the comment
+    on the cell, ``{prior}`` standing for last year's value."""
+
+    cell: str
+    source: Expr
+    fill: bool
+    note: str
+
+
+@dataclass(frozen=True)
 class Layout:
     id: str
     version: int
@@ -286,6 +299,7 @@ class Layout:
     totals: tuple[Total, ...]  # in evaluation order
     checks: tuple[RuleCheck, ...]
     overview: Overview = field(default_factory=Overview)
+    carry: tuple[Carry, ...] = ()  # not part of the fingerprint: it does not shape the workbook
     _by_pos: Mapping[tuple[str, int, int], Cell] = field(default_factory=dict, repr=False)
     #: Set once by :func:`xlreport.spec.compiled.compile_into` (the loader's last step);
     #: a copy made with ``dataclasses.replace`` starts without it, as its facts may differ.

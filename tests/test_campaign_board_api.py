@@ -1,0 +1,147 @@
+"""The campaign board API (xlreport.api.campaign_board): merge equals `xlreport merge` over
+the same files, documents are reproducible, the merge is recorded in the ledger."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from campaign_helpers import (
+    COUNTY,
+    YEAR,
+    agencies,
+    broken,
+    valid_values,
+    write_return,
+    write_roster,
+)
+
+from xlreport.api.campaign import (
+    CampaignApproveRequest,
+    CampaignIngestRequest,
+    CampaignInitRequest,
+    CampaignReturnRequest,
+    campaign_approve,
+    campaign_ingest,
+    campaign_init,
+    campaign_return,
+    open_campaign,
+)
+from xlreport.api.campaign_board import (
+    CampaignMergeRequest,
+    CampaignNoticeRequest,
+    CampaignReceiptsRequest,
+    CampaignStatusRequest,
+    ReceiptVerifyRequest,
+    campaign_merge,
+    campaign_notices,
+    campaign_receipts,
+    campaign_status,
+    verify_receipt,
+)
+from xlreport.checks.model import CheckOptions
+from xlreport.merge import merge_paths
+from xlreport.spec import resolve_layout
+
+AGENCIES = agencies(4)
+LAYOUT = resolve_layout("gov-2021")
+
+
+def _campaign(tmp_path: Path) -> Path:
+    roster = write_roster(tmp_path / "名单.csv", AGENCIES)
+    folder = tmp_path / "活动"
+    campaign_init(
+        CampaignInitRequest(
+            folder, YEAR, roster, format_id="gov-2021", name=COUNTY, deadline="2025-01-20"
+        )
+    )
+    return folder
+
+
+def test_the_campaign_summary_equals_xlreport_merge_over_the_approved_files(
+    tmp_path: Path,
+) -> None:
+    folder = _campaign(tmp_path)
+    files = tmp_path / "收到"
+    for i, a in enumerate(AGENCIES[:3]):
+        write_return(files / f"{a.code}.xlsx", a, valid_values(LAYOUT, i))
+    campaign_ingest(CampaignIngestRequest([files], folder, workers=1))
+    campaign_approve(CampaignApproveRequest(all_clean=True, campaign=folder))
+    result = campaign_merge(CampaignMergeRequest(folder, allow_missing=True, workers=1))
+    assert result.exit_code == 0 and result.merge is not None
+    # the same stored files merged by `xlreport merge` (the roster of the campaign)
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    with open_campaign(folder) as camp:
+        stored = [
+            folder / p
+            for (p,) in camp.conn.execute(
+                "SELECT f.stored_path FROM versions v JOIN files f ON f.sha256 = v.sha256"
+            )
+        ]
+    for p in stored:
+        shutil.copyfile(p, plain / p.name)
+    out = tmp_path / "plain.xlsx"
+    direct = merge_paths(
+        [plain],
+        out,
+        CheckOptions(layout=LAYOUT, year=YEAR, county=COUNTY),
+        roster=AGENCIES,
+        name=COUNTY,
+        workers=1,
+        allow_missing=True,
+    )
+    assert direct.summary_written
+    assert result.merge.values == direct.values
+    assert out.read_bytes() == result.merge.out.read_bytes()
+    # recorded: which version of each agency went in, under the summary's hash
+    with open_campaign(folder) as camp:
+        (data,) = camp.conn.execute("SELECT data FROM events WHERE kind = 'merge'").fetchone()
+    recorded = json.loads(data)
+    assert [v["agency"] for v in recorded["versions"]] == [a.code for a in AGENCIES[:3]]
+    assert recorded["allow_missing"] is True
+
+
+def test_receipts_and_notices_are_reproducible_and_verifiable(tmp_path: Path) -> None:
+    folder = _campaign(tmp_path)
+    a, b = AGENCIES[:2]
+    write_return(tmp_path / "in" / "甲.xlsx", a, valid_values(LAYOUT, 1))
+    write_return(tmp_path / "in" / "乙.xlsx", b, broken(valid_values(LAYOUT, 2)))
+    ingested = campaign_ingest(CampaignIngestRequest([tmp_path / "in"], folder, workers=1))
+    assert len(ingested.receipt_files) == 2
+    first = {p: p.read_bytes() for p in ingested.receipt_files}
+    again = campaign_receipts(CampaignReceiptsRequest(folder))
+    assert again.written == []  # nothing changed: nothing written
+    assert {p: p.read_bytes() for p in first} == first
+    assert len(again.receipts) == 2 and all(r.line() for r in again.receipts)
+
+    campaign_return(CampaignReturnRequest(a.code, "数字需与去年核对", folder))
+    notices = campaign_notices(CampaignNoticeRequest(all=True, campaign=folder))
+    assert [n.code for n in notices.notices] == [a.code, b.code]
+    assert notices.exit_code == 0
+    n_a = notices.notices[0]
+    assert n_a.notice is not None and n_a.blocking == 0
+    assert json.loads(notices.to_json())["notices"][1]["blocking"] == 1
+    again_notices = campaign_notices(CampaignNoticeRequest(all=True, campaign=folder))
+    assert all(n.paths == [] for n in again_notices.notices)  # same bytes: not rewritten
+
+    # a stored file altered: its receipt no longer verifies
+    with open_campaign(folder) as camp:
+        (stored,) = camp.conn.execute(
+            "SELECT f.stored_path FROM versions v JOIN files f ON f.sha256 = v.sha256"
+            " WHERE v.agency_code = ?",
+            (b.code,),
+        ).fetchone()
+    target = folder / stored
+    target.chmod(0o644)
+    target.write_bytes(target.read_bytes() + b"x")
+    check = verify_receipt(ReceiptVerifyRequest(f"{YEAR}-{b.code}-001", folder))
+    assert check.exit_code == 1 and check.check.code == "campaign-receipt-file-changed"
+    ok = verify_receipt(ReceiptVerifyRequest(f"{YEAR}-{a.code}-001", folder))
+    assert ok.exit_code == 0
+
+    status = campaign_status(CampaignStatusRequest(folder, as_of="2025-01-22T04:00:00+00:00"))
+    t = status.board.total
+    assert (t.expected, t.received, t.to_fix, t.overdue) == (4, 2, 2, 2)
+    assert "退回" in status.reminders()["to_fix"]

@@ -1,0 +1,110 @@
+"""Last year's returns or summary, read with the trusted reader, for this year's work.
+
+:func:`read_prior` checks every file given (files or folders) like ``xlreport check`` does
+and indexes the readable ones by agency (a summary by its county); :func:`carried` works
+out, from one of them, what the layout's ``[[carry]]`` carries into this year's template.
+Used by ``template --prior``; the same index serves ``check --prior``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from xlreport.batch.check import check_paths
+from xlreport.checks.model import CheckedFile, CheckOptions, ReturnData
+from xlreport.checks.values import fmt
+from xlreport.checks.workbook_check import prior_key
+from xlreport.errors import UsageError
+from xlreport.identity import WORKBOOK_KIND_SUMMARY
+from xlreport.safetext import printable
+from xlreport.spec.carry import PRIOR
+from xlreport.spec.model import Layout
+
+
+@dataclass
+class PriorSet:
+    """Last year's files: the readable ones by agency code (a summary: ``summary:<county>``)."""
+
+    by_key: dict[str, ReturnData] = field(default_factory=dict)
+    files: list[CheckedFile] = field(default_factory=list)  # every file checked, in path order
+
+    def for_agency(self, code: str) -> ReturnData | None:
+        return self.by_key.get(code)
+
+    def only(self) -> ReturnData | None:
+        """The one file given (a generic template, a county's own): None unless exactly one."""
+        return next(iter(self.by_key.values())) if len(self.by_key) == 1 else None
+
+    @property
+    def summaries(self) -> list[ReturnData]:
+        return [d for d in self.by_key.values() if d.identity.kind == WORKBOOK_KIND_SUMMARY]
+
+
+def read_prior(
+    paths: Sequence[str | Path], *, year: int | None = None, workers: int | None = None
+) -> PriorSet:
+    """Read last year's files. A file that cannot be read as a return, one of another year
+    than ``year`` (when given), or two files of one agency are a usage error naming them."""
+    out = PriorSet()
+    if not paths:
+        return out
+    found = [c for c in check_paths(paths, CheckOptions(), workers=workers) if not c.skipped]
+    if not found:
+        raise UsageError(
+            "--prior 中没有找到上年的报表或汇总表",
+            "请指定上年的 .xlsx 报表文件、汇总表或包含它们的文件夹",
+        )
+    for c in found:
+        out.files.append(c)
+        if c.data is None:
+            why = next((f.message for f in c.report.findings), "无法读取")
+            raise UsageError(
+                f"--prior 给出的 {printable(c.report.path)} 无法作为上年报表读取：{why}",
+                "请改用上年报送（或汇总）的原文件",
+            )
+        if year is not None and c.data.identity.year != year:
+            raise UsageError(
+                f"--prior 给出的 {printable(c.report.path)} 是 {c.data.identity.year} 年度的，"
+                f"应为上一年（{year} 年度）",
+                "请给出上一年度的报表或汇总表",
+            )
+        key = prior_key(c.data.identity)
+        if key in out.by_key:
+            raise UsageError(
+                f"--prior 给出的 {printable(out.by_key[key].path)} 和 {printable(c.report.path)} "
+                f"属于同一单位（{key}）",
+                "每个单位只给一份上年报表",
+            )
+        out.by_key[key] = c.data
+    return out
+
+
+@dataclass(frozen=True)
+class Carried:
+    """One cell of this year's template, from last year."""
+
+    cell: str  # cell id
+    value: Decimal  # last year's value
+    fill: bool  # pre-filled (else only the note)
+    note: str  # the comment on the cell
+    sources: tuple[tuple[str, Decimal], ...] = ()  # last year's cells it came from, their values
+
+
+def carried(layout: Layout, prior: ReturnData) -> list[Carried]:
+    """What ``layout``'s ``[[carry]]`` takes from ``prior`` (its inputs and recomputed
+    totals); a carry whose cells last year's layout lacks is left out."""
+    out: list[Carried] = []
+    known = prior.layout.cells
+    for c in layout.carry:
+        if any(t.cell not in known for t in c.source.terms):
+            continue
+        value = c.source.evaluate(prior.totals)
+        sources = tuple((t.cell, prior.totals.get(t.cell, Decimal(0))) for t in c.source.terms)
+        out.append(Carried(c.cell, value, c.fill, c.note.replace(PRIOR, fmt(value)), sources))
+    return out
+
+
+__all__ = ["Carried", "PriorSet", "carried", "read_prior"]

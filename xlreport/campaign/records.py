@@ -1,0 +1,441 @@
+"""What the campaign's documents and board read from the ledger, and what they write.
+
+Receipts, notices, the board and the merge from an open :class:`xlreport.ledger.Campaign`:
+the ledger's rows made into the documents' plain records (:mod:`xlreport.campaign.receipts`,
+:mod:`~xlreport.campaign.notices`, :mod:`~xlreport.campaign.board`), written atomically
+into the campaign's folders. A document written again from the same ledger has the same
+bytes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from xlreport.batch import check_paths
+from xlreport.campaign.board import AgencyRow, Board, build_board
+from xlreport.campaign.documents import DocSheet, DocTable, Document, document_bytes
+from xlreport.campaign.notices import (
+    Notice,
+    notice_bytes,
+    notice_file_name,
+    notice_folder_name,
+)
+from xlreport.campaign.receipts import Receipt, local_time, receipt_bytes, receipt_file_name
+from xlreport.checks.annotate import annotated_bytes
+from xlreport.checks.model import CheckOptions
+from xlreport.checks.notice import return_stem
+from xlreport.checks.resubmission import Resubmission, compare_versions
+from xlreport.codes import FindingCode
+from xlreport.fsutil import atomic_write_bytes
+from xlreport.ledger import Campaign
+from xlreport.ledger.campaign import NOTICES_DIR, RECEIPTS_DIR
+from xlreport.ledger.queries import (
+    Version,
+    findings_of,
+    receipt,
+    values_of,
+    versions_of,
+)
+from xlreport.ledger.schema import STATE_FIX, STATE_RETURNED
+from xlreport.ledger.store import file_intact
+
+
+def campaign_title(camp: Campaign) -> str:
+    """清河县2024年度政府信息公开工作年度报告 (the county when the campaign has one)."""
+    info = camp.info
+    return f"{info.county}{info.year}年度{camp.layout.title}"
+
+
+def write_if_changed(path: Path, data: bytes) -> bool:
+    """Write ``data`` to ``path`` (atomic) unless it already holds exactly that; whether
+    it was written."""
+    try:
+        if path.read_bytes() == data:
+            return False
+    except OSError:
+        pass
+    atomic_write_bytes(path, data)
+    return True
+
+
+# --- receipts ---------------------------------------------------------------------------
+
+
+def _agency_name(camp: Campaign, code: str) -> str:
+    row = camp.conn.execute("SELECT name FROM agencies WHERE code = ?", (code,)).fetchone()
+    return str(row[0]) if row else code
+
+
+def receipt_record(camp: Campaign, rec: dict[str, Any], title: str = "") -> Receipt:
+    """A row of :func:`xlreport.ledger.queries.receipt` as a :class:`Receipt`."""
+    return Receipt(
+        number=rec["number"],
+        campaign=title or campaign_title(camp),
+        agency_code=rec["agency_code"],
+        agency_name=_agency_name(camp, rec["agency_code"]),
+        received_at=rec["received_at"],
+        file_name=rec["original_name"],
+        sha256=rec["sha256"],
+        outcome=rec["outcome"],
+        round=rec["round"],
+        verdict=rec["verdict"] or "",
+        errors=int(rec["errors"] or 0),
+        warnings=int(rec["warnings"] or 0),
+        reason="" if rec["outcome"] == "version" else rec["message"],
+        issued_at=rec["issued_at"],
+    )
+
+
+def receipt_numbers(camp: Campaign, code: str | None = None) -> list[str]:
+    """Every receipt number (of agency ``code``), in the order they were issued."""
+    if code is None:
+        rows = camp.conn.execute("SELECT number FROM receipts ORDER BY issued_at, number")
+    else:
+        rows = camp.conn.execute(
+            "SELECT number FROM receipts WHERE agency_code = ? ORDER BY seq", (code,)
+        )
+    return [str(r[0]) for r in rows]
+
+
+def receipt_by_number(camp: Campaign, number: str) -> Receipt | None:
+    rec = receipt(camp.conn, number.strip())
+    return None if rec is None else receipt_record(camp, rec)
+
+
+def receipts_of(camp: Campaign, code: str | None = None) -> list[Receipt]:
+    title = campaign_title(camp)
+    out = []
+    for n in receipt_numbers(camp, code):
+        rec = receipt(camp.conn, n)
+        if rec is not None:
+            out.append(receipt_record(camp, rec, title))
+    return out
+
+
+def write_receipts(camp: Campaign, numbers: Iterable[str] | None = None) -> list[Path]:
+    """The receipt documents (every receipt, or those of ``numbers``) in ``receipts/``;
+    the paths of those written now (an unchanged one is not written again)."""
+    wanted = list(numbers) if numbers is not None else receipt_numbers(camp)
+    title = campaign_title(camp)
+    written = []
+    for n in wanted:
+        rec = receipt(camp.conn, n)
+        if rec is None:
+            continue
+        r = receipt_record(camp, rec, title)
+        target = camp.dir / RECEIPTS_DIR / receipt_file_name(r)
+        if write_if_changed(target, receipt_bytes(r)):
+            written.append(target)
+    return written
+
+
+@dataclass(frozen=True)
+class ReceiptCheck:
+    """What verifying a receipt number found."""
+
+    number: str
+    receipt: Receipt | None
+    code: FindingCode | None  # None: the receipt is genuine and its file intact
+    message: str
+
+    @property
+    def ok(self) -> bool:
+        return self.code is None
+
+
+def verify_receipt_number(camp: Campaign, number: str) -> ReceiptCheck:
+    """Whether ``number`` was issued by this ledger, and its file is still as received."""
+    r = receipt_by_number(camp, number)
+    if r is None:
+        return ReceiptCheck(
+            number,
+            None,
+            "campaign-receipt-unknown",
+            f"回执号 {number} 不在本活动的台账中（{campaign_title(camp)}）",
+        )
+    row = camp.conn.execute("SELECT stored_path FROM files WHERE sha256 = ?", (r.sha256,))
+    stored = row.fetchone()
+    problem = "文件未存档" if stored is None else file_intact(camp.dir, stored[0], r.sha256)
+    if problem:
+        return ReceiptCheck(
+            number,
+            r,
+            "campaign-receipt-file-changed",
+            f"回执 {number} 登记的文件“{r.file_name}”：{problem}",
+        )
+    return ReceiptCheck(number, r, None, f"回执 {number} 真实有效：{r.line()}")
+
+
+# --- resubmission -----------------------------------------------------------------------
+
+
+def resubmission_between(camp: Campaign, old: Version, new: Version) -> Resubmission:
+    """The new version's findings and values against the old one's."""
+    layout = camp.layout
+    before: Mapping[str, Decimal] = values_of(camp, old.sha256) or {}
+    after: Mapping[str, Decimal] = values_of(camp, new.sha256) or {}
+    return compare_versions(
+        layout,
+        findings_of(camp.conn, old.sha256),
+        dict(before),
+        findings_of(camp.conn, new.sha256),
+        dict(after),
+    )
+
+
+def current_and_previous(camp: Campaign, code: str) -> tuple[Version | None, Version | None]:
+    """The agency's current version and the one received before it (None when none)."""
+    row = camp.conn.execute("SELECT current_version FROM agencies WHERE code = ?", (code,))
+    current_id = (row.fetchone() or (None,))[0]
+    versions = versions_of(camp.conn, code)
+    current = next((v for v in versions if v.id == current_id), None)
+    if current is None:
+        return None, None
+    earlier = [v for v in versions if v.round < current.round]
+    return current, (earlier[-1] if earlier else None)
+
+
+def resubmission_of(camp: Campaign, code: str) -> Resubmission | None:
+    """The agency's current version against its previous one (None: a first version)."""
+    current, previous = current_and_previous(camp, code)
+    if current is None or previous is None:
+        return None
+    return resubmission_between(camp, previous, current)
+
+
+# --- the board --------------------------------------------------------------------------
+
+
+def agency_rows(camp: Campaign, *, marks: bool = True) -> list[AgencyRow]:
+    """Every agency of the ledger as a board row; ``marks``: with the resubmission counts
+    of each agency with two versions or more."""
+    first: dict[str, str] = {}
+    rounds: dict[str, int] = {}
+    for code, received, n in camp.conn.execute(
+        "SELECT agency_code, MIN(received_at), COUNT(*) FROM versions GROUP BY agency_code"
+    ):
+        first[code] = received
+        rounds[code] = int(n)
+    rows = []
+    for a in camp.agencies():
+        code = a["code"]
+        current = None
+        if a["current_version"] is not None:
+            current = camp.conn.execute(
+                "SELECT received_at, errors, warnings FROM versions WHERE id = ?",
+                (a["current_version"],),
+            ).fetchone()
+        res = resubmission_of(camp, code) if marks and rounds.get(code, 0) > 1 else None
+        rows.append(
+            AgencyRow(
+                code=code,
+                name=a["name"],
+                type=a["type"],
+                state=a["state"],
+                contact=a["contact"],
+                phone=a["phone"],
+                email=a["email"],
+                withdrawn=bool(a["withdrawn"]),
+                first_received_at=first.get(code, ""),
+                last_received_at=current[0] if current else "",
+                rounds=rounds.get(code, 0),
+                errors=int(current[1]) if current else 0,
+                warnings=int(current[2]) if current else 0,
+                marks={str(k): v for k, v in res.counts().items()} if res is not None else None,
+            )
+        )
+    return rows
+
+
+def campaign_board(camp: Campaign, as_of: str, *, marks: bool = True) -> Board:
+    info = camp.info
+    return build_board(
+        campaign_title(camp),
+        agency_rows(camp, marks=marks),
+        deadline=info.deadline or "",
+        grace_days=info.grace_days,
+        as_of=as_of,
+    )
+
+
+# --- notices ----------------------------------------------------------------------------
+
+
+@dataclass
+class NoticeOutput:
+    code: str
+    state: str
+    notice: Path | None = None
+    annotated: Path | None = None
+    refusal: FindingCode | None = None
+    message: str = ""
+    resubmission: Resubmission | None = None
+    blocking: int = 0
+    paths: list[Path] = field(default_factory=list)
+
+
+def _options(camp: Campaign) -> CheckOptions:
+    roster = {code: name for code, name in camp.conn.execute("SELECT code, name FROM agencies")}
+    info = camp.info
+    return CheckOptions(
+        layout=camp.layout, year=info.year, roster_codes=roster, county=info.county or None
+    )
+
+
+def _return_reason(camp: Campaign, code: str, version_id: int) -> str:
+    row = camp.conn.execute(
+        "SELECT reason FROM events WHERE agency_code = ? AND action = 'return'"
+        " AND version_id = ? ORDER BY id DESC LIMIT 1",
+        (code, version_id),
+    ).fetchone()
+    return str(row[0]) if row else ""
+
+
+def _receipt_of_version(camp: Campaign, code: str, sha256: str) -> str:
+    row = camp.conn.execute(
+        "SELECT number FROM receipts WHERE agency_code = ? AND sha256 = ? ORDER BY seq LIMIT 1",
+        (code, sha256),
+    ).fetchone()
+    return str(row[0]) if row else ""
+
+
+def write_notice(camp: Campaign, code: str, *, deadline: str = "") -> NoticeOutput:
+    """The 退回修改通知 of agency ``code`` (in 需修改 or 退回) and the annotated copy of its
+    current version, in ``notices/<code>_<name>/``; refused (coded) in any other state."""
+    row = camp.conn.execute(
+        "SELECT name, state, current_version FROM agencies WHERE code = ?", (code,)
+    ).fetchone()
+    if row is None:
+        return NoticeOutput(
+            code, "", refusal="campaign-agency-missing", message=f"名单中没有单位编码 {code}"
+        )
+    name, state, _ = row
+    current, previous = current_and_previous(camp, code)
+    if state not in (STATE_FIX, STATE_RETURNED) or current is None:
+        return NoticeOutput(
+            code,
+            state,
+            refusal="campaign-notice-not-needed",
+            message=f"{name}（{code}）的状态是“{state}”，不需要退回修改通知",
+        )
+    findings = findings_of(camp.conn, current.sha256)
+    res = resubmission_between(camp, previous, current) if previous is not None else None
+    folder = camp.dir / NOTICES_DIR / notice_folder_name(code, name)
+    stored = camp.dir / current.stored_path
+    checked = [c for c in check_paths([stored], _options(camp), workers=1) if not c.skipped]
+    annotated: Path | None = None
+    out = NoticeOutput(code, state, resubmission=res)
+    if checked and checked[0].data is not None:
+        c = checked[0]
+        assert c.data is not None
+        c.data = replace(c.data, path=current.original_name)
+        stem = return_stem(c.data.identity, c.data.signoff, current.original_name, current.round)
+        annotated = folder / f"{stem}.xlsx"
+        if write_if_changed(annotated, annotated_bytes(c, round_no=current.round)):
+            out.paths.append(annotated)
+    notice = Notice(
+        campaign=campaign_title(camp),
+        agency_code=code,
+        agency_name=name,
+        state=state,
+        round=current.round,
+        file_name=current.original_name,
+        sha256=current.sha256,
+        received_at=current.received_at,
+        findings=findings,
+        reason=_return_reason(camp, code, current.id) if state == STATE_RETURNED else "",
+        receipt_number=_receipt_of_version(camp, code, current.sha256),
+        resubmission=res,
+        annotated_name=annotated.name if annotated is not None else "",
+        deadline=deadline,
+    )
+    target = folder / notice_file_name(notice)
+    if write_if_changed(target, notice_bytes(notice)):
+        out.paths.append(target)
+    out.notice, out.annotated, out.blocking = target, annotated, len(notice.blocking)
+    out.message = (
+        f"{name}（{code}）{state}：必须修改的错误 {len(notice.blocking)} 处，"
+        f"通知和标注稿在 {folder}"
+    )
+    return out
+
+
+def agencies_needing_notice(camp: Campaign) -> list[str]:
+    rows = camp.conn.execute(
+        "SELECT code FROM agencies WHERE state IN (?, ?) AND withdrawn = 0 ORDER BY seq, code",
+        (STATE_FIX, STATE_RETURNED),
+    )
+    return [str(r[0]) for r in rows]
+
+
+# --- merge manifest ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ManifestRow:
+    agency_code: str
+    agency_name: str
+    version_id: int
+    round: int
+    sha256: str
+    received_at: str
+    state: str
+    file_name: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def manifest_bytes(title: str, rows: Sequence[ManifestRow], when: str, summary: str) -> bytes:
+    """The summary's manifest: which version (sha256) of each agency went in."""
+    table = DocTable(
+        "",
+        ("单位编码", "单位名称", "轮次", "收到时间", "状态", "文件名", "SHA-256"),
+        [
+            (
+                r.agency_code,
+                r.agency_name,
+                str(r.round),
+                local_time(r.received_at).strftime("%Y-%m-%d %H:%M:%S"),
+                r.state,
+                r.file_name,
+                r.sha256,
+            )
+            for r in rows
+        ],
+        (10, 30, 6, 20, 8, 30, 66),
+        autofilter=True,
+    )
+    sheet = DocSheet(
+        "汇总清单",
+        f"{title}\n汇总所用版本清单",
+        fields=(("汇总表", summary), ("单位数", str(len(rows)))),
+        tables=(table,),
+        landscape=True,
+    )
+    return document_bytes(Document(f"{title} 汇总清单", [sheet], local_time(when), title))
+
+
+__all__ = [
+    "ManifestRow",
+    "NoticeOutput",
+    "ReceiptCheck",
+    "agencies_needing_notice",
+    "agency_rows",
+    "campaign_board",
+    "campaign_title",
+    "current_and_previous",
+    "manifest_bytes",
+    "receipt_by_number",
+    "receipts_of",
+    "resubmission_between",
+    "resubmission_of",
+    "verify_receipt_number",
+    "write_if_changed",
+    "write_notice",
+    "write_receipts",
+]
