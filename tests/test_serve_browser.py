@@ -77,6 +77,9 @@ def test_agency_and_office_in_the_browser(tmp_path: Path) -> None:
             receipt = page.inner_text("#receipt")
             assert "2024-QH001-002" in receipt
             assert page.inner_text("#state") == "已报（待审核）"
+            with page.expect_download() as receipt_doc:
+                page.click("#receipt a")
+            assert receipt_doc.value.suggested_filename.startswith("回执_2024-QH001-002")
             page.screenshot(path=str(ARTIFACTS / "agency-fixed.png"), full_page=True)
 
             # another agency reports through its own link (it will be returned)
@@ -99,6 +102,11 @@ def test_agency_and_office_in_the_browser(tmp_path: Path) -> None:
             page.wait_for_selector("#flash")
             assert page.inner_text("#state") == "退回"
             assert "第三部分 <数据> 与上年差异过大" in page.inner_text("body")
+            page.click("#notice")
+            page.wait_for_selector("#download-notice")
+            with page.expect_download() as notice:
+                page.click("#download-notice")
+            assert notice.value.suggested_filename.startswith("退回修改通知_")
 
             page.goto(served.url + "/")
             page.click("#merge")

@@ -19,6 +19,7 @@ import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from glob import escape as glob_escape
 from pathlib import Path
 
 from xlreport.api.campaign import (
@@ -32,6 +33,14 @@ from xlreport.api.campaign import (
     campaign_return,
     campaign_unapprove,
     open_campaign,
+)
+from xlreport.api.campaign_board import (
+    CampaignMergeRequest,
+    CampaignNoticeRequest,
+    CampaignReceiptsRequest,
+    campaign_merge,
+    campaign_notices,
+    campaign_receipts,
 )
 from xlreport.api.campaign_web_views import (
     ActionDone,
@@ -71,15 +80,14 @@ from xlreport.ledger import (
 )
 from xlreport.ledger.campaign import (
     INBOX_DIR,
+    NOTICES_DIR,
     RECEIPTS_DIR,
     SUMMARY_DIR,
     TEMPLATES_DIR,
     Campaign,
 )
 from xlreport.ledger.links import owner_of
-from xlreport.merge.run import merge_paths
 from xlreport.reader import read_xlsx
-from xlreport.roster import Agency
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ZIP = "application/zip"
@@ -293,7 +301,7 @@ def _receipt_document(camp: Campaign, number: str) -> Path | None:
     folder = camp.dir / RECEIPTS_DIR
     if not folder.is_dir():
         return None
-    found = sorted(p for p in folder.rglob(f"*{number}*") if p.is_file())
+    found = sorted(p for p in folder.rglob(f"*{glob_escape(number)}*") if p.is_file())
     return found[0] if found else None
 
 
@@ -488,7 +496,7 @@ def board_view(req: CampaignRequest) -> BoardView:
             lists,
             tuple(rows),
             max(0, inbox_files - int(known)),
-            _summary_path(camp).is_file(),
+            _summary_path(camp) is not None,
         )
 
 
@@ -519,7 +527,7 @@ def agency_view(req: AgencyRequest) -> AgencyView:
             can_approve=state == STATE_PENDING and clean,
             can_return=state in (STATE_PENDING, STATE_FIX),
             can_unapprove=state == STATE_APPROVED,
-            has_notice=False,
+            has_notice=_notice_path(camp, code) is not None,
         )
 
 
@@ -625,6 +633,8 @@ def upload_return(req: UploadRequest) -> UploadOutcome:
     if not items:
         return _refused("campaign-refused-unreadable", "文件无法接收，请重新上传。")
     item = items[0]
+    if item.receipt:  # the printable receipt, as ``campaign receipts`` writes it
+        campaign_receipts(CampaignReceiptsRequest(req.campaign, code))
     with open_campaign(req.campaign) as camp:
         receipts = {r.number: r for r in _receipts(camp, code)}
         receipt = receipts.get(item.receipt) if item.receipt else None
@@ -682,6 +692,12 @@ def office_action(req: ActionRequest) -> ActionDone:
         return ActionDone(_decision_text(result, "已通过 {n} 个单位的报表。"))
     if name == "merge":
         return merge_summary(CampaignRequest(req.campaign))
+    if name == "notice" and code:
+        notices = campaign_notices(CampaignNoticeRequest(codes=(code,), campaign=req.campaign))
+        bad = [n.message for n in notices.notices if n.refusal]
+        if bad:
+            raise UsageError("；".join(bad))
+        return ActionDone("已生成退回修改通知和标注副本（notices 文件夹），可在本页下载。")
     if not code:
         raise UsageError("没有指定单位", "请从单位页面操作")
     if name == "approve":
@@ -698,49 +714,36 @@ def office_action(req: ActionRequest) -> ActionDone:
     raise UsageError(f"没有这个操作：{name}")
 
 
-def _summary_path(camp: Campaign) -> Path:
-    info = camp.info
-    return camp.dir / SUMMARY_DIR / safe_filename(f"{info.county}{info.year}年度汇总表.xlsx")
-
-
 def merge_summary(req: CampaignRequest) -> ActionDone:
-    """The county summary of every agency's current version (the files stored in the
-    campaign, merged as ``xlreport merge`` merges them) into summary/; agencies without a
-    version are listed as not reported."""
-    with open_campaign(req.campaign) as camp:
-        info = camp.info
-        rows = camp.conn.execute(
-            "SELECT f.stored_path FROM versions v JOIN files f ON f.sha256 = v.sha256"
-            " JOIN (SELECT agency_code, MAX(round) AS r FROM versions GROUP BY agency_code) m"
-            " ON m.agency_code = v.agency_code AND m.r = v.round"
-            " JOIN agencies a ON a.code = v.agency_code WHERE a.withdrawn = 0"
-            " ORDER BY a.seq, a.code"
-        ).fetchall()
-        if not rows:
-            raise UsageError("还没有收到任何报表，无法汇总", "收到各单位的报表后再生成汇总表")
-        roster = [
-            Agency(code, name, typ)
-            for code, name, typ in camp.conn.execute(
-                "SELECT code, name, type FROM agencies WHERE withdrawn = 0 ORDER BY seq, code"
-            )
-        ]
-        out = _summary_path(camp)
-        options = CheckOptions(layout=camp.layout, year=info.year, county=info.county or None)
-        result = merge_paths(
-            [camp.dir / r[0] for r in rows],
-            out,
-            options,
-            roster=roster,
-            name=info.county,
-            workers=1,
-            force=True,
-            allow_missing=True,
-        )
-    if not result.summary_written:
-        raise UsageError("没有可以汇总的报表（各单位的当前版本都有错误）", "请先处理退回修改")
-    missing = len(result.missing)
-    tail = f"，{missing} 个单位未报送（汇总表中已注明）" if missing else ""
-    return ActionDone(f"已生成汇总表：{len(result.merged)} 个单位的报表计入汇总{tail}。")
+    """``campaign merge`` from the board: the summary of the approved versions (agencies
+    without one listed as missing, the summary says it is partial)."""
+    result = campaign_merge(CampaignMergeRequest(req.campaign, allow_missing=True))
+    if result.refusal is not None or result.merge is None or not result.merge.summary_written:
+        raise UsageError(result.message or "未能生成汇总表", "请先审核通过各单位的报表")
+    m = result.merge
+    tail = f"，{len(m.missing)} 个单位未计入（汇总表中已注明）" if m.missing else ""
+    return ActionDone(f"已生成汇总表：{len(result.manifest)} 个单位已通过的报表计入汇总{tail}。")
+
+
+def _summary_path(camp: Campaign) -> Path | None:
+    """The newest summary in summary/ (not its manifest)."""
+    folder = camp.dir / SUMMARY_DIR
+    found = [
+        p
+        for p in folder.glob("*.xlsx")
+        if p.is_file() and not p.stem.endswith("_汇总清单") and not p.name.startswith(".~")
+    ]
+    return max(found, key=lambda p: (p.stat().st_mtime, p.name)) if found else None
+
+
+def _notice_path(camp: Campaign, code: str) -> Path | None:
+    """The agency's newest 退回修改通知 in notices/<code>_<name>/."""
+    found = [
+        p
+        for p in (camp.dir / NOTICES_DIR).glob(f"{glob_escape(code)}_*/退回修改通知_*.xlsx")
+        if p.is_file()
+    ]
+    return max(found, key=lambda p: (p.stat().st_mtime, p.name)) if found else None
 
 
 # --- downloads -----------------------------------------------------------------------------
@@ -802,7 +805,7 @@ def office_download(req: DownloadRequest) -> Download:
             return _annotated(camp, None, req.ref)
         if req.kind == "summary":
             summary = _summary_path(camp)
-            if not summary.is_file():
+            if summary is None:
                 raise UsageError("还没有生成汇总表", "请先在看板上点“生成汇总表”")
             return Download(summary, summary.name, XLSX)
         if req.kind == "original":
@@ -820,6 +823,11 @@ def office_download(req: DownloadRequest) -> Download:
             return Download(camp.dir / row[0], safe_filename(row[1]), XLSX)
         if req.kind == "receipt":
             return _receipt(camp, None, req.ref)
+        if req.kind == "notice":
+            notice = _notice_path(camp, req.ref)
+            if notice is None:
+                raise UsageError("这个单位还没有退回修改通知", "请先在单位页面生成")
+            return Download(notice, notice.name, XLSX)
     raise UsageError(f"没有这类文件：{req.kind}")
 
 
