@@ -62,7 +62,7 @@ def links_cmd(
     for code in result.revoked:
         _say(f"已停用：{code} 的链接")
     for row in result.issued:
-        _say(f"{row.code}\t{row.name}\t{row.url}")
+        _say(f"{row.code}  {row.name}  {row.url}")
     if result.issued:
         _say(
             f"已发放 {len(result.issued)} 个链接，有效至 {result.issued[0].expires_on}。链接只显示这一次，请妥善保存、分别发给各单位。"
