@@ -358,3 +358,20 @@ def test_the_agency_downloads_its_own_template(client: TestClient, camp: ServeCa
     target = camp.folder.parent / "dl.xlsx"
     target.write_bytes(r.content)
     assert _file_agency(target) == "QH002"
+
+
+def test_office_downloads_are_attachments(client: TestClient, camp: ServeCampaign) -> None:
+    import io
+    import zipfile
+
+    status = client.get("/download/status")
+    assert status.status_code == 200
+    assert status.headers["content-disposition"].startswith("attachment;")
+    assert status.headers["x-content-type-options"] == "nosniff"
+    templates = client.get("/download/templates")
+    assert templates.status_code == 200
+    names = zipfile.ZipFile(io.BytesIO(templates.content)).namelist()
+    assert len(names) == len(camp.agencies)
+    assert all(n.endswith(".xlsx") and "清河县测试单位" in n for n in names)
+    assert client.get("/download/summary").status_code == 404  # not merged yet
+    assert client.get("/favicon.ico").status_code == 204

@@ -10,7 +10,6 @@ from the ledger (a version id, a receipt number, an agency code), never by a pat
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import secrets
 import shutil
@@ -38,9 +37,11 @@ from xlreport.api.campaign_board import (
     CampaignMergeRequest,
     CampaignNoticeRequest,
     CampaignReceiptsRequest,
+    CampaignStatusRequest,
     campaign_merge,
     campaign_notices,
     campaign_receipts,
+    campaign_status,
 )
 from xlreport.api.campaign_web_views import (
     ActionDone,
@@ -61,6 +62,8 @@ from xlreport.api.campaign_web_views import (
 )
 from xlreport.batch.check import check_file
 from xlreport.batch.packed import CompactValues
+from xlreport.campaign.board import TOTAL, board_bytes, percent
+from xlreport.campaign.board import AgencyRow as BoardAgency
 from xlreport.checks.annotate import PREFIX as ANNOTATED_PREFIX
 from xlreport.checks.annotate import annotated_bytes
 from xlreport.checks.catalogue import CATALOGUE
@@ -74,7 +77,6 @@ from xlreport.ledger import (
     STATE_APPROVED,
     STATE_FIX,
     STATE_PENDING,
-    STATE_RETURNED,
     STATES,
     unpack_json,
 )
@@ -163,21 +165,8 @@ def _title(camp: Campaign) -> str:
     return f"{info.county} {info.year} 年度政府信息公开工作年度报告".strip()
 
 
-def _due(camp: Campaign) -> str | None:
-    """The last moment on time (deadline + grace days, end of that day, UTC), ISO."""
-    info = camp.info
-    if not info.deadline:
-        return None
-    last = dt.date.fromisoformat(info.deadline) + dt.timedelta(days=info.grace_days)
-    return f"{last.isoformat()}T23:59:59.999999+00:00"
-
-
 def _shown_time(iso: str) -> str:
     return iso[:19].replace("T", " ") if iso else ""
-
-
-def _rate(part: int, whole: int) -> str:
-    return f"{100 * part / whole:.1f}%" if whole else "—"
 
 
 def _finding_rows(conn: sqlite3.Connection, sha256: str) -> list[tuple[Finding, tuple[str, ...]]]:
@@ -384,120 +373,81 @@ def describe_campaign(req: CampaignRequest) -> CampaignTitle:
         return CampaignTitle(_title(camp), camp.info.year, camp.info.county)
 
 
-def _reminder(title: str, rows: Sequence[ContactRow], deadline: str, what: str) -> str:
-    if not rows:
-        return ""
-    names = "、".join(r.name for r in rows)
-    due = f"（截止 {deadline}）" if deadline else ""
-    return f"【{title}】请以下单位{what}{due}：{names}。如已报送请忽略。"
+def _contact(a: BoardAgency) -> ContactRow:
+    return ContactRow(a.code, a.name, a.type, a.state, a.contact, a.phone, a.email)
 
 
 def board_view(req: CampaignRequest) -> BoardView:
-    """The campaign's state: counts, rates by 单位类型, who to remind, every agency."""
+    """What ``campaign status`` shows (the same board), for the page: counts by state,
+    rates by 单位类型, the reminder lists with their messages, every agency."""
+    status = campaign_status(CampaignStatusRequest(req.campaign))
+    board = status.board
+    reminders = status.reminders()
     with open_campaign(req.campaign) as camp:
-        conn = camp.conn
-        due = _due(camp)
-        now = camp.clock()
-        late_now = due is not None and now > due
-        agencies = conn.execute(
-            "SELECT code, name, type, state, contact, phone, email FROM agencies"
-            " WHERE withdrawn = 0 ORDER BY seq, code"
-        ).fetchall()
-        first = dict(
-            conn.execute("SELECT agency_code, MIN(received_at) FROM versions GROUP BY agency_code")
-        )
-        current = {
-            r[0]: r[1:]
-            for r in conn.execute(
-                "SELECT v.agency_code, v.round, v.received_at, v.errors, v.warnings"
-                " FROM versions v JOIN (SELECT agency_code, MAX(round) AS r FROM versions"
-                " GROUP BY agency_code) m ON m.agency_code = v.agency_code AND m.r = v.round"
+        title = _title(camp)
+        info = camp.info
+        inbox = camp.dir / INBOX_DIR
+        inbox_files = {str(p.absolute()) for p in inbox.rglob("*.xlsx") if p.is_file()}
+        known = {
+            p
+            for (p,) in camp.conn.execute(
+                "SELECT DISTINCT source_path FROM arrivals WHERE source_path LIKE ?",
+                (str(inbox.absolute()) + "%",),
             )
         }
-        rows: list[AgencyRow] = []
-        missing: list[ContactRow] = []
-        returned: list[ContactRow] = []
-        overdue: list[ContactRow] = []
-        by_type: dict[str, list[int]] = {}
-        for code, name, typ, state, contact, phone, email in agencies:
-            cur = current.get(code)
-            rows.append(
-                AgencyRow(
-                    code,
-                    name,
-                    typ,
-                    state,
-                    cur[0] if cur else None,
-                    _shown_time(cur[1]) if cur else "",
-                    cur[2] if cur else 0,
-                    cur[3] if cur else 0,
-                )
+        summary_ready = _summary_path(camp) is not None
+    active = [a for a in board.agencies if not a.withdrawn]
+    rates = tuple(
+        RateRow(
+            "" if kind == TOTAL else kind,
+            c.expected,
+            c.received,
+            c.on_time,
+            c.approved,
+            c.to_fix,
+            c.overdue + c.late,
+            percent(c.reporting_rate),
+            percent(c.on_time_rate),
+        )
+        for kind, c in sorted(board.by_type.items(), key=lambda kv: kv[0] != TOTAL)
+    )
+    lists = (
+        ReminderList("missing", "未报", tuple(map(_contact, board.missing)), reminders["missing"]),
+        ReminderList(
+            "returned",
+            "退回未改（需修改或已退回）",
+            tuple(map(_contact, board.to_fix)),
+            reminders["to_fix"],
+        ),
+        ReminderList(
+            "overdue", "逾期未报", tuple(map(_contact, board.overdue)), reminders["overdue"]
+        ),
+    )
+    return BoardView(
+        title,
+        info.year,
+        info.county,
+        info.deadline or "",
+        _shown_time(board.as_of),
+        tuple((st, sum(1 for a in active if a.state == st)) for st in STATES),
+        rates,
+        lists,
+        tuple(
+            AgencyRow(
+                a.code,
+                a.name,
+                a.type,
+                a.state,
+                a.rounds or None,
+                _shown_time(a.last_received_at),
+                a.errors,
+                a.warnings,
             )
-            contact_row = ContactRow(code, name, typ, state, contact, phone, email)
-            received = code in first
-            on_time = received and (due is None or first[code] <= due)
-            late = (not received and late_now) or (received and not on_time)
-            if not received:
-                missing.append(contact_row)
-                if late_now:
-                    overdue.append(contact_row)
-            if state in (STATE_FIX, STATE_RETURNED):
-                returned.append(contact_row)
-            counts = [
-                1,
-                int(received),
-                int(on_time),
-                int(state == STATE_APPROVED),
-                int(state in (STATE_FIX, STATE_RETURNED)),
-                int(late),
-            ]
-            for key in ("", typ or "其他"):
-                acc = by_type.setdefault(key, [0] * 6)
-                for i, n in enumerate(counts):
-                    acc[i] += n
-        rates = tuple(
-            RateRow(k, v[0], v[1], v[2], v[3], v[4], v[5], _rate(v[1], v[0]), _rate(v[2], v[0]))
-            for k, v in sorted(by_type.items(), key=lambda kv: (kv[0] != "", kv[0]))
-        )
-        state_counts = tuple((s, sum(1 for r in rows if r.state == s)) for s in STATES)
-        deadline = camp.info.deadline or ""
-        title = _title(camp)
-        lists = (
-            ReminderList(
-                "missing", "未报", tuple(missing), _reminder(title, missing, deadline, "尽快报送")
-            ),
-            ReminderList(
-                "returned",
-                "退回未改（需修改或已退回）",
-                tuple(returned),
-                _reminder(title, returned, deadline, "按退回修改通知修改后重新报送"),
-            ),
-            ReminderList(
-                "overdue",
-                "逾期未报",
-                tuple(overdue),
-                _reminder(title, overdue, deadline, "立即报送（已过截止时间）"),
-            ),
-        )
-        inbox = camp.dir / INBOX_DIR
-        inbox_files = sum(1 for p in inbox.rglob("*.xlsx") if p.is_file()) if inbox.is_dir() else 0
-        known = conn.execute(
-            "SELECT COUNT(DISTINCT source_path) FROM arrivals WHERE source_path LIKE ?",
-            (str(inbox.absolute()) + "%",),
-        ).fetchone()[0]
-        return BoardView(
-            title,
-            camp.info.year,
-            camp.info.county,
-            deadline,
-            _shown_time(now),
-            state_counts,
-            rates,
-            lists,
-            tuple(rows),
-            max(0, inbox_files - int(known)),
-            _summary_path(camp) is not None,
-        )
+            for a in active
+        ),
+        len(inbox_files - known),
+        summary_ready,
+    )
 
 
 # --- an agency ----------------------------------------------------------------------------
@@ -789,6 +739,9 @@ def _receipt(camp: Campaign, code: str | None, number: str) -> Download:
 
 def office_download(req: DownloadRequest) -> Download:
     """A file for the office, named by a ledger id (never a path from the request)."""
+    if req.kind == "status":  # the board as ``campaign status --export`` writes it
+        board = campaign_status(CampaignStatusRequest(req.campaign)).board
+        return Download(Path("报送进度.xlsx"), "报送进度.xlsx", XLSX, board_bytes(board))
     with open_campaign(req.campaign) as camp:
         if req.kind == "templates":
             buf = io.BytesIO()

@@ -17,7 +17,8 @@ from __future__ import annotations
 import secrets
 import shutil
 import tempfile
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -307,8 +308,19 @@ def build_app(settings: WebSettings) -> Starlette:
     async def too_slow(request: Request, exc: Exception) -> Response:
         return refusal(408, "上传超时", TOO_SLOW_TEXT)
 
+    async def no_icon(request: Request) -> Response:
+        return Response(status_code=204)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:  # uploads are moved into the campaign at once; nothing of value is left here
+            shutil.rmtree(upload_dir, ignore_errors=True)
+
     routes = [
         Route("/", board),
+        Route("/favicon.ico", no_icon),
         Route("/board/body", board_body),
         Route("/login", login_page, methods=["GET"]),
         Route("/login", login, methods=["POST"]),
@@ -334,4 +346,5 @@ def build_app(settings: WebSettings) -> Starlette:
             Middleware(BodyLimitsMiddleware, limits=limits),
         ],
         exception_handlers={BodyTooLarge: too_large, BodyTooSlow: too_slow},
+        lifespan=lifespan,
     )
