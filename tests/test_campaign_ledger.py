@@ -385,6 +385,7 @@ def test_queries_give_back_what_was_recorded(camp: Campaign, tmp_path: Path) -> 
         findings_of,
         identity_of,
         receipt,
+        return_data_of,
         values_of,
         versions_of,
     )
@@ -413,6 +414,12 @@ def test_queries_give_back_what_was_recorded(camp: Campaign, tmp_path: Path) -> 
     got = receipt(camp.conn, f"{YEAR}-QH002-002")
     assert got is not None and got["sha256"] == second.sha256 and got["round"] == 2
     assert receipt(camp.conn, "2024-QH002-999") is None
+    data = return_data_of(camp, first.sha256)
+    assert data is not None
+    for name in ("sha256", "identity", "signoff", "saved_at", "file_mtime", "blank_cells"):
+        assert getattr(data, name) == getattr(direct.data, name), name
+    assert dict(data.values) == dict(direct.data.values)
+    assert data.path == str(path.absolute())
 
 
 @given(

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from xlreport.batch.packed import CompactValues
+from xlreport.checks.model import ReturnData
 from xlreport.codes import FindingCode
 from xlreport.findings import Finding, Severity
 from xlreport.identity import Identity
@@ -147,3 +148,32 @@ def receipt(conn: sqlite3.Connection, number: str) -> dict[str, Any] | None:
         "outcome", "code", "message", "round", "verdict", "errors", "warnings",
     )  # fmt: skip
     return dict(zip(names, row, strict=True))
+
+
+def return_data_of(camp: Campaign, sha256: str) -> ReturnData | None:
+    """The checked return ``sha256`` as :class:`~xlreport.checks.model.ReturnData` (what
+    merge reads), rebuilt from the ledger without reading the file: identity, values,
+    sign-off, saved time, the source's modification time, blank cells; ``path`` is the
+    source path of its first arrival. None for a file without values of this layout."""
+    values = values_of(camp, sha256)
+    identity = identity_of(camp.conn, sha256)
+    row = camp.conn.execute(
+        "SELECT f.signoff, f.saved_at, f.blank_cells, a.source_path, a.source_mtime"
+        " FROM files f JOIN arrivals a ON a.sha256 = f.sha256 WHERE f.sha256 = ?"
+        " ORDER BY a.id LIMIT 1",
+        (sha256,),
+    ).fetchone()
+    if values is None or identity is None or row is None:
+        return None
+    return ReturnData(
+        path=row[3],
+        sha256=sha256,
+        layout=camp.layout,
+        identity=identity,
+        values=values,
+        totals={},
+        signoff=json.loads(row[0]),
+        saved_at=row[1],
+        file_mtime=float(row[4]),
+        blank_cells=int(row[2]),
+    )
