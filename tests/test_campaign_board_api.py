@@ -68,7 +68,7 @@ def test_the_campaign_summary_equals_xlreport_merge_over_the_approved_files(
         write_return(files / f"{a.code}.xlsx", a, valid_values(LAYOUT, i))
     campaign_ingest(CampaignIngestRequest([files], folder, workers=1))
     campaign_approve(CampaignApproveRequest(all_clean=True, campaign=folder))
-    result = campaign_merge(CampaignMergeRequest(folder, allow_missing=True, workers=1))
+    result = campaign_merge(CampaignMergeRequest(folder, allow_missing=True))
     assert result.exit_code == 0 and result.merge is not None
     # the same stored files merged by `xlreport merge` (the roster of the campaign)
     plain = tmp_path / "plain"

@@ -25,6 +25,7 @@ from xlreport.campaign.records import (
     campaign_board,
     campaign_title,
     manifest_bytes,
+    merge_from_ledger,
     receipts_of,
     resubmission_between,
     verify_receipt_number,
@@ -32,7 +33,6 @@ from xlreport.campaign.records import (
     write_notice,
     write_receipts,
 )
-from xlreport.checks.model import CheckOptions
 from xlreport.checks.resubmission import Resubmission
 from xlreport.codes import FindingCode
 from xlreport.errors import UsageError
@@ -42,7 +42,7 @@ from xlreport.ledger.campaign import SUMMARY_DIR, Clock, utc_now
 from xlreport.ledger.chain import append_event
 from xlreport.ledger.queries import Version, events_of, versions_of
 from xlreport.ledger.schema import STATE_APPROVED
-from xlreport.merge import MergeResult, merge_paths
+from xlreport.merge import MergeResult
 
 __all__ = [
     "CampaignHistoryRequest",
@@ -325,7 +325,6 @@ class CampaignMergeRequest:
     campaign: str | Path = "."
     allow_missing: bool = False  # agencies without an approved version left out (partial)
     out: str | Path | None = None  # default: summary/<county><year>年度汇总.xlsx
-    workers: int | None = None
 
 
 @dataclass
@@ -414,18 +413,12 @@ def campaign_merge(req: CampaignMergeRequest, *, clock: Clock = utc_now) -> Camp
             if req.out is not None
             else camp.dir / SUMMARY_DIR / (safe_filename(f"{name}{info.year}年度汇总") + ".xlsx")
         )
-        stored = {r.sha256: camp.dir / p for r in approved for p in _stored(camp, r.sha256)}
-        roster = [_RosterRow(a["code"], a["name"]) for a in agencies]
-        options = CheckOptions(layout=camp.layout, year=info.year, county=info.county or None)
-        result = merge_paths(
-            [stored[r.sha256] for r in approved],
-            out,
-            options,
-            roster=roster,
-            name=info.county,
-            workers=req.workers,
-            allow_missing=req.allow_missing,
-            force=req.out is None,  # summary/ is the campaign's own: a rerun replaces it
+        if req.out is not None and out.exists() and SUMMARY_DIR not in out.parts:
+            raise UsageError(
+                f"{out} 已存在，不会覆盖", "另选一个文件名，或省略 --out（写入活动的 summary/）"
+            )
+        result = merge_from_ledger(
+            camp, [r.sha256 for r in approved], out, allow_missing=req.allow_missing
         )
         manifest_path: Path | None = None
         if result.summary_written:
@@ -451,18 +444,6 @@ def campaign_merge(req: CampaignMergeRequest, *, clock: Clock = utc_now) -> Camp
                     },
                 )  # fmt: skip
         return CampaignMergeResult(result, approved, manifest_path, unapproved=unapproved)
-
-
-@dataclass(frozen=True)
-class _RosterRow:
-    code: str
-    name: str
-
-
-def _stored(camp: Campaign, sha256: str) -> list[str]:
-    row = camp.conn.execute("SELECT stored_path FROM files WHERE sha256 = ?", (sha256,))
-    found = row.fetchone()
-    return [str(found[0])] if found else []
 
 
 def _relative(path: Path, base: Path) -> str:

@@ -20,7 +20,7 @@ from xlreport.findings import SEVERITY_ZH, Finding
 from xlreport.fsutil import safe_filename
 
 _HEADINGS = ("序号", "改正情况", "工作表", "单元格", "行", "列", "问题", "应为", "实为", "处理办法")
-_WIDTHS = (6, 10, 14, 8, 26, 18, 40, 12, 12, 36)
+_WIDTHS = (5, 8, 12, 7, 20, 14, 30, 10, 10, 26)
 
 
 @dataclass(frozen=True)

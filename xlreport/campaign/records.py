@@ -9,6 +9,7 @@ bytes.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -26,22 +27,26 @@ from xlreport.campaign.notices import (
 )
 from xlreport.campaign.receipts import Receipt, local_time, receipt_bytes, receipt_file_name
 from xlreport.checks.annotate import annotated_bytes
-from xlreport.checks.model import CheckOptions
+from xlreport.checks.model import CheckedFile, CheckOptions, ReturnData
 from xlreport.checks.notice import return_stem
 from xlreport.checks.resubmission import Resubmission, compare_versions
 from xlreport.codes import FindingCode
+from xlreport.findings import FileReport
 from xlreport.fsutil import atomic_write_bytes
 from xlreport.ledger import Campaign
 from xlreport.ledger.campaign import NOTICES_DIR, RECEIPTS_DIR
 from xlreport.ledger.queries import (
     Version,
     findings_of,
+    identity_of,
     receipt,
     values_of,
     versions_of,
 )
 from xlreport.ledger.schema import STATE_FIX, STATE_RETURNED
 from xlreport.ledger.store import file_intact
+from xlreport.merge import MergeResult
+from xlreport.merge.run import merge_checked
 
 
 def campaign_title(camp: Campaign) -> str:
@@ -221,30 +226,29 @@ def agency_rows(camp: Campaign, *, marks: bool = True) -> list[AgencyRow]:
         first[code] = received
         rounds[code] = int(n)
     rows = []
-    for a in camp.agencies():
-        code = a["code"]
-        current = None
-        if a["current_version"] is not None:
-            current = camp.conn.execute(
-                "SELECT received_at, errors, warnings FROM versions WHERE id = ?",
-                (a["current_version"],),
-            ).fetchone()
+    for (
+        code, name, kind, state, contact, phone, email, withdrawn, received, errors, warnings,
+    ) in camp.conn.execute(
+        "SELECT a.code, a.name, a.type, a.state, a.contact, a.phone, a.email, a.withdrawn,"
+        " v.received_at, v.errors, v.warnings FROM agencies a"
+        " LEFT JOIN versions v ON v.id = a.current_version ORDER BY a.seq, a.code"
+    ).fetchall():  # fmt: skip
         res = resubmission_of(camp, code) if marks and rounds.get(code, 0) > 1 else None
         rows.append(
             AgencyRow(
                 code=code,
-                name=a["name"],
-                type=a["type"],
-                state=a["state"],
-                contact=a["contact"],
-                phone=a["phone"],
-                email=a["email"],
-                withdrawn=bool(a["withdrawn"]),
+                name=name,
+                type=kind,
+                state=state,
+                contact=contact,
+                phone=phone,
+                email=email,
+                withdrawn=bool(withdrawn),
                 first_received_at=first.get(code, ""),
-                last_received_at=current[0] if current else "",
+                last_received_at=received or "",
                 rounds=rounds.get(code, 0),
-                errors=int(current[1]) if current else 0,
-                warnings=int(current[2]) if current else 0,
+                errors=int(errors or 0),
+                warnings=int(warnings or 0),
                 marks={str(k): v for k, v in res.counts().items()} if res is not None else None,
             )
         )
@@ -370,6 +374,70 @@ def agencies_needing_notice(camp: Campaign) -> list[str]:
         (STATE_FIX, STATE_RETURNED),
     )
     return [str(r[0]) for r in rows]
+
+
+# --- merge from the ledger -------------------------------------------------------------
+
+
+def checked_from_ledger(camp: Campaign, sha256: str) -> CheckedFile:
+    """The file ``sha256`` as merging sees a checked file, rebuilt from what the ledger
+    recorded when it was ingested (its findings, identity, sign-off and exact values): no
+    file is read again. Shown under its stored path, as ``xlreport merge`` over the store
+    would show it."""
+    row = camp.conn.execute(
+        "SELECT stored_path, agency_code, agency_name, layout_id, year, signoff, saved_at,"
+        " blank_cells FROM files WHERE sha256 = ?",
+        (sha256,),
+    ).fetchone()
+    if row is None:
+        raise KeyError(sha256)
+    stored, code, name, layout_id, year, signoff_json, saved_at, blanks = row
+    path = str(camp.dir / stored)
+    findings = [replace(f, file=path) for f in findings_of(camp.conn, sha256)]
+    report = FileReport(path, findings, code, name, layout_id, year)
+    identity = identity_of(camp.conn, sha256)
+    values = values_of(camp, sha256)
+    if identity is None or values is None:
+        return CheckedFile(report, None)
+    signoff = json.loads(signoff_json)
+    # merging reads the sign-off's agency name only when the identity has none
+    kept = {"agency_name": signoff["agency_name"]} if (
+        "agency_name" in signoff and not identity.agency_name
+    ) else {}  # fmt: skip
+    data = ReturnData(
+        path, sha256, camp.layout, identity, values, {}, {}, kept, saved_at, 0.0, int(blanks)
+    )
+    return CheckedFile(report, data)
+
+
+def merge_from_ledger(
+    camp: Campaign,
+    shas: Sequence[str],
+    out: Path,
+    *,
+    allow_missing: bool,
+) -> MergeResult:
+    """The summary of the files ``shas`` from their recorded values, as ``xlreport merge``
+    over the stored files makes it (the campaign's roster, layout, year and county)."""
+    info = camp.info
+    roster = {
+        code: name
+        for code, name in camp.conn.execute(
+            "SELECT code, name FROM agencies WHERE withdrawn = 0 ORDER BY seq, code"
+        )
+    }
+    options = CheckOptions(
+        layout=camp.layout, year=info.year, roster_codes=roster, county=info.county or None
+    )
+    checked = sorted((checked_from_ledger(camp, s) for s in shas), key=lambda c: c.report.path)
+    return merge_checked(
+        checked,
+        out,
+        replace(options, roster_codes=None),
+        roster=roster,
+        name=info.county,
+        allow_missing=allow_missing,
+    )
 
 
 # --- merge manifest ---------------------------------------------------------------------

@@ -190,15 +190,12 @@ def merge_cmd(
     out: Annotated[
         Path | None, typer.Option("--out", help="汇总表文件（默认：summary/县名年度汇总.xlsx）")
     ] = None,
-    workers: Annotated[int | None, typer.Option("--workers", help="校验用的进程数")] = None,
     campaign: CampaignOpt = Path("."),
     as_json: JsonOpt = False,
 ) -> None:
-    """汇总：只用各单位已通过的版本（存档文件），生成汇总表和所用版本清单，并记入台账。"""
+    """汇总：只用各单位已通过的版本（台账中登记的数值，不再读取文件），生成汇总表和所用版本清单，并记入台账。"""
     result = campaign_merge(
-        CampaignMergeRequest(
-            campaign=campaign, allow_missing=allow_missing, out=out, workers=workers
-        )
+        CampaignMergeRequest(campaign=campaign, allow_missing=allow_missing, out=out)
     )
     if as_json:
         _json_out(result)

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from xlreport.api.demo_campaign import run_campaign_demo
 from xlreport.cli.app import app, console
 from xlreport.cli.usage import ChineseCommand
 from xlreport.demo import COUNTY, PASSWORD, YEAR, run_demo
@@ -54,3 +55,24 @@ def demo(
     if merge.export:
         _say(f"   长表数据：{merge.export}")
     _say("用 Excel 或 WPS 打开汇总表，查看“概览”“报送情况”“校验结果”等工作表。", "green")
+    _campaign(out)
+
+
+def _campaign(out: Path) -> None:
+    """Step 5: the same county as a collection campaign (xlreport campaign …)."""
+    c = run_campaign_demo(out)
+    _say(f"5. 收集活动（xlreport campaign）：{c.folder}", "bold")
+    _say(f"   第 1 轮登记 {c.rounds[0]} 份报表，每份都有回执：{c.folder / 'receipts'}")
+    if c.notices is not None:
+        for n in c.notices.notices:
+            _say(f"   退回：{n.message}")
+    if c.history is not None and c.history.versions[-1].resubmission is not None:
+        _say(f"   第 2 轮重新报送：{c.history.versions[-1].resubmission.summary()}")
+    if c.merge is not None and c.merge.merge is not None:
+        _say(f"   审核通过后汇总（只用已通过的版本）：{c.merge.merge.out}")
+    if c.status is not None:
+        t = c.status.board.total
+        _say(
+            f"   报送进度：应报 {t.expected}，已报 {t.received}，已通过 {t.approved}，"
+            f"未报 {t.missing}；导出 {c.status.export}"
+        )
