@@ -375,3 +375,55 @@ def test_office_downloads_are_attachments(client: TestClient, camp: ServeCampaig
     assert all(n.endswith(".xlsx") and "清河县测试单位" in n for n in names)
     assert client.get("/download/summary").status_code == 404  # not merged yet
     assert client.get("/favicon.ico").status_code == 204
+
+
+def test_demo_serve_opens_a_working_board(tmp_path: Path) -> None:
+    """``xlreport demo --serve``: the demo's returns as a campaign, its board served."""
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    from cli_helpers import ROOT
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    out = tmp_path / "演示 输出"
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "BROWSER": "true"}
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "xlreport",
+            "demo",
+            "--out",
+            str(out),
+            "--serve",
+            "--port",
+            str(port),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        env=env,
+    )
+    try:
+        board = ""
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and proc.poll() is None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as r:
+                    board = r.read().decode("utf-8")
+                    break
+            except OSError:
+                time.sleep(0.3)
+        assert "报送看板" in board, proc.poll()
+        assert "清河县" in board
+        assert 'id="download-summary"' in board  # the demo merged its approved versions
+    finally:
+        proc.terminate()
+        output = proc.communicate(timeout=30)[0].decode("utf-8", errors="replace")
+    assert "6. 报送网页" in output
+    assert f"http://127.0.0.1:{port}/u/" in output
