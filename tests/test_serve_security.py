@@ -427,3 +427,24 @@ def test_demo_serve_opens_a_working_board(tmp_path: Path) -> None:
         output = proc.communicate(timeout=30)[0].decode("utf-8", errors="replace")
     assert "6. 报送网页" in output
     assert f"http://127.0.0.1:{port}/u/" in output
+
+
+def test_a_form_with_more_parts_than_allowed_is_refused(
+    client: TestClient, camp: ServeCampaign
+) -> None:
+    token = camp.tokens["QH002"]
+    page = client.get(f"/u/{token}")
+    data = camp.good["QH002"].read_bytes()
+    r = client.post(
+        f"/u/{token}/upload",
+        data={"csrf": _csrf(page.text)},
+        files=[
+            ("file", ("a.xlsx", data, "application/octet-stream")),
+            ("file", ("b.xlsx", data, "application/octet-stream")),
+        ],
+    )
+    assert r.status_code == 400
+    assert "一次上传了多个文件" in r.text
+    many = {"csrf": _csrf(page.text), **{f"f{i}": "x" for i in range(20)}}
+    r = client.post("/login", data=many)
+    assert r.status_code == 400

@@ -27,6 +27,7 @@ from urllib.parse import quote
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
+from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
@@ -305,6 +306,16 @@ def build_app(settings: WebSettings) -> Starlette:
     async def too_large(request: Request, exc: Exception) -> Response:
         return refusal(413, "文件太大", TOO_LARGE_TEXT)
 
+    async def http_error(request: Request, exc: Exception) -> Response:
+        status = exc.status_code if isinstance(exc, HTTPException) else 500
+        if status == 404:
+            return refusal(404, "没有这个页面", "地址不对。请从看板或本单位的链接进入。")
+        if status == 405:
+            return refusal(405, "不支持的操作", "请从页面上的按钮操作。")
+        return refusal(
+            status, "请求无效", "请求的格式不对（如一次上传了多个文件）。请刷新页面后重新操作。"
+        )
+
     async def too_slow(request: Request, exc: Exception) -> Response:
         return refusal(408, "上传超时", TOO_SLOW_TEXT)
 
@@ -345,6 +356,10 @@ def build_app(settings: WebSettings) -> Starlette:
             Middleware(SecurityHeadersMiddleware),
             Middleware(BodyLimitsMiddleware, limits=limits),
         ],
-        exception_handlers={BodyTooLarge: too_large, BodyTooSlow: too_slow},
+        exception_handlers={
+            BodyTooLarge: too_large,
+            BodyTooSlow: too_slow,
+            HTTPException: http_error,
+        },
         lifespan=lifespan,
     )
