@@ -64,6 +64,7 @@ from xlreport.batch.check import check_file
 from xlreport.batch.packed import CompactValues
 from xlreport.campaign.board import TOTAL, board_bytes, percent
 from xlreport.campaign.board import AgencyRow as BoardAgency
+from xlreport.campaign.receipts import local_time
 from xlreport.checks.annotate import PREFIX as ANNOTATED_PREFIX
 from xlreport.checks.annotate import annotated_bytes
 from xlreport.checks.catalogue import CATALOGUE
@@ -166,7 +167,13 @@ def _title(camp: Campaign) -> str:
 
 
 def _shown_time(iso: str) -> str:
-    return iso[:19].replace("T", " ") if iso else ""
+    """An ISO time as the office reads it: Beijing time, to the second."""
+    if not iso:
+        return ""
+    try:
+        return local_time(iso).strftime("%Y-%m-%d %H:%M:%S")
+    except ValueError:
+        return iso[:19].replace("T", " ")
 
 
 def _finding_rows(conn: sqlite3.Connection, sha256: str) -> list[tuple[Finding, tuple[str, ...]]]:
