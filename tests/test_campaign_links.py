@@ -64,3 +64,21 @@ def test_wrong_arguments_are_one_chinese_line(tmp_path: Path) -> None:
     not_campaign = run_process("serve", tmp_path / "没有 这个活动")
     assert not_campaign.returncode == 2
     assert "不是收集活动文件夹" in not_campaign.stderr
+
+
+def test_the_windows_launcher_goes_into_the_campaign_folder(tmp_path: Path) -> None:
+    camp = make_campaign(tmp_path, n=1)
+    done = run_process("serve", camp.folder, "--write-launcher")
+    assert done.returncode == 0, done.stderr
+    launcher = camp.folder / "启动.cmd"
+    data = launcher.read_bytes()
+    assert data.count(b"\r\n") == data.count(b"\n") > 10  # CRLF throughout
+    text = data.decode("utf-8")
+    assert 'serve "%CAMPAIGN%" --open' in text
+    assert 'set "CAMPAIGN=%~dp0."' in text  # the folder it sits in, however it is named
+    assert run_process("serve", camp.folder, "--write-launcher").returncode == 0  # ours: again
+    launcher.write_text("@echo off\r\necho 别人的文件\r\n", encoding="utf-8")
+    refused = run_process("serve", camp.folder, "--write-launcher")
+    assert refused.returncode == 2
+    assert "不是 xlreport 的启动文件" in refused.stderr
+    assert "别人的文件" in launcher.read_text(encoding="utf-8")

@@ -72,7 +72,7 @@ from xlreport.checks.model import CheckOptions
 from xlreport.checks.resubmission import CellValue, Resubmission, compare_versions, show_value
 from xlreport.errors import UnreadableFileError, UsageError
 from xlreport.findings import Finding
-from xlreport.fsutil import safe_filename
+from xlreport.fsutil import atomic_write_bytes, safe_filename
 from xlreport.identity import META_SHEET
 from xlreport.ledger import (
     STATE_APPROVED,
@@ -805,3 +805,33 @@ def agency_download(req: AgencyDownloadRequest) -> Download:
         if req.kind == "receipt":
             return _receipt(camp, code, req.ref)
     raise UsageError(f"没有这类文件：{req.kind}")
+
+
+# --- the Windows launcher ------------------------------------------------------------------
+
+LAUNCHER = "启动.cmd"
+
+
+def _launcher_source() -> Path:
+    """启动.cmd as installed (in the wheel) or in a source checkout (windows/)."""
+    here = Path(__file__).resolve().parent.parent
+    for candidate in (here / "web" / "launcher" / LAUNCHER, here.parent / "windows" / LAUNCHER):
+        if candidate.is_file():
+            return candidate
+    raise UsageError(f"找不到 {LAUNCHER}（安装不完整）", "请重新安装 xlreport")
+
+
+def write_launcher(req: CampaignRequest) -> Path:
+    """Put 启动.cmd into the campaign folder (double-click: serve it and open the board).
+    An existing file of that name is replaced only when it is an earlier copy of ours."""
+    with open_campaign(req.campaign) as camp:
+        target = camp.dir / LAUNCHER
+    data = _launcher_source().read_bytes()
+    if target.exists() and target.read_bytes() != data:
+        old = target.read_bytes()
+        if b"xlreport serve" not in old:
+            raise UsageError(
+                f"{target} 已存在且不是 xlreport 的启动文件，未覆盖", "请改名或移走后重试"
+            )
+    atomic_write_bytes(target, data)
+    return target

@@ -46,6 +46,13 @@ def serve(
         float,
         typer.Option("--body-timeout", help="上传中途停顿超过这么多秒即拒收（防止慢速占用连接）"),
     ] = 15.0,
+    write_launcher: Annotated[
+        bool,
+        typer.Option(
+            "--write-launcher",
+            help="把 Windows 双击启动文件 启动.cmd 放进活动文件夹，然后退出（不启动网页）",
+        ),
+    ] = False,
 ) -> None:
     """启动报送网页：办公室看板（本机）和各单位的上传页面（campaign links 发放的链接）。
 
@@ -53,7 +60,14 @@ def serve(
     """
     import uvicorn
 
+    from xlreport.api.campaign_web import CampaignRequest
+    from xlreport.api.campaign_web import write_launcher as put_launcher
     from xlreport.web.app import WebSettings, build_app
+
+    if write_launcher:
+        written = put_launcher(CampaignRequest(campaign))
+        _say(f"已写入 {written}：在 Windows 上双击它即可启动报送网页并打开看板。")
+        return
 
     if not 1 <= port <= 65535:
         raise UsageError(f"--port {port} 无效", "请用 1 到 65535 之间的端口，如 8700")
