@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import openpyxl
@@ -75,6 +76,7 @@ def test_the_windows_launcher_goes_into_the_campaign_folder(tmp_path: Path) -> N
     assert data.count(b"\r\n") == data.count(b"\n") > 10  # CRLF throughout
     text = data.decode("utf-8")
     assert 'serve "%CAMPAIGN%" --open' in text
+    assert f'set "XLR_PYTHON={sys.executable}"' in text  # this installation's Python first
     assert 'set "CAMPAIGN=%~dp0."' in text  # the folder it sits in, however it is named
     assert run_process("serve", camp.folder, "--write-launcher").returncode == 0  # ours: again
     launcher.write_text("@echo off\r\necho 别人的文件\r\n", encoding="utf-8")

@@ -14,6 +14,7 @@ import io
 import secrets
 import shutil
 import sqlite3
+import sys
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -826,7 +827,12 @@ def write_launcher(req: CampaignRequest) -> Path:
     An existing file of that name is replaced only when it is an earlier copy of ours."""
     with open_campaign(req.campaign) as camp:
         target = camp.dir / LAUNCHER
-    data = _launcher_source().read_bytes()
+    # the Python of this installation is tried first (a .venv anywhere on the machine)
+    data = (
+        _launcher_source()
+        .read_bytes()
+        .replace(b'set "XLR_PYTHON="', f'set "XLR_PYTHON={sys.executable}"'.encode())
+    )
     if target.exists() and target.read_bytes() != data:
         old = target.read_bytes()
         if b"xlreport serve" not in old:
