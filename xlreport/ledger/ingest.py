@@ -132,14 +132,21 @@ def ingest(
         sources.append(_Source(f.path.absolute(), f.shown, sha, size, st.st_mtime))
 
     conn = camp.conn
-    known_pairs = {(s, p) for s, p in conn.execute("SELECT sha256, source_path FROM arrivals")}
+    known_pairs = {
+        (r[0], r[1]): r[2:]
+        for r in conn.execute(
+            "SELECT sha256, source_path, outcome, received_at, COALESCE(agency_code, '')"
+            " FROM arrivals"
+        )
+    }
     known_files = {s for (s,) in conn.execute("SELECT sha256 FROM files")}
     new: list[_Source] = []
     later: list[_Source] = []  # the same bytes as a file recorded or to be recorded
     seen: set[str] = set()
     for s in sources:
-        if (s.sha256, str(s.path)) in known_pairs:
-            report.items.append(_already(conn, s))
+        known = known_pairs.get((s.sha256, str(s.path)))
+        if known is not None:
+            report.items.append(_already(conn, s, known))
         elif s.sha256 in known_files or s.sha256 in seen:
             later.append(s)
         else:
@@ -228,12 +235,18 @@ def _new_check_run(camp: Campaign) -> int:
         return int(cur.lastrowid or 0)
 
 
-def _already(conn: sqlite3.Connection, s: _Source) -> IngestItem:
-    row = conn.execute(
-        "SELECT outcome, received_at, COALESCE(agency_code, '') FROM arrivals"
-        " WHERE sha256 = ? AND source_path = ?",
-        (s.sha256, str(s.path)),
-    ).fetchone()
+_ARRIVAL_SQL = "SELECT outcome, received_at, COALESCE(agency_code, '') FROM arrivals"
+
+
+def _already(
+    conn: sqlite3.Connection, s: _Source, row: tuple[str, str, str] | None = None
+) -> IngestItem:
+    """``s`` was ingested from the same place before (``row``: its arrival, when known)."""
+    if row is None:
+        row = conn.execute(
+            _ARRIVAL_SQL + " WHERE sha256 = ? AND source_path = ?", (s.sha256, str(s.path))
+        ).fetchone()
+    assert row is not None
     return IngestItem(
         s.shown,
         "already",
@@ -532,7 +545,8 @@ def _version(
     values_sha = hashlib.sha256(values_text.encode("ascii")).hexdigest()
     errors = sum(f.severity == "error" for f in found)
     warnings = sum(f.severity == "warning" for f in found)
-    if current is not None:
+    prev_round = 0
+    if current is not None:  # the current version is always the agency's latest
         prev_round, prev_values = conn.execute(
             "SELECT round, values_sha256 FROM versions WHERE id = ?", (current,)
         ).fetchone()
@@ -565,9 +579,7 @@ def _version(
                 state_after=state,
                 receipt=receipt,
             )
-    (round_,) = conn.execute(
-        "SELECT COALESCE(MAX(round), 0) + 1 FROM versions WHERE agency_code = ?", (code,)
-    ).fetchone()
+    round_ = prev_round + 1
     verdict = "error" if errors else ("warning" if warnings else "ok")
     cur = conn.execute(
         "INSERT INTO versions (agency_code, round, sha256, check_run_id, verdict, errors,"
