@@ -145,3 +145,19 @@ def test_receipts_and_notices_are_reproducible_and_verifiable(tmp_path: Path) ->
     t = status.board.total
     assert (t.expected, t.received, t.to_fix, t.overdue) == (4, 2, 2, 2)
     assert "退回" in status.reminders()["to_fix"]
+
+
+def test_an_unwritable_receipts_folder_does_not_lose_the_ingest(tmp_path: Path) -> None:
+    folder = _campaign(tmp_path)
+    (folder / "receipts").rmdir()
+    (folder / "receipts").write_bytes(b"")  # a file where the folder was: nothing written
+    write_return(tmp_path / "in" / "甲.xlsx", AGENCIES[0], valid_values(LAYOUT, 1))
+    result = campaign_ingest(CampaignIngestRequest([tmp_path / "in"], folder, workers=1))
+    assert result.report.count("version") == 1  # recorded all the same
+    assert result.receipt_files == [] and "campaign receipts" in result.receipt_problem
+    assert json.loads(result.to_json())["receipt_problem"] == result.receipt_problem
+    (folder / "receipts").unlink()
+    later = campaign_receipts(CampaignReceiptsRequest(folder))
+    assert [p.name for p in later.written] == [
+        f"回执_{YEAR}-{AGENCIES[0].code}-001_{AGENCIES[0].name}.xlsx"
+    ]

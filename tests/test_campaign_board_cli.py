@@ -80,7 +80,8 @@ def test_a_campaign_from_a_bad_return_to_the_summary(tmp_path: Path) -> None:
     assert c.phone in board["reminders"]["missing"]
     export = tmp_path / "报送进度.xlsx"
     code, out, _ = _run(["status", "--export", str(export)], folder)
-    assert code == 0 and "报送进度" in out and c.contact in out
+    assert code == 0 and "报送进度" in out and c.contact in out and "\\x0a" not in out
+    assert "报送率" in out and "66.7%" in out
     assert openpyxl.load_workbook(export)["单位明细"].auto_filter.ref
 
     # the notice for 乙: its blocking finding with labels, and the annotated copy beside it
@@ -112,7 +113,9 @@ def test_a_campaign_from_a_bad_return_to_the_summary(tmp_path: Path) -> None:
     res = hist["versions"][1]["resubmission"]
     assert res["counts"] == {"已改正": 1, "仍存在": 0, "新出现": 0}
     changed = res["changed_cells"]
-    assert [(x["cell"], x["new"]) for x in changed] == [(cell.a1, str(good_b["s3.new.natural"]))]
+    assert [(x["cell"], x["old"], x["new"]) for x in changed] == [
+        (cell.a1, "12件", str(good_b["s3.new.natural"]))  # the text found, not （空）
+    ]
     code, out, _ = _run(["history", b.code], folder)
     assert "【已改正】" in out and f"2024-{b.code}-002" in out
 

@@ -157,6 +157,9 @@ class CampaignIngestResult:
     report: IngestReport
     #: The receipt documents written into receipts/ for this ingest's receipts.
     receipt_files: list[Path] = field(default_factory=list)
+    #: Why the receipt documents could not be written ("" when they were): the ledger has
+    #: recorded the files all the same; ``campaign receipts`` writes them later.
+    receipt_problem: str = ""
 
     @property
     def exit_code(self) -> int:
@@ -171,7 +174,12 @@ class CampaignIngestResult:
     def to_json(self) -> str:
         files = [str(p) for p in self.receipt_files]
         return _dumps(
-            {**self.report.to_dict(), "receipt_files": files, "exit_code": self.exit_code}
+            {
+                **self.report.to_dict(),
+                "receipt_files": files,
+                "receipt_problem": self.receipt_problem,
+                "exit_code": self.exit_code,
+            }
         )
 
 
@@ -182,7 +190,12 @@ def campaign_ingest(req: CampaignIngestRequest, *, clock: Clock = utc_now) -> Ca
     with open_campaign(req.campaign, clock=clock) as camp:
         report = ingest(camp, req.paths, workers=req.workers)
         numbers = [i.receipt for i in report.items if i.receipt]
-        return CampaignIngestResult(report, write_receipts(camp, numbers))
+        try:
+            return CampaignIngestResult(report, write_receipts(camp, numbers))
+        except UsageError as e:  # recorded all the same: the documents can follow later
+            return CampaignIngestResult(
+                report, [], f"{e}；回执文档未写入（稍后运行 campaign receipts 补写）"
+            )
 
 
 # --- decisions --------------------------------------------------------------------------

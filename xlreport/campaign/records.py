@@ -29,9 +29,10 @@ from xlreport.campaign.receipts import Receipt, local_time, receipt_bytes, recei
 from xlreport.checks.annotate import annotated_bytes
 from xlreport.checks.model import CheckedFile, CheckOptions, ReturnData
 from xlreport.checks.notice import return_stem
-from xlreport.checks.resubmission import Resubmission, compare_versions
+from xlreport.checks.resubmission import CellValue, Resubmission, compare_versions
 from xlreport.codes import FindingCode
-from xlreport.findings import FileReport
+from xlreport.errors import UsageError
+from xlreport.findings import FileReport, Finding
 from xlreport.fsutil import atomic_write_bytes
 from xlreport.ledger import Campaign
 from xlreport.ledger.campaign import NOTICES_DIR, RECEIPTS_DIR
@@ -47,6 +48,7 @@ from xlreport.ledger.schema import STATE_FIX, STATE_RETURNED
 from xlreport.ledger.store import file_intact
 from xlreport.merge import MergeResult
 from xlreport.merge.run import merge_checked
+from xlreport.spec import Layout
 
 
 def campaign_title(camp: Campaign) -> str:
@@ -63,7 +65,13 @@ def write_if_changed(path: Path, data: bytes) -> bool:
             return False
     except OSError:
         pass
-    atomic_write_bytes(path, data)
+    try:
+        atomic_write_bytes(path, data)
+    except OSError as e:
+        raise UsageError(
+            f"无法写入 {path}：{e.strerror or e}",
+            "台账未受影响；请检查磁盘空间和文件夹的写入权限，然后重新运行这条命令",
+        ) from e
     return True
 
 
@@ -178,18 +186,31 @@ def verify_receipt_number(camp: Campaign, number: str) -> ReceiptCheck:
 # --- resubmission -----------------------------------------------------------------------
 
 
+def with_found_text(
+    layout: Layout, values: Mapping[str, Decimal], findings: Sequence[Finding]
+) -> dict[str, CellValue]:
+    """The recorded values plus, for an input cell that holds no valid number, the text a
+    finding found there (so a change reads 12件 → 12, not （空） → 12)."""
+    out: dict[str, CellValue] = dict(values)
+    by_name = {sh.name: sh.key for sh in layout.sheets}
+    for f in findings:
+        if f.at is None or not f.found:
+            continue
+        key = by_name.get(f.at[0])
+        cell = layout.cell_at(key, f.at[1], f.at[2]) if key is not None else None
+        if cell is not None and cell.kind == "input" and cell.id not in out:
+            out[cell.id] = f.found
+    return out
+
+
 def resubmission_between(camp: Campaign, old: Version, new: Version) -> Resubmission:
     """The new version's findings and values against the old one's."""
     layout = camp.layout
-    before: Mapping[str, Decimal] = values_of(camp, old.sha256) or {}
-    after: Mapping[str, Decimal] = values_of(camp, new.sha256) or {}
-    return compare_versions(
-        layout,
-        findings_of(camp.conn, old.sha256),
-        dict(before),
-        findings_of(camp.conn, new.sha256),
-        dict(after),
-    )
+    before_findings = findings_of(camp.conn, old.sha256)
+    after_findings = findings_of(camp.conn, new.sha256)
+    before = with_found_text(layout, values_of(camp, old.sha256) or {}, before_findings)
+    after = with_found_text(layout, values_of(camp, new.sha256) or {}, after_findings)
+    return compare_versions(layout, before_findings, before, after_findings, after)
 
 
 def current_and_previous(camp: Campaign, code: str) -> tuple[Version | None, Version | None]:

@@ -174,6 +174,8 @@ def ingest_cmd(
         "skipped": "跳过",
         "unreadable": "无法读取",
     }
+    if result.receipt_problem:
+        _warn(result.receipt_problem)
     shown = [i for i in result.report.items if i.outcome != "already"]
     for item in shown:
         line = f"[{zh[item.outcome]}] {item.source}：{item.message}"

@@ -54,19 +54,25 @@ def status_cmd(
         _json_out(result)
         _done(result)
     b = result.board
-    table = Table(title=printable(f"{b.campaign} 报送进度"), show_lines=False)
-    for h in COUNT_HEADINGS:
-        table.add_column(h, justify="left" if h == "单位类型" else "right")
-    for kind, counts in b.by_type.items():
-        table.add_row(*count_cells(kind, counts))
+    kinds = list(b.by_type)
+    table = Table(title=printable(f"{b.campaign} 报送进度"))
+    table.add_column("项目")
+    for kind in kinds:
+        table.add_column(kind, justify="right")
+    cells = [count_cells(k, b.by_type[k]) for k in kinds]
+    for i, heading in enumerate(COUNT_HEADINGS[1:], start=1):
+        table.add_row(heading, *(c[i] for c in cells))
     console.print(table)
     cutoff = b.cutoff
     if cutoff is not None:
-        _say(f"截止 {b.deadline[:10]}，宽限 {b.grace_days} 天（{cutoff.isoformat()} 前报送为按时）")
+        _say(
+            f"截止 {b.deadline[:10]}，宽限 {b.grace_days} 天（{cutoff.isoformat()} 及以前报送为按时）"
+        )
     for text in result.reminders().values():
         if text:
             _say("")
-            _say(text)
+            for line in text.splitlines():
+                _say(line)
     if result.export is not None:
         _say(f"已导出：{result.export}")
     _done(result)
