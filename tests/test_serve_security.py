@@ -20,6 +20,8 @@ from xlreport.api.campaign_links import CampaignLinksRequest, campaign_links
 from xlreport.web.app import WebSettings, build_app
 
 LOCAL = ("127.0.0.1", 50000)
+BASE = "http://127.0.0.1:8700"  # the Host a browser on the office machine sends
+LAN = "http://192.168.1.20:8700"  # and one on another machine
 
 
 @pytest.fixture(scope="module")
@@ -29,7 +31,7 @@ def camp(tmp_path_factory: pytest.TempPathFactory) -> ServeCampaign:
 
 @pytest.fixture
 def client(camp: ServeCampaign) -> Iterator[TestClient]:
-    with TestClient(build_app(WebSettings(camp.folder)), client=LOCAL) as c:
+    with TestClient(build_app(WebSettings(camp.folder)), client=LOCAL, base_url=BASE) as c:
         yield c
 
 
@@ -98,7 +100,7 @@ def test_a_post_without_the_csrf_token_is_refused(client: TestClient, camp: Serv
 
 def test_office_pages_only_from_this_machine(camp: ServeCampaign) -> None:
     app = build_app(WebSettings(camp.folder))
-    with TestClient(app, client=("192.168.1.50", 50000)) as other:
+    with TestClient(app, client=("192.168.1.50", 50000), base_url=LAN) as other:
         r = other.get("/")
         assert r.status_code == 403
         assert "只能在运行 xlreport serve 的电脑上打开" in r.text
@@ -110,7 +112,7 @@ def test_office_pages_only_from_this_machine(camp: ServeCampaign) -> None:
 
 def test_office_password_admits_other_machines(camp: ServeCampaign) -> None:
     app = build_app(WebSettings(camp.folder, office_password="县办 2025"))
-    with TestClient(app, client=("192.168.1.50", 50000)) as other:
+    with TestClient(app, client=("192.168.1.50", 50000), base_url=LAN) as other:
         r = other.get("/", follow_redirects=False)
         assert r.status_code == 303 and r.headers["location"] == "/login"
         login = other.get("/login")
@@ -120,7 +122,7 @@ def test_office_password_admits_other_machines(camp: ServeCampaign) -> None:
         right = other.post("/login", data={"csrf": _csrf(login.text), "password": "县办 2025"})
         assert right.status_code == 200
         assert "报送看板" in right.text
-    with TestClient(app, client=("192.168.1.51", 50000)) as third:
+    with TestClient(app, client=("192.168.1.51", 50000), base_url=LAN) as third:
         assert third.get("/", follow_redirects=False).status_code == 303
 
 
@@ -159,7 +161,7 @@ def test_an_agency_cannot_download_another_agencys_copies(
 
 def test_unknown_and_revoked_tokens_are_refused(camp: ServeCampaign) -> None:
     app = build_app(WebSettings(camp.folder))
-    with TestClient(app, client=LOCAL) as c:
+    with TestClient(app, client=LOCAL, base_url=BASE) as c:
         r = c.get("/u/" + "x" * 43)
         assert r.status_code == 403
         assert "链接无效" in r.text
@@ -246,7 +248,7 @@ def test_oversize_without_content_length_is_refused_while_streaming(
     camp: ServeCampaign,
 ) -> None:
     app = build_app(WebSettings(camp.folder, max_upload=100_000))
-    with TestClient(app, client=LOCAL) as c:
+    with TestClient(app, client=LOCAL, base_url=BASE) as c:
         page = c.get(f"/u/{camp.tokens['QH001']}")
         boundary = "xlrb"
         head = (
@@ -322,7 +324,7 @@ def test_agency_text_is_escaped(tmp_path: Path) -> None:
     )
     conn.commit()
     conn.close()
-    with TestClient(build_app(WebSettings(camp.folder)), client=LOCAL) as c:
+    with TestClient(build_app(WebSettings(camp.folder)), client=LOCAL, base_url=BASE) as c:
         board = c.get("/").text
         assert "<script>alert(1)" not in board
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in board
@@ -448,3 +450,11 @@ def test_a_form_with_more_parts_than_allowed_is_refused(
     many = {"csrf": _csrf(page.text), **{f"f{i}": "x" for i in range(20)}}
     r = client.post("/login", data=many)
     assert r.status_code == 400
+
+
+def test_office_pages_refuse_a_foreign_host_name(client: TestClient) -> None:
+    """DNS rebinding: a site whose name points at 127.0.0.1 does not get the office pages."""
+    assert client.get("/", headers={"host": "evil.example:8700"}).status_code == 403
+    assert client.get("/", headers={"host": "127.0.0.1:8700"}).status_code == 200
+    assert client.get("/", headers={"host": "localhost:8700"}).status_code == 200
+    assert client.get("/", headers={"host": "[::1]:8700"}).status_code == 200

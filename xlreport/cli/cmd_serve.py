@@ -97,6 +97,7 @@ def serve(
         host=host,
         port=port,
         access_log=False,  # our own log, without the agencies' tokens
+        proxy_headers=False,  # the client's address is the connection's, never a header's
         log_level="warning",
         limit_concurrency=200,
         timeout_keep_alive=5,

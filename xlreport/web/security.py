@@ -10,7 +10,7 @@
   carries ``hmac(server secret, session id)`` as a form field or an ``X-CSRF-Token`` header,
   compared in constant time, and its ``Origin`` (when the browser sends one) must be this
   server.
-- Office pages: from this machine only (loopback), unless ``--office-password`` is given;
+- Office pages: from this machine only (loopback, asked for by a loopback name), unless ``--office-password`` is given;
   then a session that has typed the password may see them from elsewhere.
 """
 
@@ -101,6 +101,17 @@ def is_loopback(request: Request) -> bool:
         return False
 
 
+_LOOPBACK_NAMES = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+def host_is_loopback(request: Request) -> bool:
+    """Whether the page was asked for by a loopback name (``Host``): a page of another site
+    whose name was made to point at 127.0.0.1 (DNS rebinding) does not see the office."""
+    host = request.headers.get("host", "")
+    name = host.rsplit(":", 1)[0] if not host.startswith("[") else host[1:].split("]", 1)[0]
+    return name.lower() in _LOOPBACK_NAMES
+
+
 class Sessions:
     """Session ids, CSRF tokens and which sessions have typed the office password."""
 
@@ -151,7 +162,7 @@ class Sessions:
         self._office_sessions.add(session)
 
     def office_allowed(self, request: Request) -> bool:
-        if is_loopback(request):
+        if is_loopback(request) and host_is_loopback(request):
             return True
         if self._office_password is None:
             return False
