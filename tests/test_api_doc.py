@@ -29,3 +29,12 @@ def test_the_documented_example_runs(tmp_path: Path) -> None:
     assert "12 个模板" in r.stdout and "计入 12 份，退出码 0" in r.stdout
     assert (tmp_path / "清河县汇总表.xlsx").is_file()
     assert len(list((tmp_path / "模板").glob("*.xlsx"))) == 12
+
+
+def test_every_use_case_of_the_api_is_in_the_table() -> None:
+    """Every function ``xlreport.api`` exports is named in docs/api.md."""
+    import xlreport.api as api
+
+    text = (ROOT / "docs" / "api.md").read_text(encoding="utf-8")
+    functions = [name for name in api.__all__ if name[0].islower()]
+    assert [f for f in functions if f"`{f}`" not in text] == []

@@ -350,13 +350,30 @@ def test_newer_ledger_is_refused_older_is_migrated_after_backup(
     assert c2.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION + 1
     assert c2.execute("SELECT note FROM check_runs").fetchall() == [("",)]
     versions = c2.execute("SELECT version, applied_at FROM schema_migrations ORDER BY version")
-    assert versions.fetchall() == [(1, "t0"), (SCHEMA_VERSION + 1, "t1")]
+    made = [(v, "t0") for v in range(1, SCHEMA_VERSION + 1)]
+    assert versions.fetchall() == [*made, (SCHEMA_VERSION + 1, "t1")]
     c2.close()
     backup = old.with_name(f"{LEDGER_FILE}.v{SCHEMA_VERSION}.bak")
     b = sqlite3.connect(backup)
     assert b.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     assert b.execute("SELECT COUNT(*) FROM check_runs").fetchone()[0] == 1
     b.close()
+
+
+def test_a_version_1_ledger_gets_the_links_table_after_a_backup(tmp_path: Path) -> None:
+    path = tmp_path / LEDGER_FILE
+    conn = connect(path)
+    assert migrate(conn, path, "t0", target=1) == 0
+    conn.execute("INSERT INTO check_runs VALUES (1, 't', 'g', 'f', '{}')")
+    assert conn.execute("SELECT name FROM sqlite_master WHERE name = 'links'").fetchall() == []
+    assert migrate(conn, path, "t1") == 1
+    tables = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'links'")
+    assert tables.fetchall() == [("links",)]
+    assert conn.execute("SELECT COUNT(*) FROM check_runs").fetchone()[0] == 1
+    conn.close()
+    backup = sqlite3.connect(path.with_name(f"{LEDGER_FILE}.v1.bak"))
+    assert backup.execute("PRAGMA user_version").fetchone()[0] == 1
+    backup.close()
 
 
 def test_a_missing_ledger_is_a_usage_error(tmp_path: Path) -> None:

@@ -1,12 +1,12 @@
 """The layers import only downward, over the whole tree:
 
     base → spec → reader / writer → importer → checks (pure) → annotate → batch
-    → merge / template → ledger / publish → campaign → api → demo → cli / web → __main__
+    → merge / template → ledger / publish → campaign → api → demo → web → cli → __main__
 
 Every package and top-level module of ``xlreport`` has its place in :data:`LAYERS`; a new one
 nobody placed fails :func:`test_every_package_and_module_has_a_layer`. A module may import
 its own unit and any unit of a lower layer, never a sibling of its own layer (reader and
-writer know nothing of each other, nor do cli and web). rich and typer are the command
+writer know nothing of each other). rich and typer are the command
 line's: imported only in cli/. Imports inside functions count too.
 """
 
@@ -46,7 +46,8 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("campaign",),  # a collection campaign (on the ledger)
     ("api",),  # the library API: one request → one result per use case
     ("demo",),  # the round trip on the sample county, through the api
-    ("cli", "web"),  # the front ends
+    ("web",),  # the browser face (starlette app; started by ``xlreport serve``)
+    ("cli",),  # the command line (``serve`` starts the web app)
     ("__main__",),  # ``python -m xlreport``
 )
 
@@ -175,10 +176,23 @@ def test_the_layer_test_catches_an_upward_import(tmp_path: Path) -> None:
     assert _rank("spec") < _rank("reader") == _rank("writer") < _rank("importer") < _rank("checks")
     assert _rank("checks") < _rank("batch") < _rank("merge") < _rank("publish") < _rank("api")
     assert _rank("merge") < _rank("ledger") < _rank("campaign") < _rank("api") < _rank("web")
-    assert _rank("cli") == _rank("web")
+    assert _rank("api") < _rank("web") < _rank("cli")
 
 
 def test_the_moved_modules_are_gone_from_checks_and_merge() -> None:
     gone = ["checks/files.py", "checks/pool.py", "checks/wire.py", "checks/compact.py"]
     gone += ["checks/run.py", "checks/annotate.py", "report_render.py", "merge/spill.py"]
     assert [p for p in gone if (PACKAGE / p).exists()] == []
+
+
+def test_web_holds_no_logic_of_its_own() -> None:
+    """The web layer parses requests and renders results: it reaches the campaign only
+    through the library API (no ledger, campaign, checks, merge or batch import)."""
+    below = ("ledger", "campaign", "checks", "merge", "batch")
+    bad = [
+        f"web/{path.relative_to(PACKAGE / 'web')} imports {module}"
+        for path in sorted((PACKAGE / "web").rglob("*.py"))
+        for module in _imports(path)
+        if any(module == f"xlreport.{b}" or module.startswith(f"xlreport.{b}.") for b in below)
+    ]
+    assert bad == []

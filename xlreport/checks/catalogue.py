@@ -18,6 +18,7 @@ from xlreport.checks.catalogue_campaign_board import CAMPAIGN_BOARD_KINDS
 from xlreport.checks.catalogue_import import IMPORT_GROUP, IMPORT_KINDS
 from xlreport.checks.catalogue_publish import PUBLISH_GROUP, PUBLISH_KINDS
 from xlreport.checks.catalogue_reader import READER_REASONS
+from xlreport.checks.catalogue_serve import SERVE_GROUP, SERVE_KINDS
 from xlreport.codes import FindingCode
 from xlreport.findings import SEVERITY_ZH, Finding, Severity, TemplatePos
 
@@ -274,6 +275,7 @@ _KINDS = (
     *(FindingKind(cast(FindingCode, c), s, IMPORT_GROUP, t, a) for c, s, t, a in IMPORT_KINDS),
     *(FindingKind(c, s, PUBLISH_GROUP, t, a) for c, s, t, a in PUBLISH_KINDS),  # catalogue_publish.py
     *(FindingKind(c, s, CAMPAIGN_GROUP, t, a) for c, s, t, a in CAMPAIGN_KINDS),
+    *(FindingKind(c, s, SERVE_GROUP, t, a) for c, s, t, a in SERVE_KINDS),
     *(FindingKind(c, s, CAMPAIGN_GROUP, t, a) for c, s, t, a in CAMPAIGN_BOARD_KINDS),
 )  # fmt: skip
 

@@ -27,6 +27,8 @@ from xlreport.cli import cmd_import  # noqa: F401  isort: skip
 from xlreport.cli import cmd_publish  # noqa: F401  isort: skip
 
 from xlreport.cli import cmd_campaign  # noqa: F401  isort: skip
+from xlreport.cli import cmd_campaign_links  # noqa: F401  isort: skip
+from xlreport.cli import cmd_serve  # noqa: F401  isort: skip
 from xlreport.cli import cmd_campaign_board  # noqa: F401  isort: skip
 
 __all__ = ["app", "main"]

@@ -21,6 +21,11 @@ def _say(text: str, style: str = "") -> None:
 @app.command("demo", cls=ChineseCommand)
 def demo(
     out: Annotated[Path, typer.Option("--out", help="演示输出文件夹")] = Path("xlreport-演示"),
+    serve: Annotated[
+        bool,
+        typer.Option("--serve", help="再把收到的报表建成收集活动，启动报送网页并用浏览器打开看板"),
+    ] = False,
+    port: Annotated[int, typer.Option("--port", help="报送网页的端口（与 --serve 一起用）")] = 8700,
 ) -> None:
     """用自带的示例数据（清河县）演示完整流程：生成模板 → 各单位填报 → 校验 → 汇总。"""
     result = run_demo(out)
@@ -55,10 +60,24 @@ def demo(
     if merge.export:
         _say(f"   长表数据：{merge.export}")
     _say("用 Excel 或 WPS 打开汇总表，查看“概览”“报送情况”“校验结果”等工作表。", "green")
-    _campaign(out)
+    folder = _campaign(out)
+    if serve:
+        _serve(folder, port)
 
 
-def _campaign(out: Path) -> None:
+def _serve(folder: Path, port: int) -> None:
+    """``--serve``: the demo campaign's upload links, then its board in the browser."""
+    from xlreport.api.campaign_links import CampaignLinksRequest, campaign_links
+    from xlreport.cli.cmd_serve import serve
+
+    links = campaign_links(CampaignLinksRequest(campaign=folder, url=f"http://127.0.0.1:{port}"))
+    _say("6. 报送网页（xlreport serve）：各单位的上传链接", "bold")
+    for link in links.issued:
+        _say(f"   {link.code}  {link.name}  {link.url}")
+    serve(folder, port=port, open_browser=True)
+
+
+def _campaign(out: Path) -> Path:
     """Step 5: the same county as a collection campaign (xlreport campaign …)."""
     c = run_campaign_demo(out)
     _say(f"5. 收集活动（xlreport campaign）：{c.folder}", "bold")
@@ -76,3 +95,4 @@ def _campaign(out: Path) -> None:
             f"   报送进度：应报 {t.expected}，已报 {t.received}，已通过 {t.approved}，"
             f"未报 {t.missing}；导出 {c.status.export}"
         )
+    return c.folder

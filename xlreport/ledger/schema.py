@@ -22,7 +22,7 @@ from xlreport.errors import UsageError
 
 LEDGER_FILE = "ledger.sqlite3"
 #: The schema this xlreport writes. Raise it with a new entry in :data:`MIGRATIONS`.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 #: Seconds a process waits for another one's write transaction before giving up.
 BUSY_TIMEOUT_S = 60.0
 
@@ -252,9 +252,31 @@ def _statements(script: str) -> list[str]:
     return out
 
 
+#: Version 2: the agencies' upload links (``xlreport campaign links``, ``xlreport serve``).
+#: Only a token's sha256 is kept; an agency has at most one link in force.
+_SCHEMA_V2 = """
+CREATE TABLE links (
+    id INTEGER PRIMARY KEY,
+    agency_code TEXT NOT NULL REFERENCES agencies(code),
+    token_sha256 TEXT NOT NULL UNIQUE,
+    issued_at TEXT NOT NULL,
+    expires_on TEXT NOT NULL,             -- ISO date, the last day the link works
+    revoked_at TEXT,
+    revoked_reason TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX links_agency ON links(agency_code);
+"""
+
+
+def _create_v2(conn: sqlite3.Connection) -> None:
+    for stmt in _statements(_SCHEMA_V2):
+        conn.execute(stmt)
+
+
 #: version → (description, the step from version - 1). Version 1 creates the schema.
 MIGRATIONS: dict[int, tuple[str, Migration]] = {
     1: ("初始结构：活动、单位、文件、版本、检查结果、数值、回执、事件链", _create_v1),
+    2: ("上传链接：各单位的上传网址（只存令牌的散列值）", _create_v2),
 }
 
 
