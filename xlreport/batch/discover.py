@@ -15,14 +15,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from xlreport.codes import FindingCode
+from xlreport.reader.sniff import SPREADSHEET_SUFFIXES
 from xlreport.safetext import printable
 
-#: Files under a folder with these suffixes are checked (the reader explains why an .xls,
-#: .et, .xlsm … cannot be used); anything else there is skipped as "not a workbook". A
+#: Files under a folder with SPREADSHEET_SUFFIXES are checked (the reader explains why an
+#: .xls, .et, .xlsm … cannot be used); anything else there is skipped as "not a workbook". A
 #: file named on the command line is always checked, whatever its suffix.
-SPREADSHEET_SUFFIXES = frozenset(
-    {".xlsx", ".xlsm", ".xlsb", ".xltx", ".xltm", ".xls", ".xlt", ".et", ".ett", ".ods"}
-)
 LOCK_PREFIX = "~$"
 _WIN_HIDDEN = 0x2
 

@@ -13,6 +13,7 @@ from xlreport.fsutil import atomic_write_bytes, safe_filename
 from xlreport.identity import Identity, template_id_of
 from xlreport.importer.document import ImportOutcome, import_path
 from xlreport.importer.sniff import sniff
+from xlreport.reader.sniff import SPREADSHEET_SUFFIXES
 from xlreport.spec import builtin_layouts
 from xlreport.writer import build_workbook
 
@@ -46,7 +47,10 @@ def workbook_name(out: ImportOutcome) -> str:
 
 
 def is_document(path: Path) -> bool:
-    """A published report rather than a workbook (sniffed from its first bytes)."""
+    """A published report rather than a workbook (sniffed from its first bytes; a file
+    named as a spreadsheet is a workbook, for the reader to read or refuse)."""
+    if path.suffix.lower() in SPREADSHEET_SUFFIXES:
+        return False
     try:
         with path.open("rb") as f:
             head = f.read(65536)

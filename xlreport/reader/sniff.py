@@ -8,6 +8,12 @@ import struct
 from xlreport.errors import UnreadableFileError
 from xlreport.reader import reasons
 
+#: The names of spreadsheet files: the reader reads them, or says why it cannot (an .xls,
+#: .et, .xlsm …); a file so named is never taken for a published report.
+SPREADSHEET_SUFFIXES = frozenset(
+    {".xlsx", ".xlsm", ".xlsb", ".xltx", ".xltm", ".xls", ".xlt", ".et", ".ett", ".ods"}
+)
+
 ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _SNIFF_BYTES = 8192
