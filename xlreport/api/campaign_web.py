@@ -90,6 +90,7 @@ from xlreport.ledger.campaign import (
     Campaign,
 )
 from xlreport.ledger.links import owner_of
+from xlreport.ledger.queries import findings_of
 from xlreport.reader import read_xlsx
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -176,31 +177,6 @@ def _shown_time(iso: str) -> str:
         return iso[:19].replace("T", " ")
 
 
-def _finding_rows(conn: sqlite3.Connection, sha256: str) -> list[tuple[Finding, tuple[str, ...]]]:
-    rows = conn.execute(
-        "SELECT code, severity, message, sheet, cell, row_label, col_label, expected, found,"
-        " hint, rule FROM findings WHERE sha256 = ? ORDER BY seq",
-        (sha256,),
-    ).fetchall()
-    out = []
-    for r in rows:
-        f = Finding(
-            code=r[0],
-            severity=r[1],
-            message=r[2],
-            sheet=r[3],
-            cell=r[4],
-            row_label=r[5],
-            col_label=r[6],
-            expected=r[7],
-            found=r[8],
-            hint=r[9],
-            rule=r[10],
-        )
-        out.append((f, tuple(r)))
-    return out
-
-
 def _row(f: Finding, mark: str = "") -> FindingRow:
     return FindingRow(
         f.severity,
@@ -274,11 +250,11 @@ def _marked(
         return (), (), ()
     conn = camp.conn
     cur = versions[-1]
-    new = [f for f, _ in _finding_rows(conn, cur.sha256)]
+    new = findings_of(conn, cur.sha256)
     if len(versions) < 2:
         return tuple(_row(f) for f in new), (), ()
     prev = versions[-2]
-    old = [f for f, _ in _finding_rows(conn, prev.sha256)]
+    old = findings_of(conn, prev.sha256)
     resub: Resubmission = compare_versions(
         camp.layout, old, _values(camp, prev.sha256), new, _values(camp, cur.sha256)
     )
