@@ -55,3 +55,20 @@ def test_demo_summary_and_long_table(demo: Path) -> None:
     data = (demo / SUMMARY).read_bytes()
     check_parts("demo/summary", xlsx_parts(data, portable(demo, demo / INBOX)))
     check_text("demo/export.csv", _text(demo, "4-汇总/清河县2024年度汇总数据（长表）.csv"))
+
+
+CAMPAIGN = "5-收集活动"
+CAMPAIGN_OUTPUTS = {
+    "demo/campaign-receipt": "receipts/回执_2024-QH002-002_清河县发展和改革局.xlsx",
+    "demo/campaign-notice": "notices/QH002_清河县发展和改革局/退回修改通知_清河县发展和改革局_第1轮.xlsx",
+    "demo/campaign-board": "报送进度.xlsx",
+    "demo/campaign-summary": "summary/清河县2024年度汇总.xlsx",
+    "demo/campaign-manifest": "summary/清河县2024年度汇总_汇总清单.xlsx",
+}
+
+
+@pytest.mark.parametrize("golden", sorted(CAMPAIGN_OUTPUTS))
+def test_demo_campaign_outputs(demo: Path, golden: str) -> None:
+    """The campaign step's receipt, notice, board and summary (the demo's clock is fixed)."""
+    data = (demo / CAMPAIGN / CAMPAIGN_OUTPUTS[golden]).read_bytes()
+    check_parts(golden, xlsx_parts(data, portable(demo, demo / INBOX)))
