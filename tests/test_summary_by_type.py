@@ -18,6 +18,7 @@ import pytest
 from cli_helpers import invoke
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
+from lo import Job, run_jobs
 from merge_helpers import NS, PASSWORD, checked, ident, random_values, sheet_paths, valid_values
 from merge_helpers import xml_cells as read_cells
 
@@ -354,3 +355,23 @@ def test_type_layout_renames_only_the_sheets() -> None:
     assert layout.cells == L.cells and layout.totals == L.totals and layout.checks == L.checks
     assert layout.compiled.formulas == L.compiled.formulas
     assert [s.name for s in L.sheets] == TABLES  # the layout itself is untouched
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_recalculates_the_type_tables(inbox: tuple[Path, Path], tmp_path: Path) -> None:
+    """LibreOffice opens the summary, recalculates every formula and saves it: each type's
+    totals are what the summary cached, and the re-saved summary still checks and merges."""
+    folder, roster = inbox
+    out = tmp_path / "县.xlsx"
+    res = merge_returns(MergeRequest([folder], out, roster=roster, name="某县", by_type=True))
+    resaved = tmp_path / "lo" / "县.xlsx"
+    resaved.parent.mkdir()
+    run_jobs([Job(out, resaved)])
+    before, after = out.read_bytes(), resaved.read_bytes()
+    for g in ("县直部门", "乡镇", "街道"):
+        assert _of_group(after, g)[0] == _of_group(before, g)[0], g
+    _check_summary(after, res.outcome, ["县直部门", "乡镇", "街道", "县直部门"])
+    [report] = check_paths([resaved], CheckOptions())
+    assert not report.report.errors, [f.message for f in report.report.findings]
+    city = merge_paths([resaved], tmp_path / "市.xlsx", CheckOptions(), name="某市")
+    assert city.exit_code == 0 and city.values == res.outcome.values
