@@ -375,3 +375,27 @@ def test_libreoffice_recalculates_the_type_tables(inbox: tuple[Path, Path], tmp_
     assert not report.report.errors, [f.message for f in report.report.findings]
     city = merge_paths([resaved], tmp_path / "市.xlsx", CheckOptions(), name="某市")
     assert city.exit_code == 0 and city.values == res.outcome.values
+
+
+def test_a_renamed_county_table_is_found_not_a_type_table(
+    inbox: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """The type tables carry the same labels as the county's: when the county's table is
+    renamed, check finds the renamed sheet (by its labels among the unknown sheets), never
+    a type table, so the summary's numbers stay the county's."""
+    folder, roster = inbox
+    out = tmp_path / "县.xlsx"
+    res = merge_returns(MergeRequest([folder], out, roster=roster, name="某县", by_type=True))
+    first = TABLES[0]
+    renamed = tmp_path / "改名.xlsx"
+    with zipfile.ZipFile(out) as src, zipfile.ZipFile(renamed, "w") as dst:
+        for info in src.infolist():
+            part = src.read(info.filename)
+            if info.filename == "xl/workbook.xml":
+                part = part.replace(f'name="{first}"'.encode(), 'name="改过的表"'.encode())
+            dst.writestr(info, part)
+    [report] = check_paths([renamed], CheckOptions())
+    found = [(f.code, f.found) for f in report.report.findings if f.code.startswith("sheet-")]
+    assert ("sheet-renamed", "改过的表") in found, found
+    assert report.data is not None
+    assert {k: report.data.totals[k] for k in res.outcome.values} == res.outcome.values
