@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from lo import Job, run_jobs
 from merge_helpers import NS, PASSWORD, checked, ident, random_values, sheet_paths, valid_values
 from merge_helpers import xml_cells as read_cells
+from pdf_render import pages, to_pdf
 
 from xlreport.api.merge import MergeRequest, merge_returns
 from xlreport.batch import check_paths
@@ -399,3 +400,20 @@ def test_a_renamed_county_table_is_found_not_a_type_table(
     assert ("sheet-renamed", "改过的表") in found, found
     assert report.data is not None
     assert {k: report.data.totals[k] for k in res.outcome.values} == res.outcome.values
+
+
+@pytest.mark.libreoffice
+def test_each_types_tables_print_like_the_countys(inbox: tuple[Path, Path], tmp_path: Path) -> None:
+    """Printed by LibreOffice: each type's tables take as many A4 pages as the county's, in
+    the same orientations, with the group in the page header and its cover line."""
+    folder, roster = inbox
+    out = tmp_path / "县.xlsx"
+    merge_returns(MergeRequest([folder], out, roster=roster, name="某县", by_type=True))
+    printed = pages(to_pdf(out, tmp_path / "pdf"))
+    county = [p for p in printed if "汇总编号" in p.text and "分类汇总" not in p.text]
+    assert county and all(p.text.startswith("汇总单位：某县 ") for p in county)
+    for g, n in (("县直部门", 2), ("乡镇", 1), ("街道", 1)):
+        mine = [p for p in printed if p.text.startswith(f"汇总单位：某县（{g}）")]
+        assert [p.width > p.height for p in mine] == [p.width > p.height for p in county], g
+        assert all(f"单位类型“{g}”，汇总 {n} 个单位" in p.text for p in mine), g
+        assert all(abs(p.width - q.width) < 1 for p, q in zip(mine, county, strict=True))
