@@ -62,7 +62,7 @@ def test_the_demo_summary_prints_in_at_most_12_readable_a4_pages(tmp_path: Path)
         assert sum("汇总编号" in t for t in texts) >= 3
         # no 填报说明, no hash printed
         assert not any("只在浅黄色单元格" in t for t in texts)
-        shas = [f.sha256 for f in demo.merge.merged]
+        shas = [f.sha256 for f in demo.merge.outcome.merged]
         assert not any(s[:16] in t.replace("\n", "") for s in shas for t in texts)
         # the detail prints with its header repeated on each of its pages
         detail = [t for t in texts if "栏目" in t]
