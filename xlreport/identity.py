@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -23,6 +24,16 @@ WORKBOOK_KIND_SUMMARY = "summary"
 #: only when its agencies are too many for 分单位明细 to carry the subtotals); checking a
 #: summary expects them (they are not "added" sheets there).
 SUMMARY_SHEETS = ("概览", "分单位明细", "报送情况", "校验结果", "分类小计")
+#: The roster's 单位类型 → the group a summary counts its agencies in (分类小计, and the
+#: statutory tables per type of ``merge --by-type``), in the order shown.
+TYPE_GROUPS: tuple[tuple[str, str], ...] = (
+    ("部门", "县直部门"),
+    ("乡镇", "乡镇"),
+    ("街道", "街道"),
+    ("其他", "其他"),
+)
+#: Excel's longest sheet name.
+SHEET_NAME_MAX = 31
 
 # Rows of the _xlreport sheet: key in column A, value (always text) in column B.
 META_KEYS = (
@@ -127,3 +138,32 @@ def normal_name(name: str) -> str:
     """An agency name as compared: NFKC (full-width letters, digits and brackets become
     half-width), every whitespace removed (a stray or ideographic space is no new agency)."""
     return _SPACE.sub("", unicodedata.normalize("NFKC", name))
+
+
+def type_sheet_names(sheet_names: Sequence[str]) -> dict[tuple[str, str], str]:
+    """(statutory sheet name, group of :data:`TYPE_GROUPS`) → the name of that sheet's copy
+    for the group in a summary (``merge --by-type``): "二、主动公开（乡镇）", the sheet's name
+    cut so that the whole stays within Excel's 31 characters (the group is kept whole), a
+    number before the group when two would otherwise be the same; unique (as Excel compares
+    names) among themselves, the statutory sheets and the summary's other sheets."""
+    taken = {n.casefold() for n in (*sheet_names, *SUMMARY_SHEETS, GUIDE_SHEET, META_SHEET)}
+    out: dict[tuple[str, str], str] = {}
+    for _kind, group in TYPE_GROUPS:
+        suffix = f"（{group}）"
+        for name in sheet_names:
+            n = 1
+            while True:
+                mark = str(n) if n > 1 else ""
+                candidate = name[: SHEET_NAME_MAX - len(suffix) - len(mark)] + mark + suffix
+                if candidate.casefold() not in taken:
+                    break
+                n += 1
+            taken.add(candidate.casefold())
+            out[(name, group)] = candidate
+    return out
+
+
+def summary_sheet_names(sheet_names: Sequence[str]) -> tuple[str, ...]:
+    """Every sheet a summary of a layout with these statutory sheets may have besides them:
+    :data:`SUMMARY_SHEETS` and the statutory tables per type (:func:`type_sheet_names`)."""
+    return (*SUMMARY_SHEETS, *type_sheet_names(sheet_names).values())

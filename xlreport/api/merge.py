@@ -37,6 +37,7 @@ class MergeRequest:
     confirm: Sequence[str | Path] = ()  # returns whose date-like counts are numbers
     force: bool = False  # replace an existing --out/--export that is not ours
     prior: str | Path | None = None  # last year's summary: the narrative compares with it
+    by_type: bool = False  # the statutory tables once more per 单位类型 (县直部门/乡镇/街道/其他)
     workers: int | None = None  # checking processes (None: one per core)
     progress: Callable[[int, int], None] | None = None  # (done, total) as files are checked
 
@@ -89,5 +90,6 @@ def merge_returns(req: MergeRequest) -> MergeResult:
         allow_missing=req.allow_missing,
         confirm=req.confirm,
         prior=req.prior,
+        by_type=req.by_type,
     )
     return MergeResult(outcome, tuple(notes))

@@ -18,7 +18,7 @@ from xlreport.checks.structure import match_sheets
 from xlreport.checks.totals import TotalsResult, check_totals
 from xlreport.checks.values import Judged, judge
 from xlreport.findings import FileReport, Finding
-from xlreport.identity import SUMMARY_SHEETS, WORKBOOK_KIND_SUMMARY, Identity
+from xlreport.identity import WORKBOOK_KIND_SUMMARY, Identity, summary_sheet_names
 from xlreport.reader.model import RawWorkbook
 from xlreport.spec.model import Layout
 
@@ -143,10 +143,10 @@ def check_workbook(
     layout, identity = rec.layout, rec.identity
     located = list(rec.findings)
     summary = identity.kind == WORKBOOK_KIND_SUMMARY
-    # a summary (xlreport merge) has no 填报说明: nobody fills it in or signs it
-    views, structure = match_sheets(
-        raw, layout, SUMMARY_SHEETS if summary else (), guide=not summary
-    )
+    # a summary (xlreport merge) has no 填报说明: nobody fills it in or signs it; its own
+    # sheets (概览 …, the tables per 单位类型) are not "added" ones
+    own = summary_sheet_names([s.name for s in layout.sheets]) if summary else ()
+    views, structure = match_sheets(raw, layout, own, guide=not summary)
     located += structure
     judged, value_findings = _judge_inputs(layout, views, summary)
     blanks = sum(1 for j in judged.values() if j.state == "blank")

@@ -119,6 +119,13 @@ def merge(
         Path | None,
         typer.Option("--prior", help="上年的汇总表：综述段落与上年比较（增加/减少多少）"),
     ] = None,
+    by_type: Annotated[
+        bool,
+        typer.Option(
+            "--by-type",
+            help="按单位类型（县直部门/乡镇/街道/其他）另附各类的统计表（有报表的类型各一套）",
+        ),
+    ] = False,
 ) -> None:
     """汇总回收的报表：有错误的不计入，同一单位有多份不同报表时须用 --prefer 指定，生成可再次汇总的汇总表。"""
     with removed_if_interrupted(out, export), _progress(not as_json) as progress:
@@ -141,6 +148,7 @@ def merge(
                 force=force,
                 progress=progress,
                 prior=prior,
+                by_type=by_type,
             )
         )
     for note in result.roster_notes:

@@ -118,6 +118,8 @@ def render(console: Console, result: MergeResult) -> None:
         _say(result.year_hint_text, "bold red")
     if result.summary_written:
         _say(f"汇总表：{result.out}")
+        for group, agencies in (result.by_type or {}).items():
+            _say(f"  分类统计表：{group}（{agencies} 个单位）")
     if result.export is not None:
         _say(f"长表数据：{result.export}")
     for step in next_steps(result):

@@ -1,8 +1,9 @@
 """The summary workbook as a document a leader reads and prints.
 
 Sheet order: 概览 (with the narrative paragraph), the statutory tables (a cover block on
-each: who is in it, who is missing, its id; no input shading, no 填报说明), 分类小计,
-报送情况, 分单位明细, 校验结果 — every sheet set up for A4 with page numbers.
+each: who is in it, who is missing, its id; no input shading, no 填报说明), with
+``merge --by-type`` the statutory tables once more for each 单位类型 that has returns,
+分类小计, 报送情况, 分单位明细, 校验结果 — every sheet set up for A4 with page numbers.
 
 The summary carries no wall-clock time: the same inputs give the same bytes. What dates
 it is 数据截至, the latest saved time of the returns it counts, and its 汇总编号, which
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from xlreport.checks.model import ReturnData
@@ -24,10 +25,17 @@ from xlreport.merge.narrative import NarrativeText
 from xlreport.merge.overview import overview_sheet
 from xlreport.merge.sheets import findings_sheet, status_sheet
 from xlreport.merge.status import RosterStatus
-from xlreport.merge.subtotals import GROUPS, group_values, grouper, subtotal_sheet
+from xlreport.merge.subtotals import (
+    GROUPS,
+    group_coverage,
+    group_values,
+    grouper,
+    subtotal_sheet,
+    type_layout,
+)
 from xlreport.spec.model import Layout
 from xlreport.writer.summary_sheets import ExtraSheet
-from xlreport.writer.workbook import Cover
+from xlreport.writer.workbook import Cover, TableSet
 
 #: Longest name in a page header (as on the returns).
 _HEADER_NAME_MAX = 40
@@ -38,6 +46,8 @@ class SummaryDocument:
     before: list[ExtraSheet]  # before the statutory tables
     after: list[ExtraSheet]  # after them
     cover: Cover
+    #: the statutory tables per 单位类型 (``merge --by-type``), after the summary's own
+    tables: list[TableSet] = field(default_factory=list)
 
 
 def summary_id(identity: Identity, counted: Sequence[ReturnData]) -> str:
@@ -81,9 +91,40 @@ def cover_lines(
     return [first, second]
 
 
-def page_header(identity: Identity) -> str:
+def page_header(identity: Identity, group: str = "") -> str:
+    """The page header: the summary's name (and the 单位类型 of its tables per type)."""
     name = identity.agency_name[:_HEADER_NAME_MAX].replace("&", "&&")
-    return f"&L汇总单位：{name}&R报告年度：{identity.year}年度"
+    of = f"（{group}）" if group else ""
+    return f"&L汇总单位：{name}{of}&R报告年度：{identity.year}年度"
+
+
+def type_cover(first: str, group: str, agencies: int) -> list[str]:
+    """The cover block of the statutory tables of one 单位类型: the summary's first line,
+    then which type and how many agencies."""
+    return [
+        first,
+        f"分类汇总：单位类型“{group}”，汇总 {agencies} 个单位（各类型之和等于本汇总表的统计表）",
+    ]
+
+
+def type_tables(
+    layout: Layout,
+    identity: Identity,
+    first: str,
+    by_group: Mapping[str, Mapping[str, Decimal]],
+    covered: Mapping[str, int],
+) -> list[TableSet]:
+    """The statutory tables of every group in ``covered`` (those with returns), holding the
+    group's sums (:func:`~xlreport.merge.subtotals.group_values`)."""
+    inputs = [c.id for c in layout.inputs()]
+    return [
+        TableSet(
+            type_layout(layout, g),
+            {cid: by_group[g][cid] for cid in inputs},
+            Cover(type_cover(first, g, n), page_header(identity, g)),
+        )
+        for g, n in covered.items()
+    ]
 
 
 def summary_document(
@@ -96,7 +137,10 @@ def summary_document(
     roster_size: int | None,
     roster_types: Mapping[str, str] | None,
     story: NarrativeText | None,
+    by_type: bool = False,
 ) -> SummaryDocument:
+    """What the summary holds besides the statutory tables (and, ``by_type``, those tables
+    once more per 单位类型)."""
     title = f"{identity.agency_name}{identity.year}年度"
     header = page_header(identity)
     group_of = grouper(roster_types)
@@ -123,8 +167,15 @@ def summary_document(
         ),
         findings_sheet(files, title),
     ]
+    lines = cover_lines(identity, counted, status, roster_size)
+    tables = (
+        type_tables(layout, identity, lines[0], by_group, group_coverage(counted, group_of))
+        if by_type
+        else []
+    )
     return SummaryDocument(
         before=[replace(overview, header=header)],
         after=[replace(s, header=header) for s in sheets],
-        cover=Cover(cover_lines(identity, counted, status, roster_size), header),
+        cover=Cover(lines, header),
+        tables=tables,
     )

@@ -166,6 +166,9 @@ class MergeResult:
     #: The paragraph for the county's report (``xlreport.merge.narrative``), when the layout has one.
     narrative: NarrativeText | None = None
     summary_id: str = ""  # 汇总编号 (``xlreport.merge.document.summary_id``)
+    #: With --by-type: every 单位类型 group that has returns → how many agencies it covers
+    #: (the summary holds the statutory tables once more for each), else None.
+    by_type: dict[str, int] | None = None
 
     @property
     def partial(self) -> bool:

@@ -138,6 +138,8 @@ def _document(result: MergeResult) -> dict[str, Any]:
         "summary_id": result.summary_id,
         "narrative": result.narrative.to_json() if result.narrative else None,
     }
+    if result.by_type is not None:  # --by-type only: without it the document is unchanged
+        summary["by_type"] = dict(result.by_type)  # group → agencies, in TYPE_GROUPS order
     return {
         "summary": summary,
         "files": files,

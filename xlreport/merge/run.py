@@ -27,6 +27,7 @@ from xlreport.merge.narrative import NarrativeText, PriorSummary, load_prior, na
 from xlreport.merge.outputs import guard_outputs
 from xlreport.merge.select import coverage, select_returns
 from xlreport.merge.status import RosterStatus, roster_status
+from xlreport.merge.subtotals import group_coverage, grouper
 from xlreport.merge.sums import merge_values
 from xlreport.safetext import printable
 from xlreport.spec.model import Layout
@@ -136,6 +137,7 @@ def merge_paths(
     allow_missing: bool = False,
     confirm: Sequence[str | Path] = (),
     prior: str | Path | None = None,
+    by_type: bool = False,
 ) -> MergeResult:
     """Merge the returns (and summaries) under ``paths`` into the summary workbook ``out``.
 
@@ -152,7 +154,8 @@ def merge_paths(
     must be for (None: they must agree on one). Before any file is checked, the outputs
     are (:mod:`xlreport.outputs`): never an input or ``roster_file``, an existing file
     only when it is an earlier output of ours or with ``force``. ``prior``: last year's
-    summary, compared with in the narrative paragraph.
+    summary, compared with in the narrative paragraph. ``by_type``: the statutory tables
+    once more for each 单位类型 that has returns (:mod:`xlreport.merge.subtotals`).
     """
     out_path = Path(out)
     if out_path.suffix.lower() != ".xlsx":
@@ -192,6 +195,7 @@ def merge_paths(
         confirm=confirmed,
         roster_types=roster_types(roster),
         prior=last_year,
+        by_type=by_type,
     )
 
 
@@ -243,6 +247,7 @@ def merge_checked(
     confirm: Collection[str] = (),
     roster_types: Mapping[str, str] | None = None,
     prior: PriorSummary | None = None,
+    by_type: bool = False,
 ) -> MergeResult:
     """The part of :func:`merge_paths` after checking (no file is read here)."""
     own = code.strip() or (derived_code(name) if name.strip() else "")
@@ -288,6 +293,8 @@ def merge_checked(
         )
     result.narrative = narrative(layout, values, prior.values if prior else None)
     result.summary_id = summary_id(identity, sel.counted)
+    if by_type:
+        result.by_type = group_coverage(sel.counted, grouper(roster_types))
     with atomic_writer(out) as fh:
         write_summary(
             fh,
@@ -299,6 +306,7 @@ def merge_checked(
             status,
             roster_types,
             result.narrative,
+            by_type,
         )
     result.summary_written = True
     if export is not None:
@@ -329,9 +337,11 @@ def write_summary(
     status: RosterStatus,
     roster_types: Mapping[str, str] | None = None,
     story: NarrativeText | None = None,
+    by_type: bool = False,
 ) -> None:
     """The summary written to ``out`` (seekable, at its start) as it is made: 概览, the
-    statutory tables holding the sums, then the other sheets (:mod:`xlreport.merge.document`)."""
+    statutory tables holding the sums (``by_type``: then once more per 单位类型), then the
+    other sheets (:mod:`xlreport.merge.document`)."""
     doc = summary_document(
         layout,
         identity,
@@ -342,6 +352,7 @@ def write_summary(
         result.roster_size,
         roster_types,
         story,
+        by_type,
     )
     password = summary_password(identity)
     inputs: dict[str, Decimal | str] = {c.id: values[c.id] for c in layout.inputs()}
@@ -354,6 +365,7 @@ def write_summary(
         before_sheets=summary_sheets_hook(doc.before, password),
         after_sheets=summary_sheets_hook(doc.after, password),
         cover=doc.cover,
+        tables=doc.tables,
     )
 
 

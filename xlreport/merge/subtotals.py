@@ -12,21 +12,16 @@ from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 
 from xlreport.checks.model import ReturnData
+from xlreport.identity import TYPE_GROUPS, type_sheet_names
 from xlreport.merge.detail import label_cells, listing
 from xlreport.merge.model import agency_key
-from xlreport.merge.select import is_summary
+from xlreport.merge.select import coverage, is_summary
 from xlreport.merge.sheets import SUBTOTAL_SHEET
 from xlreport.merge.sums import merge_values
+from xlreport.spec.compiled import with_sheet_names
 from xlreport.spec.model import Layout
 from xlreport.writer.summary_sheets import Block, CellValue, ExtraSheet, SumCells
 
-#: The roster's 单位类型 → the group its agencies are counted in, in the order shown.
-TYPE_GROUPS: tuple[tuple[str, str], ...] = (
-    ("部门", "县直部门"),
-    ("乡镇", "乡镇"),
-    ("街道", "街道"),
-    ("其他", "其他"),
-)
 GROUPS = tuple(g for _t, g in TYPE_GROUPS)
 OTHER = GROUPS[-1]
 LEAD = ("项目", "栏目")
@@ -55,6 +50,24 @@ def group_values(
     for d in counted:
         members[group_of(d)].append(d)
     return {g: merge_values(layout, (d.values for d in ds)) for g, ds in members.items()}
+
+
+def group_coverage(
+    counted: Sequence[ReturnData], group_of: Callable[[ReturnData], str]
+) -> dict[str, int]:
+    """Every group with at least one counted return (in :data:`GROUPS` order) → how many
+    agencies its returns cover (a summary merged upward: all of its agencies)."""
+    covered: dict[str, set[str]] = {}
+    for d in counted:
+        covered.setdefault(group_of(d), set()).update(coverage(d))
+    return {g: len(covered[g]) for g in GROUPS if g in covered}
+
+
+def type_layout(layout: Layout, group: str) -> Layout:
+    """``layout`` with its sheets named for ``group`` (:func:`type_sheet_names`): the
+    statutory tables of one 单位类型 in a summary (``merge --by-type``)."""
+    names = type_sheet_names([s.name for s in layout.sheets])
+    return with_sheet_names(layout, {s.key: names[(s.name, group)] for s in layout.sheets})
 
 
 def subtotal_sheet(

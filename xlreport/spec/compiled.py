@@ -13,7 +13,7 @@ results are exactly those of walking the layout each time.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import partial
 from operator import is_not
@@ -173,6 +173,15 @@ def compile_into(layout: Layout) -> Layout:
     return layout
 
 
+def with_sheet_names(layout: Layout, names: Mapping[str, str]) -> Layout:
+    """``layout`` (compiled) with its sheets renamed (sheet key → name; the others keep
+    theirs): the same tables, labels, cells, totals and rules, every formula's reference to
+    another sheet by the new names — the statutory tables once more in a summary, for one
+    单位类型 (``merge --by-type``)."""
+    sheets = tuple(replace(s, name=names.get(s.key, s.name)) for s in layout.sheets)
+    return compile_into(replace(layout, sheets=sheets))
+
+
 __all__ = [
     "Compiled",
     "CompiledRule",
@@ -183,4 +192,5 @@ __all__ = [
     "compile_into",
     "compile_layout",
     "terms_of",
+    "with_sheet_names",
 ]

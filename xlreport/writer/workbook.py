@@ -43,6 +43,19 @@ class Cover:
     header: str
 
 
+@dataclass(frozen=True)
+class TableSet:
+    """The statutory tables once more in a summary, after its own (one set per 单位类型,
+    ``merge --by-type``): ``layout`` is the summary's layout with its sheets renamed
+    (:func:`xlreport.spec.compiled.with_sheet_names`), ``values`` its input cells (the
+    totals are the layout's formulas, their cached values computed from these), ``cover``
+    its cover block and page header. Written exactly as the summary's own tables."""
+
+    layout: Layout
+    values: Mapping[str, Decimal]
+    cover: Cover
+
+
 def legacy_password_hash(password: str) -> str:
     """The 16-bit legacy password hash of sheet/workbook protection (ECMA-376 Part 4)."""
     digest = 0
@@ -75,6 +88,20 @@ def _sheet_texts(identity: Identity, signoff: Mapping[str, str]) -> SheetTexts:
         typed = signoff_values(identity, signoff)["agency_name"]
         return SheetTexts(info_line(typed, year), formula, header_text(identity), FOOTER)
     return SheetTexts(info_line(identity.agency_name, year), "", header_text(identity), FOOTER)
+
+
+def _numbers(layout: Layout, values: Mapping[str, Decimal | str]) -> dict[str, Decimal]:
+    """The input cells of ``values`` that hold numbers (a text is no number to add up)."""
+    return {
+        k: v
+        for k, v in values.items()
+        if isinstance(v, Decimal) and layout.cells[k].kind == "input"
+    }
+
+
+def _cover_texts(cover: Cover) -> SheetTexts:
+    """What a summary's table sheets show on top and in the page header."""
+    return SheetTexts("\n".join(cover.lines), "", cover.header, FOOTER, document=True)
 
 
 def _notes_by_sheet(
@@ -135,11 +162,13 @@ def write_workbook(
     before_sheets: Callable[[Any], None] | None = None,
     after_sheets: Callable[[Any], None] | None = None,
     cover: Cover | None = None,
+    tables: Sequence[TableSet] = (),
 ) -> None:
     """:func:`build_workbook`'s bytes written to ``out`` (seekable, at its start): a
     province summary's tens of MB of sheets are never held in memory whole. ``cover``: a
-    summary's (see :class:`Cover`)."""
-    if after_sheets is None and before_sheets is None and cover is None:
+    summary's (see :class:`Cover`); ``tables``: more sets of the statutory tables, after
+    the workbook's own (see :class:`TableSet`)."""
+    if after_sheets is None and before_sheets is None and cover is None and not tables:
         out.write(
             pack(
                 build_members(
@@ -169,6 +198,7 @@ def write_workbook(
             stored=True,
             tmpdir=tmpdir,
             cover=cover,
+            tables=tables,
         )
         fh.seek(0)
         repack_to(fh, out)
@@ -216,6 +246,7 @@ def _write_xlsx(
     stored: bool = False,
     tmpdir: str | None = None,
     cover: Cover | None = None,
+    tables: Sequence[TableSet] = (),
 ) -> None:
     """xlsxwriter's xlsx of the workbook into ``out`` (parts not deflated with ``stored``;
     xlsxwriter's temporary files in ``tmpdir``, when given)."""
@@ -224,12 +255,7 @@ def _write_xlsx(
     unknown = [k for k in values if k not in layout.cells]
     if unknown:
         raise ValueError(f"布局 {layout.id} 中没有这些单元格：{'、'.join(unknown[:5])}")
-    numbers = {
-        k: v
-        for k, v in values.items()
-        if isinstance(v, Decimal) and layout.cells[k].kind == "input"
-    }
-    computed = layout.compute_totals(numbers)
+    computed = layout.compute_totals(_numbers(layout, values))
     by_sheet = _notes_by_sheet(notes, {GUIDE_SHEET, *(s.name for s in layout.sheets)})
 
     options: dict[str, object] = {
@@ -267,11 +293,26 @@ def _write_xlsx(
             password,
         )
     else:
-        texts = SheetTexts("\n".join(cover.lines), "", cover.header, FOOTER, document=True)
+        texts = _cover_texts(cover)
     for sheet in layout.sheets:
         write_table_sheet(
             wb, styles, layout, sheet, texts, values, computed, by_sheet[sheet.name], password
         )
+    for more in tables:
+        # the same tables, written by the same code: only names, values and cover differ
+        totals = more.layout.compute_totals(_numbers(more.layout, more.values))
+        for sheet in more.layout.sheets:
+            write_table_sheet(
+                wb,
+                styles,
+                more.layout,
+                sheet,
+                _cover_texts(more.cover),
+                more.values,
+                totals,
+                {},
+                password,
+            )
     if after_sheets is not None:
         after_sheets(wb)
     write_meta(wb, identity, password)
