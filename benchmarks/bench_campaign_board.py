@@ -67,6 +67,7 @@ def _timed(what: str, fn: object) -> object:
 
 def bench(n: int, work: Path, workers: int | None) -> None:
     print(f"N = {n}", flush=True)
+    work.mkdir(parents=True, exist_ok=True)
     roster = work / "roster.csv"
     lines = ["单位编码,单位名称,单位类型,联系人,电话,邮箱"]
     for i in range(1, n + 1):

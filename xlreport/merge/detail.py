@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
+from typing import overload
 
 from xlreport.checks.model import ReturnData
 from xlreport.merge.model import agency_key, agency_name
@@ -80,6 +81,90 @@ def _values(layout: Layout, data: ReturnData) -> dict[str, Decimal]:
     return {**layout.compute_totals(inputs), **inputs}
 
 
+#: A column of a block: (group, shown name, the agency — None for the group's 小计).
+Column = tuple[str, str, ReturnData | None]
+
+
+def _columns(
+    chunk: Sequence[ReturnData], single: bool, group_of: Callable[[ReturnData], str], county: str
+) -> list[Column]:
+    cols: list[Column] = []
+    for d in chunk:
+        g = group_of(d)
+        if single and cols and cols[-1][0] != g:
+            cols.append((cols[-1][0], SUBTOTAL, None))
+        cols.append((g, shown_name(d, county), d))
+    if single and cols:
+        cols.append((cols[-1][0], SUBTOTAL, None))
+    return cols
+
+
+class _Blocks(Sequence[Block]):
+    """The blocks of 分单位明细, each made when it is written (a province's thousands of
+    agencies are never all held at once)."""
+
+    def __init__(
+        self,
+        layout: Layout,
+        chunks: Sequence[Sequence[ReturnData]],
+        columns: Callable[[Sequence[ReturnData]], list[Column]],
+        summary: Mapping[str, Decimal],
+        by_group: Mapping[str, Mapping[str, Decimal]],
+        total: int,
+    ) -> None:
+        self.layout, self.chunks, self.columns = layout, chunks, columns
+        self.summary, self.by_group, self.total = summary, by_group, total
+        self.listed, self.spans = listing(layout)
+        self.starts = {i for i, _c, _n in self.spans}
+
+    def __len__(self) -> int:
+        return len(self.chunks)
+
+    @overload
+    def __getitem__(self, n: int) -> Block: ...
+    @overload
+    def __getitem__(self, n: slice) -> Sequence[Block]: ...
+    def __getitem__(self, n: int | slice) -> Block | Sequence[Block]:
+        if isinstance(n, slice):
+            return [self[i] for i in range(len(self))[n]]
+        return self._block(range(len(self))[n])
+
+    def _block(self, n: int) -> Block:
+        layout, single = self.layout, len(self.chunks) == 1
+        cols = self.columns(self.chunks[n])
+        header = [
+            ["", "", *(g for g, _s, _d in cols), *([TOTAL] if single else [])],
+            [*LEAD, *(s for _g, s, _d in cols), *([f"{self.total}个单位"] if single else [])],
+        ]
+        own = [_values(layout, a) if a is not None else {} for _g, _s, a in cols]
+        sub_cols = [len(LEAD) + j for j, (_g, _s, a) in enumerate(cols) if a is None]
+        rows: list[list[CellValue]] = []
+        for i, item in enumerate(self.listed):
+            if isinstance(item, str):
+                rows.append([item])
+                continue
+            row = label_cells(item, i in self.starts)
+            start = len(LEAD)
+            for j, (g, _s, member) in enumerate(cols):
+                if member is not None:
+                    v = own[j].get(item.id)
+                    row.append(v if v is not None or item.kind == "input" else Decimal(0))
+                    continue
+                members = tuple(range(start, len(LEAD) + j))
+                row.append(SumCells(self.by_group[g][item.id], members))
+                start = len(LEAD) + j + 1
+            if single:
+                row.append(SumCells(self.summary[item.id], tuple(sub_cols)))
+            rows.append(row)
+        return Block(
+            rows=rows,
+            header=header,
+            title="" if single else f"第 {n + 1} 组（共 {len(self.chunks)} 组）",
+            width=len(LEAD) + len(cols) + (1 if single else 0),
+            spans=self.spans,
+        )
+
+
 def detail_sheet(
     layout: Layout,
     counted: Sequence[ReturnData],
@@ -95,59 +180,16 @@ def detail_sheet(
     out of the agencies' names that start with it."""
     order = {g: i for i, g in enumerate(groups)}
     agencies = sorted(counted, key=lambda d: (order.get(group_of(d), len(order)), agency_key(d)))
-    listed, spans = listing(layout)
-    starts = {i for i, _c, _n in spans}
     chunks = [
         agencies[i : i + AGENCIES_PER_BLOCK] for i in range(0, len(agencies), AGENCIES_PER_BLOCK)
     ] or [[]]
     single = len(chunks) == 1
-    blocks: list[Block] = []
-    widest = 0
-    for n, chunk in enumerate(chunks):
-        # columns: (group, shown name, agency or None for the group's 小计)
-        cols: list[tuple[str, str, ReturnData | None]] = []
-        for d in chunk:
-            g = group_of(d)
-            if single and cols and cols[-1][0] != g:
-                cols.append((cols[-1][0], SUBTOTAL, None))
-            cols.append((g, shown_name(d, county), d))
-        if single and cols:
-            cols.append((cols[-1][0], SUBTOTAL, None))
-        header = [
-            ["", "", *(g for g, _s, _d in cols), *([TOTAL] if single else [])],
-            [*LEAD, *(s for _g, s, _d in cols), *([f"{len(agencies)}个单位"] if single else [])],
-        ]
-        own = [_values(layout, a) if a is not None else {} for _g, _s, a in cols]
-        sub_cols = [len(LEAD) + j for j, (_g, _s, a) in enumerate(cols) if a is None]
-        rows: list[list[CellValue]] = []
-        for i, item in enumerate(listed):
-            if isinstance(item, str):
-                rows.append([item])
-                continue
-            row = label_cells(item, i in starts)
-            start = len(LEAD)
-            for j, (g, _s, member) in enumerate(cols):
-                if member is not None:
-                    v = own[j].get(item.id)
-                    row.append(v if v is not None or item.kind == "input" else Decimal(0))
-                    continue
-                members = tuple(range(start, len(LEAD) + j))
-                row.append(SumCells(by_group[g][item.id], members))
-                start = len(LEAD) + j + 1
-            if single:
-                row.append(SumCells(summary[item.id], tuple(sub_cols)))
-            rows.append(row)
-        width = len(LEAD) + len(cols) + (1 if single else 0)
-        widest = max(widest, width - len(LEAD))
-        blocks.append(
-            Block(
-                rows=rows,
-                header=header,
-                title="" if single else f"第 {n + 1} 组（共 {len(chunks)} 组）",
-                width=width,
-                spans=spans,
-            )
-        )
+
+    def columns(chunk: Sequence[ReturnData]) -> list[Column]:
+        return _columns(chunk, single, group_of, county)
+
+    blocks = _Blocks(layout, chunks, columns, summary, by_group, len(agencies))
+    widest = max(len(columns(c)) + (1 if single else 0) for c in chunks)
     return ExtraSheet(
         name=DETAIL_SHEET,
         title=f"{title}分单位明细（按单位类型排列，小计、合计为公式，合计等于汇总表）",
@@ -157,6 +199,7 @@ def detail_sheet(
         landscape=True,
         wrap=True,
         page_rows=PAGE_ROWS,
+        row_count=len(blocks.listed) * len(chunks),
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 from typing import Any
 
 from xlreport.spec.model import ValueType
@@ -16,8 +17,10 @@ NOTE_FONT = "#9C0006"
 BROKEN_FILL = "#FF9999"  # conditional format: cell of a broken rule
 
 
+@lru_cache(maxsize=4096)
 def display_width(text: str) -> int:
-    """Width in Excel character units: a CJK character counts twice."""
+    """Width in Excel character units: a CJK character counts twice (remembered: the same
+    labels are measured again in every block of a province's 分单位明细)."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 

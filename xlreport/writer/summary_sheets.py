@@ -87,6 +87,9 @@ class ExtraSheet:
     widths: Sequence[float] = ()  # explicit column widths; else from the content
     freeze_cols: int = 0  # columns kept in view (with the first block's header rows)
     active: bool = False  # the sheet shown when the workbook opens
+    #: the rows of all blocks, when known beforehand (blocks made as they are written, a
+    #: province's 分单位明细, are then not made twice); None: counted from the blocks
+    row_count: int | None = None
     #: printing (A4, fit to the page width, page numbers in the footer)
     landscape: bool = False
     print_cols: int | None = None  # the columns printed (None: all); the others follow
@@ -143,7 +146,7 @@ def summary_sheets_hook(sheets: Sequence[ExtraSheet], password: str) -> Callable
     """The ``after_sheets`` callback that adds ``sheets`` (protected with ``password``)."""
 
     def add(wb: Any) -> None:
-        if sum(len(b.rows) for s in sheets for b in s.blocks) > ON_DISK_ROWS:
+        if sum(_row_count(s) for s in sheets) > ON_DISK_ROWS:
             # big listings (a province's 分单位明细): xlsxwriter writes each sheet's XML to a
             # temporary file instead of one huge string; the parts, hence the bytes, are
             # the same either way
@@ -153,6 +156,12 @@ def summary_sheets_hook(sheets: Sequence[ExtraSheet], password: str) -> Callable
             write_extra_sheet(wb, fmts, sheet, password)
 
     return add
+
+
+def _row_count(sheet: ExtraSheet) -> int:
+    if sheet.row_count is not None:
+        return sheet.row_count
+    return sum(len(b.rows) for b in sheet.blocks)
 
 
 def write_extra_sheet(wb: Any, fmts: _Formats, sheet: ExtraSheet, password: str) -> None:
@@ -167,7 +176,9 @@ def write_extra_sheet(wb: Any, fmts: _Formats, sheet: ExtraSheet, password: str)
     places: dict[str, int] = {}  # block key → sheet row of its first data row
     freeze_row = 0
     repeat: tuple[int, int] | None = None
+    header_width = 0  # cells in the widest header row
     for n, block in enumerate(sheet.blocks):
+        header_width = max([header_width, *(len(h) for h in block.header)])
         if block.title:
             ws.write_string(r, 0, block.title, fmts.block_title)
             r += 1
@@ -210,7 +221,7 @@ def write_extra_sheet(wb: Any, fmts: _Formats, sheet: ExtraSheet, password: str)
     else:
         tall = -1
         chart_rows = _add_charts(wb, ws, sheet, places, 2 if sheet.title else 0)
-    width = max([len(widths), *(len(h) for b in sheet.blocks for h in b.header)])
+    width = max(len(widths), header_width)
     _page_setup(ws, sheet, r, width, repeat, chart_rows, tall)
     if freeze_row and (freeze_row < 40):
         ws.freeze_panes(freeze_row, sheet.freeze_cols)

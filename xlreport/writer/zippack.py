@@ -25,7 +25,10 @@ LEVEL = 6
 _SPLIT_BEFORE = b"<headerFooter"
 _DOS_TIME = 0
 _DOS_DATE = (0 << 9) | (1 << 5) | 1  # 1980-01-01
-_MAX_MEMBER = 64 * 1024 * 1024
+#: Our own output, not a trust boundary: a guard against a runaway member, far under the
+#: 4 GiB a zip member may hold without zip64 (a province summary's 分单位明细 at 10,000
+#: agencies is ~100 MB uncompressed).
+_MAX_MEMBER = 1024 * 1024 * 1024
 #: Members larger than this are re-deflated piece by piece (see :func:`repack`).
 _STREAM_FROM = 4 * 1024 * 1024
 _PIECE = 1024 * 1024
