@@ -26,7 +26,7 @@ from xlreport.checks.model import CheckOptions
 from xlreport.demo import run_demo
 from xlreport.identity import GUIDE_SHEET
 from xlreport.merge import MergeResult, merge_checked, merge_paths
-from xlreport.merge.detail import AGENCIES_PER_BLOCK
+from xlreport.merge.detail import AGENCIES_PER_BLOCK, LIST_FROM
 from xlreport.merge.sheets import (
     DETAIL_SHEET,
     FINDINGS_SHEET,
@@ -446,3 +446,42 @@ def test_a_bad_narrative_fails_at_load_naming_the_key(
     with pytest.raises(LayoutError) as err:
         load_layout(bad)
     assert key in str(err.value)
+
+
+def test_beyond_printed_blocks_the_detail_is_a_list_whose_total_is_the_summary(
+    tmp_path: Path,
+) -> None:
+    """From LIST_FROM agencies on (a city or province merging returns directly) 分单位明细
+    is one row per agency, one column per input cell, filterable, and its 合计 row holds
+    formulas whose cached values are the summary's cells."""
+    n = LIST_FROM
+    files = [
+        checked(L, f"B{i:04d}", random_values(L, random.Random(i)), name=f"单位{i}")
+        for i in range(n)
+    ]
+    out = tmp_path / "省.xlsx"
+    result = merge_checked(files, out, OPTIONS, name="某省", roster_types={"B0000": "乡镇"})
+    data = out.read_bytes()
+    rows = _rows(xml_cells(data, DETAIL_SHEET))
+    head = next(r for r, row in rows.items() if row.get("A", ("", None, None))[2] == "单位编码")
+    body = [r for r in rows if r > head]
+    assert len(body) == n + 1  # every agency, then 合计
+    listed_types = [rows[r]["C"][2] for r in body[:-1]]
+    assert listed_types == sorted(listed_types, key=GROUPS.index)  # grouped by type
+    assert next(rows[r]["C"][2] for r in body if rows[r]["A"][2] == "B0000") == "乡镇"
+    total = rows[body[-1]]
+    assert total["A"][2] == "合计" and total["B"][2] == f"{n}个单位"
+    inputs = list(L.inputs())
+    for j, cell in enumerate(inputs):
+        col = col_letter(3 + j)
+        _t, formula, cached = total[col]
+        assert formula is not None and formula.startswith("SUM(")
+        assert Decimal(str(cached)) == result.values[cell.id]
+        listed = sum(
+            (Decimal(str(rows[r][col][2])) for r in body[:-1] if rows[r].get(col, ("",))[-1]),
+            Decimal(0),
+        )
+        assert listed == result.values[cell.id]
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        assert any(b"<autoFilter" in z.read(name) for name in z.namelist() if "worksheets" in name)
+    assert SUBTOTAL_SHEET in _sheet_order(data)

@@ -6,7 +6,9 @@ to :data:`AGENCIES_PER_BLOCK` agencies, one block holds them all, each group fol
 its 小计 column and the block ending with 合计 — formulas whose cached values are the
 group's and the summary's sums — so the sheet is also the summary's subtotals by type.
 More agencies: blocks of that many, one under another, and the subtotals go to their own
-sheet (:func:`xlreport.merge.subtotals.subtotal_sheet`).
+sheet (:func:`xlreport.merge.subtotals.subtotal_sheet`). From :data:`LIST_FROM` agencies on
+(a city or a province merging returns directly) the sheet is a list instead: one row per
+agency, one column per input cell, filterable, with a 合计 row.
 """
 
 from __future__ import annotations
@@ -15,15 +17,22 @@ from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import overload
 
+from xlreport.batch.packed import CompactValues
 from xlreport.checks.model import ReturnData
 from xlreport.merge.model import agency_key, agency_name
 from xlreport.merge.select import coverage, is_summary
 from xlreport.merge.sheets import DETAIL_SHEET
 from xlreport.spec.model import Cell, Layout
-from xlreport.writer.summary_sheets import Block, CellValue, ExtraSheet, SumCells
+from xlreport.writer.summary_sheets import Block, CellValue, ExtraSheet, SumAbove, SumCells
 
 #: Agencies side by side in one block (a landscape A4 page wide, readable).
 AGENCIES_PER_BLOCK = 12
+#: From this many agencies on (a city or province merging returns directly), 分单位明细 is
+#: a list to sort and filter — one row per agency, one column per input cell, a 合计 row —
+#: instead of blocks to print (hundreds of pages nobody prints; a province's 10,000 agencies
+#: in blocks would be a 70 MB sheet and most of the merge's time).
+LIST_FROM = 20 * AGENCIES_PER_BLOCK + 1
+LIST_LEAD = ("单位编码", "单位名称", "单位类型")
 #: Rows printed on a landscape page (a little smaller than at 100%, still readable).
 PAGE_ROWS = 50
 LEAD = ("项目", "栏目")
@@ -180,6 +189,8 @@ def detail_sheet(
     out of the agencies' names that start with it."""
     order = {g: i for i, g in enumerate(groups)}
     agencies = sorted(counted, key=lambda d: (order.get(group_of(d), len(order)), agency_key(d)))
+    if len(agencies) >= LIST_FROM:
+        return _list_sheet(layout, agencies, summary, title, group_of, county)
     chunks = [
         agencies[i : i + AGENCIES_PER_BLOCK] for i in range(0, len(agencies), AGENCIES_PER_BLOCK)
     ] or [[]]
@@ -200,6 +211,82 @@ def detail_sheet(
         wrap=True,
         page_rows=PAGE_ROWS,
         row_count=len(blocks.listed) * len(chunks),
+    )
+
+
+class _ListRows(Sequence[list[CellValue]]):
+    """The rows of the listed 分单位明细, each made when it is written, then the 合计 row."""
+
+    def __init__(
+        self,
+        layout: Layout,
+        agencies: Sequence[ReturnData],
+        group_of: Callable[[ReturnData], str],
+        county: str,
+        total: list[CellValue],
+    ) -> None:
+        self.layout, self.agencies, self.group_of = layout, agencies, group_of
+        self.county, self.total = county, total
+        self.inputs = [c.id for c in layout.inputs()]
+
+    def __len__(self) -> int:
+        return len(self.agencies) + 1
+
+    @overload
+    def __getitem__(self, i: int) -> list[CellValue]: ...
+    @overload
+    def __getitem__(self, i: slice) -> Sequence[list[CellValue]]: ...
+    def __getitem__(self, i: int | slice) -> list[CellValue] | Sequence[list[CellValue]]:
+        if isinstance(i, slice):
+            return [self[j] for j in range(len(self))[i]]
+        i = range(len(self))[i]
+        if i == len(self.agencies):
+            return self.total
+        d = self.agencies[i]
+        row: list[CellValue] = [agency_key(d), shown_name(d, self.county), self.group_of(d)]
+        values = d.values
+        if isinstance(values, CompactValues) and values.packed_for(self.layout):
+            row += values.packed  # ints and Decimals already, in the layout's input order
+        else:
+            row += [values.get(cid) for cid in self.inputs]
+        return row
+
+
+def _list_sheet(
+    layout: Layout,
+    agencies: Sequence[ReturnData],
+    summary: Mapping[str, Decimal],
+    title: str,
+    group_of: Callable[[ReturnData], str],
+    county: str,
+) -> ExtraSheet:
+    inputs = list(layout.inputs())
+    lead = len(LIST_LEAD)
+    header = [
+        [""] * lead + [layout.sheet(c.sheet).title for c in inputs],
+        [""] * lead + [row_label(c) for c in inputs],
+        [*LIST_LEAD, *(col_label(c) for c in inputs)],
+    ]
+    total: list[CellValue] = [TOTAL, f"{len(agencies)}个单位", ""]
+    total += [SumAbove(summary[c.id]) for c in inputs]
+    formats = {
+        lead + i: "0" if c.type.kind == "integer" else "General" for i, c in enumerate(inputs)
+    }
+    block = Block(
+        rows=_ListRows(layout, agencies, group_of, county, total),
+        header=header,
+        autofilter=True,
+        number_formats=formats,
+        width=len(total),
+    )
+    return ExtraSheet(
+        name=DETAIL_SHEET,
+        title=f"{title}分单位明细（每个单位一行，可筛选；合计行为公式，等于汇总表）",
+        blocks=[block],
+        widths=[14, 28, 10] + [12] * len(inputs),
+        freeze_cols=2,
+        landscape=True,
+        row_count=len(agencies) + 1,
     )
 
 

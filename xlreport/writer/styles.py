@@ -21,6 +21,8 @@ BROKEN_FILL = "#FF9999"  # conditional format: cell of a broken rule
 def display_width(text: str) -> int:
     """Width in Excel character units: a CJK character counts twice (remembered: the same
     labels are measured again in every block of a province's 分单位明细)."""
+    if text.isascii():
+        return len(text)
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
