@@ -63,7 +63,6 @@ from xlreport.api.campaign_web_views import (
     VersionRow,
 )
 from xlreport.batch.check import check_file
-from xlreport.batch.packed import CompactValues
 from xlreport.campaign.board import TOTAL, board_bytes, percent
 from xlreport.campaign.board import AgencyRow as BoardAgency
 from xlreport.campaign.receipts import local_time
@@ -79,7 +78,6 @@ from xlreport.ledger import (
     STATE_FIX,
     STATE_PENDING,
     STATES,
-    unpack_json,
 )
 from xlreport.ledger.campaign import (
     INBOX_DIR,
@@ -90,7 +88,7 @@ from xlreport.ledger.campaign import (
     Campaign,
 )
 from xlreport.ledger.links import owner_of
-from xlreport.ledger.queries import findings_of
+from xlreport.ledger.queries import findings_of, values_of
 from xlreport.reader import read_xlsx
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -194,10 +192,9 @@ def _row(f: Finding, mark: str = "") -> FindingRow:
 
 
 def _values(camp: Campaign, sha256: str) -> dict[str, CellValue]:
-    row = camp.conn.execute('SELECT packed FROM "values" WHERE sha256 = ?', (sha256,)).fetchone()
-    if row is None:
+    compact = values_of(camp, sha256)
+    if compact is None:
         return {}
-    compact = CompactValues(camp.layout, unpack_json(str(row[0])))
     return {k: (None if v is None else Decimal(v)) for k, v in compact.items()}
 
 

@@ -38,8 +38,9 @@ from xlreport.ledger.campaign import NOTICES_DIR, RECEIPTS_DIR
 from xlreport.ledger.queries import (
     Version,
     findings_of,
-    identity_of,
+    identity_from_json,
     receipt,
+    values_from_row,
     values_of,
     versions_of,
 )
@@ -405,18 +406,19 @@ def checked_from_ledger(camp: Campaign, sha256: str) -> CheckedFile:
     file is read again. Shown under its stored path, as ``xlreport merge`` over the store
     would show it."""
     row = camp.conn.execute(
-        "SELECT stored_path, agency_code, agency_name, layout_id, year, signoff, saved_at,"
-        " blank_cells FROM files WHERE sha256 = ?",
+        "SELECT f.stored_path, f.agency_code, f.agency_name, f.layout_id, f.year, f.signoff,"
+        " f.saved_at, f.blank_cells, f.identity, v.layout_fingerprint, v.packed"
+        ' FROM files f LEFT JOIN "values" v ON v.sha256 = f.sha256 WHERE f.sha256 = ?',
         (sha256,),
     ).fetchone()
     if row is None:
         raise KeyError(sha256)
-    stored, code, name, layout_id, year, signoff_json, saved_at, blanks = row
+    stored, code, name, layout_id, year, signoff_json, saved_at, blanks = row[:8]
     path = str(camp.dir / stored)
     findings = [replace(f, file=path) for f in findings_of(camp.conn, sha256)]
     report = FileReport(path, findings, code, name, layout_id, year)
-    identity = identity_of(camp.conn, sha256)
-    values = values_of(camp, sha256)
+    identity = identity_from_json(row[8])
+    values = values_from_row(camp.layout, row[9], row[10])
     if identity is None or values is None:
         return CheckedFile(report, None)
     signoff = json.loads(signoff_json)

@@ -95,7 +95,7 @@ def _pack_json(packed: Packed) -> str:
 
 def unpack_json(text: str) -> Packed:
     """The packed values as stored (see :func:`_pack_json`) back as a packed tuple."""
-    return tuple(v if v is None or isinstance(v, int) else Decimal(v) for v in json.loads(text))
+    return tuple(Decimal(v) if type(v) is str else v for v in json.loads(text))
 
 
 def _inside(path: Path, folders: Sequence[Path]) -> bool:

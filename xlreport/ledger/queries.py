@@ -15,6 +15,7 @@ from xlreport.findings import Finding, Severity
 from xlreport.identity import Identity
 from xlreport.ledger.campaign import Campaign
 from xlreport.ledger.ingest import unpack_json
+from xlreport.spec.model import Layout
 
 
 @dataclass(frozen=True)
@@ -96,20 +97,28 @@ def values_of(camp: Campaign, sha256: str) -> CompactValues | None:
     row = camp.conn.execute(
         'SELECT layout_fingerprint, packed FROM "values" WHERE sha256 = ?', (sha256,)
     ).fetchone()
-    if row is None:
+    return None if row is None else values_from_row(camp.layout, row[0], row[1])
+
+
+def values_from_row(layout: Layout, fingerprint: str, packed: str | None) -> CompactValues | None:
+    """The values of a ``"values"`` row (None: none recorded, or another layout's file —
+    a refused one, not this campaign's values)."""
+    if packed is None or fingerprint != layout.fingerprint:
         return None
-    layout = camp.layout
-    if row[0] != layout.fingerprint:
-        return None  # another layout's file (refused): not this campaign's values
-    return CompactValues(layout, unpack_json(row[1]))
+    return CompactValues(layout, unpack_json(packed))
 
 
 def identity_of(conn: sqlite3.Connection, sha256: str) -> Identity | None:
     """The identity the file ``sha256`` carried (None for an unreadable file)."""
     row = conn.execute("SELECT identity FROM files WHERE sha256 = ?", (sha256,)).fetchone()
-    if row is None or row[0] == "{}":
+    return None if row is None else identity_from_json(row[0])
+
+
+def identity_from_json(text: str) -> Identity | None:
+    """An identity as the ledger records it (``{}``: none, an unreadable file)."""
+    if text == "{}":
         return None
-    fields = json.loads(row[0])
+    fields = json.loads(text)
     fields["contributors"] = tuple(fields.get("contributors", ()))
     return Identity(**fields)
 
