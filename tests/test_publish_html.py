@@ -8,6 +8,7 @@ import re
 from decimal import Decimal
 from pathlib import Path
 
+import html5lib
 import pytest
 from publish_helpers import (
     LAYOUTS,
@@ -132,6 +133,8 @@ def _validity(data: bytes) -> None:
         else:
             stack.append(tag)
     assert stack == []
+    # and the WHATWG parsing algorithm finds no parse error at all (html5lib, strict)
+    html5lib.HTMLParser(strict=True, namespaceHTMLElements=False).parse(text)
 
 
 @pytest.mark.parametrize("layout_id", LAYOUTS)

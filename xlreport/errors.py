@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from xlreport.codes import FindingCode
+
 
 class XlreportError(Exception):
     """A problem the user can act on; ``str(e)`` is a complete Chinese sentence."""
@@ -23,6 +25,6 @@ class UnreadableFileError(XlreportError):
     """A file that cannot be read as an xlsx workbook (exit status 2); ``code`` is the
     finding code of the reason (see xlreport/checks/catalogue.py)."""
 
-    def __init__(self, message: str, hint: str = "", code: str = "file-unreadable") -> None:
+    def __init__(self, message: str, hint: str = "", code: FindingCode = "file-unreadable") -> None:
         super().__init__(message, hint)
         self.code = code

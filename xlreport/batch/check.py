@@ -53,7 +53,7 @@ def check_file(path: str | Path, options: CheckOptions) -> CheckedFile:
     except OSError as e:
         return unreadable_file(
             shown,
-            finding("file-unreadable", f"无法读取文件 {shown}（{e.strerror or e}）。"),
+            finding("file-os-error", f"无法读取文件 {shown}（{e.strerror or e}）。"),
         )
     return check_workbook(raw, options, path=shown, file_mtime=mtime)
 

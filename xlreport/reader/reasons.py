@@ -10,6 +10,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import ParamSpec
 
+from xlreport.codes import FindingCode
 from xlreport.errors import UnreadableFileError
 
 SAVE_AS_XLSX = "请在 Excel 或 WPS 中打开后“另存为”Excel 工作簿（*.xlsx）再发送"
@@ -24,7 +25,7 @@ _P = ParamSpec("_P")
 
 
 def coded(
-    code: str,
+    code: FindingCode,
 ) -> Callable[[Callable[_P, UnreadableFileError]], Callable[_P, UnreadableFileError]]:
     """Give a reason its stable finding code (catalogued in xlreport/checks/catalogue.py)."""
 
@@ -41,7 +42,7 @@ def coded(
 
 
 def unreadable(
-    message: str, hint: str = SAVE_AS_XLSX, code: str = "file-unreadable"
+    message: str, hint: str = SAVE_AS_XLSX, code: FindingCode = "file-unreadable"
 ) -> UnreadableFileError:
     return UnreadableFileError(message, hint, code)
 

@@ -7,7 +7,7 @@ Part of loading a layout (:mod:`xlreport.spec.loader`); every mistake is a
 from __future__ import annotations
 
 import re
-from typing import Any, Literal, cast
+from typing import Any, Literal, cast, get_args
 
 from xlreport.findings import Severity
 from xlreport.spec.context import FileContext
@@ -146,8 +146,9 @@ def parse_rules(
             {"id": str, "severity": str, "name": str, "lhs": str, "rhs": str},
             {"table": str, "each": str, "except": list},
         )
-        if e["severity"] not in ("error", "warning", "info"):
-            raise ctx.fail(where + ".severity", "只能是 error、warning 或 info")
+        if e["severity"] not in get_args(Severity):
+            *most, last = get_args(Severity)
+            raise ctx.fail(where + ".severity", f"只能是 {'、'.join(most)} 或 {last}")
         for axis, key, label, f in _instances(ctx, where, e, tables, ("lhs", "rhs")):
             lhs = parse_expr(ctx, where + ".lhs", f["lhs"], tables, allow_prior=True)
             rhs = parse_expr(ctx, where + ".rhs", f["rhs"], tables, allow_prior=True)
