@@ -396,3 +396,17 @@ def test_last_years_summary_prefills_the_countys_own_template(tmp_path: Path) ->
             prior=[summary],
         )
     assert "汇总表只能预填通用模板" in e.value.args[0]
+
+
+def test_last_years_published_report_prefills_a_generic_template(tmp_path: Path) -> None:
+    """Last year's report as published (HTML here; Word, PDF and text import the same way)
+    pre-fills 上年结转 as last year's own workbook does."""
+    from xlreport.api.publish import PublishRequest, publish_file
+
+    last = write_last_year(tmp_path / "上年")
+    page = tmp_path / "上年年报.html"
+    publish_file(PublishRequest(last, "html", out=page))
+    res = write_templates(LAYOUT, YEAR, tmp_path / "通用", password="pw", prior=[page])
+    assert res.prefilled == res.paths
+    assert this_year(res.paths[0]) == {f"s3.carried.{c}": Decimal(n) for c, n in CARRYOVER.items()}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["上年", "上年年报.html", "通用"]

@@ -19,6 +19,7 @@ from xlreport.checks.values import fmt
 from xlreport.checks.workbook_check import prior_key
 from xlreport.errors import UsageError
 from xlreport.identity import WORKBOOK_KIND_SUMMARY
+from xlreport.importer import prior_workbooks
 from xlreport.safetext import printable
 from xlreport.spec.carry import PRIOR
 from xlreport.spec.model import Layout
@@ -46,12 +47,15 @@ class PriorSet:
 def read_prior(
     paths: Sequence[str | Path], *, year: int | None = None, workers: int | None = None
 ) -> PriorSet:
-    """Read last year's files. A file that cannot be read as a return, one of another year
-    than ``year`` (when given), or two files of one agency are a usage error naming them."""
+    """Read last year's files: returns, summaries, or published reports (imported, see
+    :func:`xlreport.importer.prior_workbooks`). A file that cannot be read as a return, one
+    of another year than ``year`` (when given), or two files of one agency are a usage error
+    naming them."""
     out = PriorSet()
     if not paths:
         return out
-    found = [c for c in check_paths(paths, CheckOptions(), workers=workers) if not c.skipped]
+    with prior_workbooks(paths) as books:  # a published report (HTML, Word, PDF, text): imported
+        found = [c for c in check_paths(books, CheckOptions(), workers=workers) if not c.skipped]
     if not found:
         raise UsageError(
             "--prior 中没有找到上年的报表或汇总表",

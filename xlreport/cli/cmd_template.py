@@ -42,7 +42,7 @@ def template(
         list[Path] | None,
         typer.Option(
             "--prior",
-            help="上年的报表或汇总表（文件或文件夹，可多次给出）：按上年数预填“上年结转”等单元格",
+            help="上年的报表、汇总表或已发布的年报（网页、Word、PDF、文字；文件或文件夹，可多次给出）：按上年数预填“上年结转”等单元格",
         ),
     ] = None,
 ) -> None:
