@@ -5,6 +5,7 @@ smaller than 7 pt, the charts whole on a page, and every page rendered has conte
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -15,6 +16,7 @@ import pytest
 
 from xlreport.demo import run_demo
 from xlreport.merge.sheets import DETAIL_SHEET
+from xlreport.spec import resolve_layout
 
 MAX_PAGES = 12
 MIN_POINTS = 7.0
@@ -64,6 +66,18 @@ def test_the_demo_summary_prints_in_at_most_12_readable_a4_pages(tmp_path: Path)
         assert not any("只在浅黄色单元格" in t for t in texts)
         shas = [f.sha256 for f in demo.merge.outcome.merged]
         assert not any(s[:16] in t.replace("\n", "") for s in shas for t in texts)
+        # the charts are whole, together on one page after the 概览's tables: each chart's
+        # title is a line of its own on one page only (the tables' titles say more)
+        overview = resolve_layout("gov-2021").overview  # the demo's layout
+        assert overview.breakdown is not None and overview.ranking is not None
+        lines = [set(t.split("\n")) for t in texts]
+        bar = [
+            n for n, page_lines in enumerate(lines) if overview.ranking.chart_title in page_lines
+        ]
+        assert len(bar) == 1, bar
+        assert overview.breakdown.title in lines[bar[0]]
+        # … and the bar chart's value axis (its last part) is on that page too
+        assert any(re.fullmatch(r"0( \d+)+", line) for line in lines[bar[0]])
         # the detail prints with its header repeated on each of its pages
         detail = [t for t in texts if "栏目" in t]
         assert len(detail) >= 2 and any(DETAIL_SHEET in t for t in detail)
