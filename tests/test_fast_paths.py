@@ -13,7 +13,8 @@ import io
 import pickle
 import random
 import zipfile
-from decimal import Decimal
+from decimal import Decimal, localcontext
+from fractions import Fraction
 from pathlib import Path
 
 import openpyxl
@@ -24,12 +25,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from xlreport.batch.packed import CompactValues
-from xlreport.batch.worker_result import Keep, Unpacker, pack, slim
+from xlreport.batch.worker_result import Keep, Unpacker, kept_raw_inputs, kept_signoff, pack
 from xlreport.checks.alignment import _align
 from xlreport.checks.model import CheckOptions
 from xlreport.checks.plan import judged_inputs
 from xlreport.checks.values import judge
-from xlreport.merge.sums import SumRefused, _sum_packed, sum_inputs, tidy
+from xlreport.merge.sums import _PRECISION, SumRefused, sum_inputs, tidy
 from xlreport.reader.model import RawCell
 from xlreport.spec.compiled import add_up, terms_of
 from xlreport.writer import zippack
@@ -109,23 +110,36 @@ def test_checked_totals_are_compute_totals(tmp_path: Path) -> None:
     )
 
 
-@pytest.mark.parametrize("keep", ["check", "merge"])
-def test_flat_results_rebuild_the_slimmed_result(tmp_path: Path, keep: Keep) -> None:
+@pytest.mark.parametrize("keep", ["all", "check", "merge"])
+def test_worker_results_rebuild_what_keep_keeps(tmp_path: Path, keep: Keep) -> None:
     base = tmp_path
     options = CheckOptions(year=YEAR)
     for name, data in (("clean.xlsx", build(L)), ("text.xlsx", build(L, {IDS[0]: "12件"}))):
         checked = check_bytes(base, data, options, name=name)
+        assert checked.data is not None
+        before = (dict(checked.data.signoff), dict(checked.data.raw_inputs), checked.data.totals)
         sent = pickle.loads(pickle.dumps(pack(checked, keep)))
+        # packing reads the result and leaves it as it was
+        assert (checked.data.signoff, checked.data.raw_inputs, checked.data.totals) == before
         back = Unpacker(options)(sent)
-        expected = slim(check_bytes(base, data, options, name=name), keep)
-        assert back.report == expected.report
-        assert [f.at for f in back.report.findings] == [f.at for f in expected.report.findings]
-        assert back.data is not None and expected.data is not None
-        assert back.data.layout is expected.data.layout
-        assert back.data.identity == expected.data.identity
-        assert dict(back.data.values) == dict(expected.data.values)
-        assert back.data.raw_inputs == expected.data.raw_inputs
-        assert back.data.signoff == expected.data.signoff
+        assert back.report == checked.report
+        assert [f.at for f in back.report.findings] == [f.at for f in checked.report.findings]
+        assert back.data is not None
+        assert back.data.layout is checked.data.layout
+        assert back.data.identity == checked.data.identity
+        assert dict(back.data.values) == dict(checked.data.values)
+        assert back.data.raw_inputs == kept_raw_inputs(checked, keep)
+        assert back.data.signoff == kept_signoff(checked.data, keep)
+        assert back.data.totals == (checked.data.totals if keep == "all" else {})
+    assert kept_raw_inputs(checked, "check") == checked.data.raw_inputs != {}  # a text: kept
+    assert kept_raw_inputs(checked, "merge") == {}
+
+
+def test_an_unreadable_file_travels_with_its_report(tmp_path: Path) -> None:
+    bad = check_bytes(tmp_path, b"not a workbook", CheckOptions(year=YEAR), name="bad.xlsx")
+    assert bad.data is None and bad.report.unreadable
+    back = Unpacker(CheckOptions())(pickle.loads(pickle.dumps(pack(bad, "merge"))))
+    assert back.report == bad.report and back.data is None and back.skipped == bad.skipped
 
 
 def test_merge_keeps_of_the_sign_off_what_names_the_agency(tmp_path: Path) -> None:
@@ -136,7 +150,7 @@ def test_merge_keeps_of_the_sign_off_what_names_the_agency(tmp_path: Path) -> No
     checked = check_bytes(tmp_path, build(L))
     assert checked.data is not None and checked.data.identity.agency_name
     full = dict(checked.data.signoff)
-    assert slim(checked, "merge").data.signoff == {}  # type: ignore[union-attr]
+    assert kept_signoff(checked.data, "merge") == {}
     nameless = check_bytes(tmp_path, build(L), name="n.xlsx")
     assert nameless.data is not None
     nameless.data.identity = replace(nameless.data.identity, agency_name="")
@@ -147,69 +161,63 @@ def test_merge_keeps_of_the_sign_off_what_names_the_agency(tmp_path: Path) -> No
     assert agency_name(Unpacker(CheckOptions())(sent).data) == named  # type: ignore[arg-type]
 
 
-def _slow_sum(maps: list[dict[str, Decimal]]) -> dict[str, Decimal]:
-    """The general path: plain mappings are added one by one in Decimal."""
-    assert not any(isinstance(m, CompactValues) for m in maps)
-    return sum_inputs(L, maps)
+def _exact_sums(maps: list[dict[str, Decimal]]) -> tuple[dict[str, Fraction], bool]:
+    """The exact column sums, and whether some partial sum of a column, in order, has
+    more significant digits than the sums are computed with (then rounding would be due)."""
+    sums = dict.fromkeys(IDS, Decimal(0))
+    too_long = False
+    with localcontext() as ctx:
+        ctx.prec = 10_000  # exact for these numbers
+        for m in maps:
+            for cid in IDS:
+                v = m.get(cid)
+                if v is not None:
+                    sums[cid] += v
+                    digits = sums[cid].normalize().as_tuple().digits
+                    too_long = too_long or len(digits) > _PRECISION
+    return {cid: Fraction(v) for cid, v in sums.items()}, too_long
 
 
-@settings(max_examples=40, deadline=None)
-@given(st.lists(st.lists(numbers, min_size=len(IDS), max_size=len(IDS)), max_size=6))
-def test_packed_sums_are_decimal_sums(rows: list[list[Decimal | None]]) -> None:
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.lists(numbers, min_size=len(IDS), max_size=len(IDS)), max_size=6),
+    st.booleans(),
+)
+def test_sums_are_exact_or_refused(rows: list[list[Decimal | None]], packed: bool) -> None:
+    """One path for every return (packed or not): the exact sum, or SumRefused — and a
+    refusal only where an exact sum needs more digits than the sums are computed with."""
     maps = [_values(r) for r in rows]
+    exact, too_long = _exact_sums(maps)
+    given_maps = [CompactValues.of(L, m) for m in maps] if packed else maps
     try:
-        expected: dict[str, Decimal] | type[Exception] = _slow_sum(maps)
+        got = sum_inputs(L, given_maps)
     except SumRefused:
-        expected = SumRefused
-    try:
-        got: dict[str, Decimal] | type[Exception] = sum_inputs(
-            L, [CompactValues.of(L, m) for m in maps]
-        )
-    except SumRefused:
-        got = SumRefused
-    if isinstance(expected, dict) and isinstance(got, dict):
-        assert [(k, str(v)) for k, v in got.items()] == [(k, str(v)) for k, v in expected.items()]
-    else:
-        assert got == expected
+        assert too_long
+        return
+    assert {cid: Fraction(v) for cid, v in got.items()} == exact
+    assert all(str(v) == str(tidy(v)) for v in got.values())
 
 
 @pytest.mark.parametrize(
-    "column",
+    ("column", "refused"),
     [
-        [Decimal(10**60 + 1)],
-        [Decimal(10**59 + 1), Decimal(9 * 10**59)],
-        [Decimal(10**29), Decimal("0.1")],
-        [Decimal(10**45), Decimal("1E-20")],
-        [Decimal("1E+300")],
+        ([Decimal(10**60 + 1)], True),
+        ([Decimal(10**59 + 1), Decimal(9 * 10**59)], True),
+        ([Decimal(10**29), Decimal("0.1")], False),
+        ([Decimal(10**45), Decimal("1E-20")], True),
+        ([Decimal("1E+300")], False),  # exact with one digit
     ],
 )
-def test_packed_sums_raise_where_decimal_sums_raise(column: list[Decimal]) -> None:
+def test_sums_refuse_where_rounding_would_be_needed(column: list[Decimal], refused: bool) -> None:
     maps = [{IDS[0]: v, IDS[1]: Decimal(3)} for v in column]
-    try:
-        expected: list[tuple[str, str]] | type[Exception] = [
-            (k, str(v)) for k, v in _slow_sum(maps).items()
-        ]
-    except SumRefused:
-        expected = SumRefused
-    try:
-        got: list[tuple[str, str]] | type[Exception] = [
-            (k, str(v)) for k, v in sum_inputs(L, [CompactValues.of(L, m) for m in maps]).items()
-        ]
-    except SumRefused:
-        got = SumRefused
-    assert got == expected
-
-
-def test_packed_sums_take_the_shortcut_for_ordinary_returns() -> None:
-    rnd = random.Random(1)
-    maps = [
-        {cid: Decimal(rnd.randrange(1000)) for cid in IDS if rnd.random() < 0.9} for _ in range(50)
-    ]
-    maps[3][IDS[7]] = Decimal("12.35")
-    packed = [CompactValues.of(L, m) for m in maps]
-    shortcut = _sum_packed(L, len(IDS), packed)
-    assert shortcut is not None
-    assert [str(tidy(Decimal(v))) for v in shortcut] == [str(v) for v in _slow_sum(maps).values()]
+    for given_maps in (maps, [CompactValues.of(L, m) for m in maps]):
+        if refused:
+            with pytest.raises(SumRefused):
+                sum_inputs(L, given_maps)
+        else:
+            got = sum_inputs(L, given_maps)
+            assert Fraction(got[IDS[0]]) == sum(map(Fraction, column))
+            assert got[IDS[1]] == 3 * len(column)
 
 
 def _row_xml(values: list[object]) -> str:

@@ -20,7 +20,7 @@ from pathlib import Path
 from xlreport.batch.discover import FoundFile, discover
 from xlreport.batch.packed import CompactValues
 from xlreport.batch.pool import check_not_stopped, new_flag, sigint_held, start_worker, stop
-from xlreport.batch.worker_result import Keep, Unpacker, ValuesOf, Wire, pack
+from xlreport.batch.worker_result import Keep, Unpacker, ValuesOf, WorkerResult, pack
 from xlreport.checks.catalogue import finding, known_code
 from xlreport.checks.model import CheckedFile, CheckOptions
 from xlreport.checks.workbook_check import check_workbook, unreadable_file
@@ -83,7 +83,7 @@ def _init_worker(options: CheckOptions, keep: Keep, stopping: Event) -> None:
     _OPTIONS, _KEEP = options, keep
 
 
-def _check_in_worker(path: str) -> Wire:
+def _check_in_worker(path: str) -> WorkerResult:
     assert _OPTIONS is not None
     check_not_stopped()
     return pack(check_file(path, _OPTIONS), _KEEP)

@@ -51,6 +51,14 @@ def pack_values(layout: Layout, values: Mapping[str, Decimal]) -> Packed:
     return tuple(map(_small, map(values.get, ids)))
 
 
+def packed_of(layout: Layout, values: Mapping[str, Decimal]) -> Packed:
+    """The packed form of any return's values in ``layout``'s input order: the tuple a
+    :class:`CompactValues` of that layout already holds, any other mapping packed."""
+    if isinstance(values, CompactValues) and values.packed_for(layout):
+        return values.packed
+    return pack_values(layout, values)
+
+
 class CompactValues(Mapping[str, Decimal]):
     """Input cell id → Decimal, for the non-blank input cells, backed by a packed tuple."""
 

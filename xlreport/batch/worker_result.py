@@ -1,29 +1,29 @@
 """What travels back from a worker for one checked file, and what the parent makes of it.
 
-A province merge checks ~10,000 files on worker processes. Each result used to travel as
-a tree of dataclasses (report, data, identity, layout reference, findings …) and stay in
-the parent as such. A checked return now travels as one flat tuple of plain values: the
+A province merge checks ~10,000 files on worker processes. Every result travels in one
+shape, :class:`WorkerResult`: plain values the parent rebuilds the same objects from — the
 layout by its id and fingerprint (pickling the layout itself would cost more than
-checking), the values packed (:mod:`xlreport.batch.packed`), the findings only when there
-are any, the file report not at all when it says nothing the data does not (as for every
-return :func:`~xlreport.checks.workbook_check.check_workbook` reads). :func:`unpack`
-rebuilds the same objects, sharing the texts that repeat from return to return.
+checking), the values packed (:mod:`xlreport.batch.packed`), the file report only when it
+says more than the return and its findings (as every return
+:func:`~xlreport.checks.workbook_check.check_workbook` reads does not). :class:`Unpacker`
+rebuilds the results, sharing the texts that repeat from return to return. Packing reads
+a result and never changes it.
 
 ``keep`` says what a result keeps of a return's cells: "all" (everything: last year's
-returns, whose totals the rules read), "check" (values packed, no recomputed totals; the
-text of the input cells only for a file with warnings or errors — what annotate marks),
-"merge" (values packed, nothing else of the cells, of the sign-off block only the agency
-name, and that only when the identity has none). Packing keeps every number exact.
+returns, whose totals the rules read), "check" (no recomputed totals; the text of the
+input cells only for a file with warnings or errors — what annotate marks), "merge"
+(nothing of the cells but the values, of the sign-off block only the agency name, and
+that only when the identity has none). Packing keeps every number exact.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import fields
 from decimal import Decimal
-from typing import Literal, NamedTuple
+from typing import Literal, NamedTuple, cast
 
-from xlreport.batch.packed import CompactValues, Packed, pack_values
+from xlreport.batch.packed import CompactValues, Packed, packed_of
 from xlreport.checks.model import CheckedFile, CheckOptions, ReturnData
 from xlreport.findings import FileReport, Finding
 from xlreport.identity import Identity
@@ -42,22 +42,8 @@ _SHARED_FIELDS = frozenset({"layout_id", "layout_fingerprint", "agency_type", "k
 _SHARED_MAX = 10_000
 
 
-@dataclass(frozen=True)
-class _LayoutRef:
-    id: str
-    fingerprint: str
-
-
-class _Tree(NamedTuple):
-    """Any result: the objects themselves, the layout as a reference, the values packed
-    apart (when they are)."""
-
-    result: CheckedFile
-    packed: Packed | None
-
-
-class _Flat(NamedTuple):
-    """A checked return whose report only adds findings to what its data says."""
+class ReturnRecord(NamedTuple):
+    """A checked return's data as it travels (see :class:`~xlreport.checks.model.ReturnData`)."""
 
     path: str
     sha256: str
@@ -66,14 +52,21 @@ class _Flat(NamedTuple):
     identity: tuple[object, ...]  # Identity's fields, in order
     signoff: dict[str, str]
     raw_inputs: dict[str, str]
+    totals: dict[str, Decimal]  # only with keep="all"
     saved_at: str
     file_mtime: float
     packed: Packed
+    blank_cells: int
+
+
+class WorkerResult(NamedTuple):
+    """One checked file as it travels back from a worker: the one shape of every result."""
+
+    #: None when the report says nothing but ``findings`` that the return does not say
+    report: FileReport | None
     findings: tuple[Finding, ...]
-    blank_cells: int = 0
-
-
-Wire = _Tree | _Flat
+    skipped: str
+    ret: ReturnRecord | None  # None: the file could not be read as a return
 
 
 def _report_derived(result: CheckedFile) -> bool:
@@ -91,7 +84,8 @@ def _report_derived(result: CheckedFile) -> bool:
     )
 
 
-def _signoff(data: ReturnData, keep: Keep) -> dict[str, str]:
+def kept_signoff(data: ReturnData, keep: Keep) -> dict[str, str]:
+    """What ``keep`` keeps of the sign-off block."""
     if keep != "merge":
         return data.signoff
     name = data.signoff.get("agency_name")
@@ -99,56 +93,38 @@ def _signoff(data: ReturnData, keep: Keep) -> dict[str, str]:
     return {"agency_name": name} if name is not None and not data.identity.agency_name else {}
 
 
-def pack(result: CheckedFile, keep: Keep) -> Wire:
-    """``result`` as it travels to the parent (a flat result leaves ``result`` as it was;
-    a tree is ``result`` itself, slimmed)."""
+def kept_raw_inputs(result: CheckedFile, keep: Keep) -> dict[str, str]:
+    """What ``keep`` keeps of the input cells' texts (annotate marks them)."""
+    if result.data is None or keep == "merge":
+        return {}
+    if keep == "all" or any(f.severity != "info" for f in result.report.findings):
+        return result.data.raw_inputs
+    return {}
+
+
+def pack(result: CheckedFile, keep: Keep) -> WorkerResult:
+    """``result`` as it travels to the parent (``result`` itself is left as it was)."""
     data = result.data
-    if data is None or keep == "all" or not _report_derived(result):
-        packed = None
-        if data is not None:
-            if keep != "all":
-                slim(result, keep)
-                assert isinstance(data.values, CompactValues)
-                packed, data.values = data.values.packed, {}
-            data.layout = _LayoutRef(data.layout.id, data.layout.fingerprint)  # type: ignore[assignment]
-        return _Tree(result, packed)
-    values = data.values
-    if isinstance(values, CompactValues) and values.packed_for(data.layout):
-        packed = values.packed
-    else:
-        packed = pack_values(data.layout, values)
-    raw_inputs = data.raw_inputs
-    if keep == "merge" or not any(f.severity != "info" for f in result.report.findings):
-        raw_inputs = {}
+    if data is None:
+        return WorkerResult(result.report, (), result.skipped, None)
     ident = data.identity
-    return _Flat(
+    record = ReturnRecord(
         data.path,
         data.sha256,
         data.layout.id,
         data.layout.fingerprint,
         tuple(getattr(ident, name) for name in _IDENTITY_FIELDS),
-        _signoff(data, keep),
-        raw_inputs,
+        kept_signoff(data, keep),
+        kept_raw_inputs(result, keep),
+        data.totals if keep == "all" else {},
         data.saved_at,
         data.file_mtime,
-        packed,
-        tuple(result.report.findings),
+        packed_of(data.layout, data.values),
         data.blank_cells,
     )
-
-
-def slim(result: CheckedFile, keep: Keep) -> CheckedFile:
-    """Drop (in place) what ``keep`` does not need, and pack the values."""
-    data = result.data
-    if data is None or keep == "all":
-        return result
-    data.totals = {}
-    if keep == "merge" or not any(f.severity != "info" for f in result.report.findings):
-        data.raw_inputs = {}
-    data.signoff = _signoff(data, keep)
-    if not isinstance(data.values, CompactValues):
-        data.values = CompactValues.of(data.layout, data.values)
-    return result
+    if _report_derived(result):
+        return WorkerResult(None, tuple(result.report.findings), result.skipped, record)
+    return WorkerResult(result.report, (), result.skipped, record)
 
 
 class Unpacker:
@@ -180,42 +156,49 @@ class Unpacker:
             shared = self._shared[text] = text
         return shared
 
-    def __call__(self, wire: Wire) -> CheckedFile:
-        if isinstance(wire, _Tree):
-            result = wire.result
-            data = result.data
-            if data is not None and isinstance(data.layout, _LayoutRef):
-                data.layout = self.layout(data.layout.id, data.layout.fingerprint)
-            if data is not None and wire.packed is not None:
-                data.values = self._values_of(data.layout, wire.packed)
-            return result
-        layout = self.layout(wire.layout_id, wire.fingerprint)
-        fields_ = dict(zip(_IDENTITY_FIELDS, wire.identity, strict=True))
+    def __call__(self, wire: WorkerResult) -> CheckedFile:
+        rec = wire.ret
+        if rec is None:
+            assert wire.report is not None
+            return CheckedFile(wire.report, None, wire.skipped)
+        layout = self.layout(rec.layout_id, rec.fingerprint)
+        fields_ = dict(zip(_IDENTITY_FIELDS, rec.identity, strict=True))
         for name in _SHARED_FIELDS:
-            fields_[name] = self._share(fields_[name])  # type: ignore[arg-type]
+            fields_[name] = self._share(cast(str, fields_[name]))
         identity = Identity(**fields_)  # type: ignore[arg-type]
         data = ReturnData(
-            path=wire.path,
-            sha256=wire.sha256,
+            path=rec.path,
+            sha256=rec.sha256,
             layout=layout,
             identity=identity,
-            values=self._values_of(layout, wire.packed),
-            totals={},
-            raw_inputs=wire.raw_inputs,
-            signoff=wire.signoff,
-            saved_at=wire.saved_at,
-            file_mtime=wire.file_mtime,
-            blank_cells=wire.blank_cells,
+            values=self._values_of(layout, rec.packed),
+            totals=rec.totals,
+            raw_inputs=rec.raw_inputs,
+            signoff=rec.signoff,
+            saved_at=rec.saved_at,
+            file_mtime=rec.file_mtime,
+            blank_cells=rec.blank_cells,
         )
-        report = FileReport(
-            path=wire.path,
-            findings=list(wire.findings),
-            agency_code=identity.agency_code,
-            agency_name=identity.agency_name,
-            layout=layout.id,
-            year=identity.year,
-        )
-        return CheckedFile(report, data)
+        report = wire.report
+        if report is None:
+            report = FileReport(
+                path=rec.path,
+                findings=list(wire.findings),
+                agency_code=identity.agency_code,
+                agency_name=identity.agency_name,
+                layout=layout.id,
+                year=identity.year,
+            )
+        return CheckedFile(report, data, wire.skipped)
 
 
-__all__ = ["Keep", "Unpacker", "ValuesOf", "Wire", "pack", "slim"]
+__all__ = [
+    "Keep",
+    "ReturnRecord",
+    "Unpacker",
+    "ValuesOf",
+    "WorkerResult",
+    "kept_raw_inputs",
+    "kept_signoff",
+    "pack",
+]

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from xlreport.batch.check import iter_checked, worker_count
 from xlreport.batch.discover import discover
-from xlreport.batch.packed import CompactValues, Packed, pack_values
+from xlreport.batch.packed import Packed, packed_of
 from xlreport.checks.catalogue import CATALOGUE
 from xlreport.checks.model import CheckedFile, CheckOptions
 from xlreport.codes import FindingCode
@@ -405,10 +405,7 @@ def _packed(result: CheckedFile) -> Packed | None:
     data = result.data
     if data is None:
         return None
-    values = data.values
-    if isinstance(values, CompactValues) and values.packed_for(data.layout):
-        return values.packed
-    return pack_values(data.layout, values)
+    return packed_of(data.layout, data.values)
 
 
 def _insert_file(

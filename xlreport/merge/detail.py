@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import overload
 
-from xlreport.batch.packed import CompactValues
+from xlreport.batch.packed import packed_of
 from xlreport.checks.model import ReturnData
 from xlreport.merge.model import agency_key, agency_name
 from xlreport.merge.select import coverage, is_summary
@@ -244,11 +244,7 @@ class _ListRows(Sequence[list[CellValue]]):
             return self.total
         d = self.agencies[i]
         row: list[CellValue] = [agency_key(d), shown_name(d, self.county), self.group_of(d)]
-        values = d.values
-        if isinstance(values, CompactValues) and values.packed_for(self.layout):
-            row += values.packed  # ints and Decimals already, in the layout's input order
-        else:
-            row += [values.get(cid) for cid in self.inputs]
+        row += packed_of(self.layout, d.values)  # ints and Decimals, in the layout's input order
         return row
 
 

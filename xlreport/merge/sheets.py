@@ -8,17 +8,12 @@ order the inputs were given.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from decimal import Decimal
 from typing import overload
 
-from xlreport.batch.packed import CompactValues
-from xlreport.checks.model import ReturnData
 from xlreport.findings import SEVERITY_ZH
 from xlreport.identity import SUMMARY_SHEETS
-from xlreport.merge.model import AgencyRow, FileOutcome, agency_key, agency_name
-from xlreport.merge.select import coverage, is_summary
-from xlreport.spec.model import Layout
-from xlreport.writer.summary_sheets import Block, CellValue, ExtraSheet, SumAbove
+from xlreport.merge.model import AgencyRow, FileOutcome
+from xlreport.writer.summary_sheets import Block, CellValue, ExtraSheet
 
 OVERVIEW_SHEET, DETAIL_SHEET, STATUS_SHEET, FINDINGS_SHEET, SUBTOTAL_SHEET = SUMMARY_SHEETS
 
@@ -54,80 +49,6 @@ FINDINGS_HEADER = (
     "SHA-256",
 )
 FINDINGS_PRINTED = 6
-DETAIL_LEAD = ("单位编码", "单位名称", "类型")
-
-
-def number_format(layout: Layout, cell_id: str) -> str:
-    return "0" if layout.cells[cell_id].type.kind == "integer" else "General"
-
-
-def kind_text(data: ReturnData) -> str:
-    if is_summary(data):
-        return f"汇总表（{len(coverage(data))}个单位）"
-    return "报表"
-
-
-class _DetailRows(Sequence[list[CellValue]]):
-    """The rows of 分单位明细, each made when it is read (a province has ~10,000 of ~170
-    cells: made at once they would cost ~1.4 KB a return), then the total row."""
-
-    def __init__(
-        self, layout: Layout, counted: Sequence[ReturnData], total: list[CellValue]
-    ) -> None:
-        self._layout, self._inputs = layout, list(layout.inputs())
-        self._counted, self._total = counted, total
-
-    def __len__(self) -> int:
-        return len(self._counted) + 1
-
-    @overload
-    def __getitem__(self, i: int) -> list[CellValue]: ...
-    @overload
-    def __getitem__(self, i: slice) -> list[list[CellValue]]: ...
-    def __getitem__(self, i: int | slice) -> list[CellValue] | list[list[CellValue]]:
-        if isinstance(i, slice):
-            return [self[j] for j in range(*i.indices(len(self)))]
-        if i < 0:
-            i += len(self)
-        if not 0 <= i < len(self):
-            raise IndexError(i)
-        if i == len(self._counted):
-            return self._total
-        data = self._counted[i]
-        row: list[CellValue] = [agency_key(data), agency_name(data), kind_text(data)]
-        values = data.values
-        if isinstance(values, CompactValues) and values.packed_for(self._layout):
-            row += values.packed  # ints and Decimals already, in layout input order
-        else:
-            row += [values.get(c.id) for c in self._inputs]
-        return row
-
-
-def detail_sheet(
-    layout: Layout, counted: Sequence[ReturnData], summary: dict[str, Decimal], title: str
-) -> ExtraSheet:
-    """One row per counted input (sorted by code), one column per input cell, a SUM row."""
-    inputs = list(layout.inputs())
-    lead = len(DETAIL_LEAD)
-    header = [
-        [""] * lead + [layout.sheet(c.sheet).title for c in inputs],
-        [""] * lead + [c.row_label for c in inputs],
-        [*DETAIL_LEAD, *(c.col_label for c in inputs)],
-    ]
-    total: list[CellValue] = ["合计", f"{len(counted)}份", ""]
-    total += [SumAbove(summary[c.id]) for c in inputs]
-    rows = _DetailRows(layout, sorted(counted, key=agency_key), total)
-    formats = {lead + i: number_format(layout, c.id) for i, c in enumerate(inputs)}
-    block = Block(
-        rows=rows, header=header, autofilter=True, number_formats=formats, width=len(total)
-    )
-    return ExtraSheet(
-        name=DETAIL_SHEET,
-        title=f"{title}分单位明细（合计行等于汇总表）",
-        blocks=[block],
-        widths=[14, 28, 16] + [12] * len(inputs),
-        freeze_cols=2,
-    )
 
 
 class _StatusRows(Sequence[list[CellValue]]):

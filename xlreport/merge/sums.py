@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from decimal import Decimal, DecimalException, Inexact, localcontext
 from operator import add
 from typing import cast
 
-from xlreport.batch.packed import CompactValues
+from xlreport.batch.packed import packed_of
 from xlreport.errors import XlreportError
 from xlreport.spec.model import Layout
 
@@ -41,66 +41,20 @@ def _exact(what: str) -> Iterator[None]:
 def sum_inputs(layout: Layout, value_maps: Iterable[Mapping[str, Decimal]]) -> dict[str, Decimal]:
     """Every input cell of ``layout`` → the exact sum over ``value_maps`` (blank = 0).
 
+    One path for every return: its values in the packed form (:func:`packed_of`), added
+    column by column in Decimal at ``_PRECISION`` digits, where any rounding is refused.
     Cells that are not input cells of the layout are ignored; every input cell is in the
     result, 0 when no map has a value for it.
     """
-    ids = [c.id for c in layout.inputs()]
-    maps = list(value_maps)
-    packed = _sum_packed(layout, len(ids), maps)
-    if packed is not None:
-        return {cid: tidy(Decimal(v)) for cid, v in zip(ids, packed, strict=True)}
-    sums = dict.fromkeys(ids, Decimal(0))
+    ids = layout.compiled.input_ids
+    sums: list[Decimal] = [Decimal(0)] * len(ids)
     with _exact("各单位数值的合计"):
-        for values in maps:
-            for cid in ids:
-                v = values.get(cid)
-                if v is not None:
-                    sums[cid] += v
-        return {cid: tidy(v) for cid, v in sums.items()}
-
-
-#: Packed values below this in size, with at most _FRACTION decimals, add up exactly in
-#: _PRECISION digits whatever their order and number (under 10^9 returns): the sum of each
-#: column is then the exact one, as adding them one by one in Decimal gives.
-_BOUND = 10**30
-_FRACTION = 20
-
-
-def _sum_packed(
-    layout: Layout, width: int, maps: Sequence[Mapping[str, Decimal]]
-) -> list[int | Decimal] | None:
-    """The column sums of packed values (``xlreport.batch.packed``); None when a map is
-    not packed in ``layout``'s order or a value is outside the bounds that make every
-    addition exact."""
-    sums: list[int | Decimal] = [0] * width
-    with _exact("各单位数值的合计"):
-        for values in maps:
-            if not (isinstance(values, CompactValues) and values.packed_for(layout)):
-                return None
-            row = values.packed
+        for values in value_maps:
+            row = packed_of(layout, values)
             if None in row:
                 row = tuple(0 if v is None else v for v in row)  # blank adds nothing
-            kinds = set(map(type, row))
-            if not kinds <= _NUMBERS:
-                return None
-            if Decimal in kinds and not all(
-                map(_few_decimals, [v for v in row if type(v) is Decimal])
-            ):
-                return None
-            numbers = cast("tuple[int | Decimal, ...]", row)
-            if numbers and (max(numbers) >= _BOUND or min(numbers) <= -_BOUND):
-                return None
-            sums = list(map(add, sums, numbers))
-    return sums
-
-
-_NUMBERS = frozenset({int, Decimal})
-
-
-def _few_decimals(v: Decimal) -> bool:
-    """Finite, with at most _FRACTION digits after the point."""
-    exp = v.as_tuple().exponent
-    return isinstance(exp, int) and exp >= -_FRACTION
+            sums = list(map(add, sums, cast("tuple[int | Decimal, ...]", row)))
+    return {cid: tidy(v) for cid, v in zip(ids, sums, strict=True)}
 
 
 def merge_values(layout: Layout, value_maps: Iterable[Mapping[str, Decimal]]) -> dict[str, Decimal]:
