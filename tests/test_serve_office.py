@@ -349,6 +349,8 @@ def test_the_agency_page_shows_versions_marked_findings_changes_receipts_events(
     ]
     for kind in EVENT_TEXT:  # no event shows as its code
         assert f">{kind}<" not in page
+    history = campaign_history(CampaignHistoryRequest("QH001", camp.folder)).events
+    assert [e["text"] for e in reversed(history)] == [e[1] for e in events[1:]]
 
 
 # --- the board ----------------------------------------------------------------------------
