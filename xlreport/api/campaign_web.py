@@ -65,10 +65,10 @@ from xlreport.batch.check import check_file
 from xlreport.campaign.board import TOTAL, board_bytes, percent
 from xlreport.campaign.board import AgencyRow as BoardAgency
 from xlreport.campaign.receipts import local_time
-from xlreport.campaign.records import with_found_text
+from xlreport.campaign.records import files_compared
 from xlreport.checks.catalogue import CATALOGUE
 from xlreport.checks.model import CheckOptions
-from xlreport.checks.resubmission import Resubmission, compare_versions, show_value
+from xlreport.checks.resubmission import Resubmission, show_value
 from xlreport.errors import UnreadableFileError, UsageError
 from xlreport.findings import Finding
 from xlreport.fsutil import atomic_write_bytes, safe_filename
@@ -89,7 +89,7 @@ from xlreport.ledger.campaign import (
 )
 from xlreport.ledger.events import event_text
 from xlreport.ledger.links import owner_of
-from xlreport.ledger.queries import findings_of, values_of
+from xlreport.ledger.queries import findings_of
 from xlreport.reader import read_xlsx
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -239,23 +239,10 @@ def _marked(
     one's findings it fixed, and the cells that changed."""
     if not versions:
         return (), (), ()
-    conn = camp.conn
     cur = versions[-1]
-    new = findings_of(conn, cur.sha256)
     if len(versions) < 2:
-        return tuple(_row(f) for f in new), (), ()
-    prev = versions[-2]
-    old = findings_of(conn, prev.sha256)
-    # the recorded numbers plus the text a finding found in an input cell (12件), as the
-    # notices read them: a text typed where a number belongs is not among the numbers
-    layout = camp.layout
-    resub: Resubmission = compare_versions(
-        layout,
-        old,
-        with_found_text(layout, values_of(camp, prev.sha256) or {}, old),
-        new,
-        with_found_text(layout, values_of(camp, cur.sha256) or {}, new),
-    )
+        return tuple(_row(f) for f in findings_of(camp.conn, cur.sha256)), (), ()
+    resub: Resubmission = files_compared(camp, versions[-2].sha256, cur.sha256)
     current = tuple(_row(m.finding, m.mark) for m in resub.marks if m.mark != "已改正")
     fixed = tuple(_row(m.finding, m.mark) for m in resub.marks if m.mark == "已改正")
     changed = tuple(
