@@ -23,7 +23,9 @@ class ServeCampaign:
     bad: dict[str, Path]  # agency code → a return with one blocking error
 
 
-def make_campaign(root: Path, n: int = 4, *, name: str = "清河县 2024 报送") -> ServeCampaign:
+def make_campaign(
+    root: Path, n: int = 4, *, name: str = "清河县 2024 报送", deadline: str = f"{YEAR + 1}-01-20"
+) -> ServeCampaign:
     rows = agencies(n)
     roster = write_roster(root / "花名册.csv", rows)
     folder = root / name
@@ -34,7 +36,7 @@ def make_campaign(root: Path, n: int = 4, *, name: str = "清河县 2024 报送"
             roster=roster,
             format_id="gov-2021",
             name=COUNTY,
-            deadline=f"{YEAR + 1}-01-20",
+            deadline=deadline,
             password=PASSWORD,
         )
     )

@@ -118,6 +118,12 @@ def test_a_campaign_from_a_bad_return_to_the_summary(tmp_path: Path) -> None:
     ]
     code, out, _ = _run(["history", b.code], folder)
     assert "【已改正】" in out and f"2024-{b.code}-002" in out
+    assert "列入单位名单（agency-added）" in out  # events in Chinese, with their code
+    assert [e["text"] for e in hist["events"]] == [
+        "列入单位名单",
+        "收到新版本（有错误）",
+        "收到新版本（无错误）",
+    ]
 
     # approve both, merge exactly the approved versions; 丙 never reported
     code, _, err = _run(["approve", "--all-clean"], folder)

@@ -5,8 +5,8 @@ Chinese characters and spaces.
 An agency uploads a bad return through its link, sees its findings, downloads the annotated
 copy, uploads the fix, sees 已改正 and its receipt; the office approves it, returns another
 agency's with a reason, merges and downloads the summary, which passes ``xlreport check``.
-Screenshots go to tests/artifacts/serve/ (the board's also to docs/images/serve-board.png
-with XLREPORT_UPDATE_SCREENSHOTS=1).
+Screenshots go to tests/artifacts/serve/ (with XLREPORT_UPDATE_SCREENSHOTS=1 the board's also
+to docs/images/serve-board.png, the agency's page after its fix to docs/images/serve-agency.png).
 """
 
 from __future__ import annotations
@@ -125,6 +125,13 @@ def test_agency_and_office_in_the_browser(tmp_path: Path) -> None:
             assert "乡镇" in rates and "部门" in rates
             returned = page.inner_text("#list-returned")
             assert "清河县测试单位002" in returned
+            # the copy button puts the 催报 message on the clipboard
+            context.grant_permissions(["clipboard-read", "clipboard-write"], origin=served.url)
+            page.click('[data-copy="msg-returned"]')
+            page.wait_for_selector('[data-copy="msg-returned"]:text-is("已复制")')
+            copied = page.evaluate("navigator.clipboard.readText()")
+            assert copied == page.input_value("#msg-returned")
+            assert "清河县测试单位002（QH002）［退回］" in copied
         finally:
             browser.close()
 
@@ -138,3 +145,4 @@ def test_agency_and_office_in_the_browser(tmp_path: Path) -> None:
     assert "/u/…" in log
     if os.environ.get("XLREPORT_UPDATE_SCREENSHOTS") == "1":
         shutil.copy(ARTIFACTS / "serve-board.png", ROOT / "docs" / "images" / "serve-board.png")
+        shutil.copy(ARTIFACTS / "agency-fixed.png", ROOT / "docs" / "images" / "serve-agency.png")

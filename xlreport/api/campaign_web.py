@@ -18,7 +18,6 @@ import sys
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from glob import escape as glob_escape
 from pathlib import Path
 
@@ -66,9 +65,10 @@ from xlreport.batch.check import check_file
 from xlreport.campaign.board import TOTAL, board_bytes, percent
 from xlreport.campaign.board import AgencyRow as BoardAgency
 from xlreport.campaign.receipts import local_time
+from xlreport.campaign.records import files_compared
 from xlreport.checks.catalogue import CATALOGUE
 from xlreport.checks.model import CheckOptions
-from xlreport.checks.resubmission import CellValue, Resubmission, compare_versions, show_value
+from xlreport.checks.resubmission import Resubmission, show_value
 from xlreport.errors import UnreadableFileError, UsageError
 from xlreport.findings import Finding
 from xlreport.fsutil import atomic_write_bytes, safe_filename
@@ -87,8 +87,9 @@ from xlreport.ledger.campaign import (
     TEMPLATES_DIR,
     Campaign,
 )
+from xlreport.ledger.events import event_text
 from xlreport.ledger.links import owner_of
-from xlreport.ledger.queries import findings_of, values_of
+from xlreport.ledger.queries import findings_of
 from xlreport.reader import read_xlsx
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -191,13 +192,6 @@ def _row(f: Finding, mark: str = "") -> FindingRow:
     )
 
 
-def _values(camp: Campaign, sha256: str) -> dict[str, CellValue]:
-    compact = values_of(camp, sha256)
-    if compact is None:
-        return {}
-    return {k: (None if v is None else Decimal(v)) for k, v in compact.items()}
-
-
 @dataclass(frozen=True)
 class _Version:
     id: int
@@ -245,16 +239,10 @@ def _marked(
     one's findings it fixed, and the cells that changed."""
     if not versions:
         return (), (), ()
-    conn = camp.conn
     cur = versions[-1]
-    new = findings_of(conn, cur.sha256)
     if len(versions) < 2:
-        return tuple(_row(f) for f in new), (), ()
-    prev = versions[-2]
-    old = findings_of(conn, prev.sha256)
-    resub: Resubmission = compare_versions(
-        camp.layout, old, _values(camp, prev.sha256), new, _values(camp, cur.sha256)
-    )
+        return tuple(_row(f) for f in findings_of(camp.conn, cur.sha256)), (), ()
+    resub: Resubmission = files_compared(camp, versions[-2].sha256, cur.sha256)
     current = tuple(_row(m.finding, m.mark) for m in resub.marks if m.mark != "已改正")
     fixed = tuple(_row(m.finding, m.mark) for m in resub.marks if m.mark == "已改正")
     changed = tuple(
@@ -312,15 +300,6 @@ def _receipts(camp: Campaign, code: str) -> tuple[ReceiptRow, ...]:
     return tuple(out)
 
 
-_EVENT_TEXT = {
-    "submit-clean": "收到新版本（无错误）",
-    "submit-errors": "收到新版本（有错误）",
-    "approve": "通过",
-    "return": "退回修改",
-    "unapprove": "撤销通过",
-}
-
-
 def _events(conn: sqlite3.Connection, code: str) -> tuple[EventRow, ...]:
     rows = conn.execute(
         "SELECT at, kind, COALESCE(action, ''), COALESCE(from_state, ''),"
@@ -328,7 +307,7 @@ def _events(conn: sqlite3.Connection, code: str) -> tuple[EventRow, ...]:
         (code,),
     ).fetchall()
     return tuple(
-        EventRow(_shown_time(at), kind, fr, to, reason, _EVENT_TEXT.get(action, action or kind))
+        EventRow(_shown_time(at), kind, fr, to, reason, event_text(kind, action))
         for at, kind, action, fr, to, reason in rows
     )
 

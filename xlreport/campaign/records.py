@@ -205,11 +205,17 @@ def with_found_text(
 
 def resubmission_between(camp: Campaign, old: Version, new: Version) -> Resubmission:
     """The new version's findings and values against the old one's."""
+    return files_compared(camp, old.sha256, new.sha256)
+
+
+def files_compared(camp: Campaign, old_sha256: str, new_sha256: str) -> Resubmission:
+    """The findings and values of the file ``new_sha256`` against those of ``old_sha256``
+    (the values with the text found in input cells, see :func:`with_found_text`)."""
     layout = camp.layout
-    before_findings = findings_of(camp.conn, old.sha256)
-    after_findings = findings_of(camp.conn, new.sha256)
-    before = with_found_text(layout, values_of(camp, old.sha256) or {}, before_findings)
-    after = with_found_text(layout, values_of(camp, new.sha256) or {}, after_findings)
+    before_findings = findings_of(camp.conn, old_sha256)
+    after_findings = findings_of(camp.conn, new_sha256)
+    before = with_found_text(layout, values_of(camp, old_sha256) or {}, before_findings)
+    after = with_found_text(layout, values_of(camp, new_sha256) or {}, after_findings)
     return compare_versions(layout, before_findings, before, after_findings, after)
 
 

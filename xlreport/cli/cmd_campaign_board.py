@@ -113,7 +113,7 @@ def history_cmd(
     for e in result.events:
         change = f"{e['from_state']} → {e['to_state']}" if e["to_state"] else ""
         reason = f"，原因：{e['reason']}" if e["reason"] else ""
-        _say(f"  #{e['id']} {show_time(e['at'])} {e['kind']} {change}{reason}")
+        _say(f"  #{e['id']} {show_time(e['at'])} {e['text']}（{e['kind']}） {change}{reason}")
     _say("回执：")
     for r in result.receipts:
         _say(f"  {r.line()}")

@@ -14,6 +14,7 @@ from xlreport.codes import FindingCode
 from xlreport.findings import Finding, Severity
 from xlreport.identity import Identity
 from xlreport.ledger.campaign import Campaign
+from xlreport.ledger.events import event_text
 from xlreport.ledger.ingest import unpack_json
 from xlreport.spec.model import Layout
 
@@ -124,7 +125,8 @@ def identity_from_json(text: str) -> Identity | None:
 
 
 def events_of(conn: sqlite3.Connection, code: str) -> list[dict[str, Any]]:
-    """Every event of agency ``code``, oldest first, as plain records."""
+    """Every event of agency ``code``, oldest first, as plain records (``text``: the event
+    in Chinese, see :func:`~xlreport.ledger.events.event_text`)."""
     conn_rows = conn.execute(
         "SELECT id, at, kind, from_state, action, to_state, sha256, check_run_id, version_id,"
         " reason, data FROM events WHERE agency_code = ? ORDER BY id",
@@ -138,6 +140,7 @@ def events_of(conn: sqlite3.Connection, code: str) -> list[dict[str, Any]]:
     for row in conn_rows:
         rec = dict(zip(names, row, strict=True))
         rec["data"] = json.loads(rec["data"])
+        rec["text"] = event_text(rec["kind"], rec["action"])
         out.append(rec)
     return out
 
