@@ -128,35 +128,38 @@ def merge(
     ] = False,
 ) -> None:
     """汇总回收的报表：有错误的不计入，同一单位有多份不同报表时须用 --prefer 指定，生成可再次汇总的汇总表。"""
-    with removed_if_interrupted(out, export), _progress(not as_json) as progress:
-        result = merge_returns(
-            MergeRequest(
-                paths,
-                out,
-                roster=roster,
-                name=name,
-                code=code,
-                format_id=format_id,
-                spec=spec,
-                year=year,
-                export=export,
-                county=county,
-                prefer=prefer or [],
-                allow_missing=allow_missing,
-                blank_as_zero=blank_as_zero,
-                confirm=confirm or [],
-                force=force,
-                progress=progress,
-                prior=prior,
-                by_type=by_type,
+    with removed_if_interrupted(out, export):
+        with _progress(not as_json) as progress:
+            result = merge_returns(
+                MergeRequest(
+                    paths,
+                    out,
+                    roster=roster,
+                    name=name,
+                    code=code,
+                    format_id=format_id,
+                    spec=spec,
+                    year=year,
+                    export=export,
+                    county=county,
+                    prefer=prefer or [],
+                    allow_missing=allow_missing,
+                    blank_as_zero=blank_as_zero,
+                    confirm=confirm or [],
+                    force=force,
+                    progress=progress,
+                    prior=prior,
+                    by_type=by_type,
+                )
             )
-        )
-    for note in result.roster_notes:
-        err_console.print(f"提示：{printable(note)}", soft_wrap=True, markup=False)
-    if as_json:
-        result.write_json(sys.stdout)
-    else:
-        render(console, result.outcome)
+        # still inside: a Ctrl-C while the result is shown removes the new outputs too
+        # (interrupted means nothing left behind, whenever it comes)
+        for note in result.roster_notes:
+            err_console.print(f"提示：{printable(note)}", soft_wrap=True, markup=False)
+        if as_json:
+            result.write_json(sys.stdout)
+        else:
+            render(console, result.outcome)
     # SystemExit, not typer.Exit: the entry point runs typer with standalone_mode=False,
     # where an Exit's code would be returned rather than raised.
     raise SystemExit(result.exit_code)
