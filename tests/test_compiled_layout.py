@@ -89,3 +89,18 @@ def test_judge_tables_stay_bounded_however_many_returns(tmp_path: Path) -> None:
     after = judged_ahead.cache_info()
     assert after.currsize == before.currsize
     assert after.misses == before.misses
+
+
+def test_the_rule_links_are_compiled_with_the_layout() -> None:
+    """Which rule instances are the sum of others (the 总计 column of a rule written per
+    column) is worked out at load, for every shipped layout, and travels with it."""
+    import pickle
+
+    from xlreport.spec import builtin_layouts
+
+    for layout in builtin_layouts().values():
+        links = layout.compiled.rule_links
+        assert len(links.cells) == len(layout.checks)
+        assert links.derived, layout.id  # every shipped layout has a per-column rule with 总计
+        again = pickle.loads(pickle.dumps(layout)).compiled.rule_links
+        assert again == links

@@ -6,114 +6,22 @@ column total. And a total overwritten with a wrong constant breaks every rule th
 Every finding gets a ``cause`` (:attr:`xlreport.findings.Finding.cause`): findings with the
 same cause are fixed together, and the error count an agency is shown counts causes.
 
-What is derived from the layout alone (worked out once per layout, no label or address in
-code): each rule instance written over the input cells, every total expanded into the
-inputs it adds up (last year's cells apart). An instance equal to the sum of all the other instances of its
-``[[rules]]`` entry (the 总计 column of an ``each = "col"`` rule) is *derived*: when it is
-broken together with one of those, it has that one's cause.
+What is derived from the layout alone is worked out once, when it is loaded
+(:mod:`xlreport.spec.rule_links`, in the compiled layout): which rule instances are the
+sum of others, and which cells each one reaches.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
-from xlreport.findings import Finding, Severity, TemplatePos
-from xlreport.spec.model import Expr, Layout
+from xlreport.findings import Finding, Severity
+from xlreport.spec.model import Layout
 
 #: Findings at a total cell whose broken rules share their cause (the total is wrong).
 _TOTAL_CODES = frozenset({"formula-overwritten", "formula-changed", "cache-stale", "cache-forged"})
 _RULE_CODES = frozenset({"rule-broken", "prior-rule-broken"})
-
-Form = tuple[tuple[str, int], ...]  # (input cell id, coefficient), sorted, no zero
-PRIOR_KEY = "prior:"  # a last-year cell in a form (its totals expanded as this year's)
-
-
-@dataclass(frozen=True)
-class RuleLinks:
-    """Per layout: where each rule instance is reported, its cells, what it is derived from."""
-
-    at: dict[tuple[str, TemplatePos], int]  # (rule id, where its finding is marked) → instance
-    cells: tuple[frozenset[TemplatePos], ...]  # every cell (template position) of an instance
-    reach: tuple[frozenset[TemplatePos], ...]  # … and every cell its totals add up, at any depth
-    derived: dict[int, tuple[int, ...]]  # instance → the instances it is the sum of
-
-
-_LINKS: dict[tuple[str, str], RuleLinks] = {}
-
-
-def _expand(
-    layout: Layout,
-    expr: Expr,
-    sign: int,
-    into: dict[str, int],
-    seen: set[str] | None = None,
-    depth: int = 0,
-) -> None:
-    """``expr`` over input cells (totals replaced by what they add up) into ``into``; every
-    cell passed on the way into ``seen``."""
-    for t in expr.terms:
-        if seen is not None and not t.prior:
-            seen.add(t.cell)
-        total = layout.total_of(t.cell)
-        if total is not None and depth < 32:
-            inner = Expr(tuple(replace(x, prior=t.prior) for x in total.expr.terms), "")
-            _expand(layout, inner, sign * t.sign, into, seen, depth + 1)
-        else:
-            key = PRIOR_KEY + t.cell if t.prior else t.cell
-            into[key] = into.get(key, 0) + sign * t.sign
-
-
-def _form(layout: Layout, lhs: Expr, rhs: Expr, seen: set[str]) -> Form:
-    acc: dict[str, int] = {}
-    _expand(layout, lhs, 1, acc, seen)
-    _expand(layout, rhs, -1, acc, seen)
-    return tuple(sorted((k, v) for k, v in acc.items() if v))
-
-
-def _added(forms: Sequence[Form]) -> Form:
-    acc: dict[str, int] = {}
-    for f in forms:
-        for k, v in f:
-            acc[k] = acc.get(k, 0) + v
-    return tuple(sorted((k, v) for k, v in acc.items() if v))
-
-
-def rule_links(layout: Layout) -> RuleLinks:
-    key = (layout.id, layout.fingerprint)
-    links = _LINKS.get(key)
-    if links is not None:
-        return links
-    names = {s.key: s.name for s in layout.sheets}
-    at: dict[tuple[str, TemplatePos], int] = {}
-    cells: list[frozenset[TemplatePos]] = []
-    reach: list[frozenset[TemplatePos]] = []
-    forms: list[Form | None] = []
-    entries: dict[int, list[int]] = {}
-    for i, rule in enumerate(layout.checks):
-        first = layout.cells[(rule.lhs.cells() or rule.rhs.cells())[0]]
-        at.setdefault((rule.rule, (names[first.sheet], first.r, first.c)), i)
-        ids = [*rule.lhs.cells(), *rule.rhs.cells()]
-        seen: set[str] = set()
-        form = _form(layout, rule.lhs, rule.rhs, seen)
-        forms.append(form)
-        cells.append(frozenset((names[c.sheet], c.r, c.c) for c in map(layout.cells.get, ids) if c))
-        reach.append(
-            frozenset((names[c.sheet], c.r, c.c) for c in map(layout.cells.get, seen) if c)
-        )
-        entries.setdefault(rule.index, []).append(i)
-    derived: dict[int, tuple[int, ...]] = {}
-    for members in entries.values():
-        live = [i for i in members if forms[i]]
-        if len(live) < 3:
-            continue
-        for d in live:
-            others = [i for i in live if i != d]
-            if forms[d] == _added([f for i in others if (f := forms[i]) is not None]):
-                derived[d] = tuple(others)
-    links = RuleLinks(at, tuple(cells), tuple(reach), derived)
-    _LINKS[key] = links
-    return links
 
 
 def cause_key(f: Finding) -> str:
@@ -126,7 +34,7 @@ def cause_key(f: Finding) -> str:
 
 def assign_causes(layout: Layout, findings: Sequence[Finding]) -> list[Finding]:
     """``findings`` with ``cause`` set: the key of the first finding of its group."""
-    links = rule_links(layout)
+    links = layout.compiled.rule_links
     parent = list(range(len(findings)))
 
     def root(i: int) -> int:
@@ -179,4 +87,4 @@ def cause_count(findings: Sequence[Finding], severity: Severity) -> int:
     return len({f.cause or cause_key(f) for f in findings if f.severity == severity})
 
 
-__all__ = ["assign_causes", "cause_count", "cause_key", "rule_links"]
+__all__ = ["assign_causes", "cause_count", "cause_key"]

@@ -21,6 +21,7 @@ from typing import cast
 
 from xlreport.spec.formulas import total_formulas
 from xlreport.spec.model import Cell, Expr, Layout, RuleCheck, Sheet, Total, ValueType
+from xlreport.spec.rule_links import RuleLinks, rule_links
 from xlreport.spec.sheet_map import SheetMap, build_sheet_map
 
 _not_none = partial(is_not, None)
@@ -108,6 +109,7 @@ class Compiled:
     rules: tuple[CompiledRule, ...]
     labels: Mapping[str, SheetLabels]  # by sheet key
     sheet_maps: Mapping[str, SheetMap]  # by sheet key
+    rule_links: RuleLinks  # which rule instances share a cause (xlreport.checks.causes)
 
 
 def _sheet_labels(sheet: Sheet) -> SheetLabels:
@@ -146,6 +148,7 @@ def compile_layout(layout: Layout) -> Compiled:
         for t in layout.totals
     )
     total_ids = frozenset(t.cell for t in layout.totals)
+    total_by_cell = {t.cell: t for t in layout.totals}
     return Compiled(
         inputs=inputs,
         input_ids=input_ids,
@@ -154,7 +157,7 @@ def compile_layout(layout: Layout) -> Compiled:
         input_type_at=tuple(types[c.type] for c in inputs),
         formulas=total_formulas(layout),
         totals=totals,
-        total_by_cell={t.cell: t for t in layout.totals},
+        total_by_cell=total_by_cell,
         total_ids=total_ids,
         total_order=tuple(c for c in layout.cells if c in total_ids),
         rules=tuple(
@@ -163,6 +166,7 @@ def compile_layout(layout: Layout) -> Compiled:
         ),
         labels={s.key: _sheet_labels(s) for s in layout.sheets},
         sheet_maps={s.key: build_sheet_map(layout, s) for s in layout.sheets},
+        rule_links=rule_links(layout, total_by_cell),
     )
 
 
