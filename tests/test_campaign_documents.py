@@ -16,6 +16,7 @@ from xlreport.campaign.board import (
     build_board,
     reminder_text,
 )
+from xlreport.campaign.documents import FormWriter
 from xlreport.campaign.notices import Notice, notice_bytes, notice_file_name
 from xlreport.campaign.receipts import Receipt, receipt_bytes, receipt_file_name
 from xlreport.checks.catalogue import finding
@@ -74,6 +75,62 @@ def test_a_receipt_is_a_printable_a4_document_with_every_field() -> None:
     assert "教育局年报（改）.xlsx" in text and SHA in text
     assert "错误 3 处，警告 1 处" in text and "有错误" in text
     assert receipt_file_name(r) == "回执_2024-QH003-002_清河县教育局.xlsx"
+
+
+_TEXT = st.lists(
+    st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=12)
+    | st.sampled_from(
+        ["XLRTOKxF001x7Q", "XLRTOKxDOCTITLEx7Q", "1999-09-09T09:09:09Z", "&<>", " ", "_x0041_"]
+    ),
+    max_size=4,
+).map("".join)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    number=st.sampled_from(["2024-QH003-002", "2024-QH003-002 ", "回执"]) | _TEXT,
+    agency=_TEXT,
+    file_name=_TEXT,
+    reason=_TEXT,
+    outcome=st.sampled_from(["version", "duplicate", "unchanged", "refused"]),
+    errors=st.integers(0, 10**6),
+    when=st.datetimes(timezones=st.timezones() | st.none()).map(lambda t: t.isoformat()),
+)
+def test_a_receipt_from_the_form_has_the_bytes_of_one_built_directly(
+    number: str,
+    agency: str,
+    file_name: str,
+    reason: str,
+    outcome: str,
+    errors: int,
+    when: str,
+) -> None:
+    """FormWriter (a form built once, tokens replaced) gives exactly document_bytes' bytes,
+    whatever the text: tokens, edge spaces, control characters, a value equal to a label."""
+    forms = FormWriter()
+    plain = _receipt()
+    assert receipt_bytes(plain, forms) == receipt_bytes(plain)
+    r = _receipt(
+        number=number,
+        agency_name=agency,
+        file_name=file_name,
+        reason=reason,
+        outcome=outcome,
+        errors=errors,
+        received_at=when,
+    )
+    assert receipt_bytes(r, forms) == receipt_bytes(r)
+    assert receipt_bytes(r, forms) == receipt_bytes(r, FormWriter())  # from a fresh form too
+
+
+def test_a_form_is_built_once_for_receipts_of_one_shape() -> None:
+    forms = FormWriter()
+    for i in range(20):
+        r = _receipt(number=f"2024-QH{i:03d}-001", file_name=f"{i}.xlsx", sha256=f"{i:064x}")
+        data = receipt_bytes(r, forms)
+        assert data == receipt_bytes(r)
+        assert f"{i}.xlsx" in "\n".join(_texts(data)["回执"])
+    assert len(forms._forms) == 1
 
 
 def test_a_receipt_line_says_number_file_round_and_counts() -> None:

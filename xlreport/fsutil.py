@@ -10,17 +10,25 @@ from pathlib import Path
 from typing import BinaryIO
 
 
-def atomic_write_bytes(path: str | Path, data: bytes, *, private: bool = False) -> None:
+def atomic_write_bytes(
+    path: str | Path, data: bytes, *, private: bool = False, durable: bool = True
+) -> None:
     """Write ``data`` to ``path`` so that a reader never sees a half-written file."""
-    with atomic_writer(path, private=private) as f:
+    with atomic_writer(path, private=private, durable=durable) as f:
         f.write(data)
 
 
 @contextmanager
-def atomic_writer(path: str | Path, *, private: bool = False) -> Iterator[BinaryIO]:
+def atomic_writer(
+    path: str | Path, *, private: bool = False, durable: bool = True
+) -> Iterator[BinaryIO]:
     """A file to write ``path``'s bytes into, put in place only once it is complete (a
     temporary file beside the target until then, removed on error). Its mode is what any
-    program gives (0666 less the umask); ``private`` (a secret): readable by its owner only."""
+    program gives (0666 less the umask); ``private`` (a secret): readable by its owner only.
+    ``durable``: on disk (fsync) before it is put in place. Only a document that is made
+    again byte for byte from what is durable elsewhere may skip it (a campaign's receipt
+    documents, from the ledger): a power cut may then leave it empty, never half-written
+    under its name by a running program."""
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".~xlreport-", suffix=".tmp", dir=target.parent)
@@ -30,7 +38,8 @@ def atomic_writer(path: str | Path, *, private: bool = False) -> Iterator[Binary
                 os.fchmod(f.fileno(), 0o666 & ~current_umask())
             yield f
             f.flush()
-            os.fsync(f.fileno())
+            if durable:
+                os.fsync(f.fileno())
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -15,11 +15,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from xlreport.campaign.records import write_receipts
+from xlreport.campaign.records import ReceiptDocuments
 from xlreport.errors import UsageError
 from xlreport.ledger import (
     Campaign,
     CampaignInfo,
+    IngestItem,
     IngestReport,
     Problem,
     RosterChange,
@@ -188,14 +189,26 @@ def campaign_ingest(req: CampaignIngestRequest, *, clock: Clock = utc_now) -> Ca
     if req.workers is not None and req.workers < 1:
         raise UsageError(f"--workers {req.workers} 无效", "至少为 1")
     with open_campaign(req.campaign, clock=clock) as camp:
-        report = ingest(camp, req.paths, workers=req.workers)
-        numbers = [i.receipt for i in report.items if i.receipt]
-        try:
-            return CampaignIngestResult(report, write_receipts(camp, numbers))
-        except UsageError as e:  # recorded all the same: the documents can follow later
-            return CampaignIngestResult(
-                report, [], f"{e}；回执文档未写入（稍后运行 campaign receipts 补写）"
-            )
+        documents = ReceiptDocuments(camp)
+        problem = ""
+        done: set[str] = set()
+
+        def write(items: Sequence[IngestItem]) -> None:
+            """The receipts of these items, unless one could not be written: the files are
+            recorded all the same, the documents can follow later."""
+            nonlocal problem
+            for item in items:
+                if problem or not item.receipt or item.receipt in done:
+                    continue
+                done.add(item.receipt)
+                try:
+                    documents.write(item.receipt)
+                except UsageError as e:
+                    problem = f"{e}；回执文档未写入（稍后运行 campaign receipts 补写）"
+
+        report = ingest(camp, req.paths, workers=req.workers, recorded=write)
+        write(report.items)  # duplicates, refusals and any item not written yet
+        return CampaignIngestResult(report, documents.written, problem)
 
 
 # --- decisions --------------------------------------------------------------------------

@@ -16,10 +16,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-import xlsxwriter
-
 from xlreport.writer.guide import GENERATOR
 from xlreport.writer.styles import FONT, NOTE_FILL, display_width
+from xlreport.writer.tokens import SHARED_STRING, plain, substitute, xml_text
+from xlreport.writer.xlsxwriter_private import StoredWorkbook
+from xlreport.writer.zippack import Member, member, pack, unzip, write_zip
 
 #: Excel's paper number for A4.
 A4 = 9
@@ -57,17 +58,19 @@ class Document:
 
 
 def document_bytes(doc: Document) -> bytes:
-    """The document as an .xlsx workbook."""
+    """The document as an .xlsx workbook (deterministic: see :func:`~xlreport.writer.zippack.pack`)."""
+    return pack(_members(doc, [_measure(sheet) for sheet in doc.sheets]))
+
+
+def _members(doc: Document, geometries: Sequence[_Geometry]) -> list[tuple[str, bytes]]:
     out = io.BytesIO()
-    wb = xlsxwriter.Workbook(
-        out,
-        {
-            "in_memory": True,
-            "strings_to_numbers": False,
-            "strings_to_formulas": False,
-            "strings_to_urls": False,
-        },
-    )
+    options = {
+        "in_memory": True,
+        "strings_to_numbers": False,
+        "strings_to_formulas": False,
+        "strings_to_urls": False,
+    }
+    wb = StoredWorkbook(out, options, stored=True)  # deflated once, by pack
     wb.set_properties(
         {"title": doc.title, "subject": doc.subject, "author": GENERATOR, "created": doc.created}
     )
@@ -82,10 +85,10 @@ def document_bytes(doc: Document) -> bytes:
         "marked": wb.add_format({**base, "border": 1, "bg_color": NOTE_FILL}),
         "note": wb.add_format(base),
     }
-    for sheet in doc.sheets:
-        _write_sheet(wb, sheet, fmt)
+    for sheet, geometry in zip(doc.sheets, geometries, strict=True):
+        _write_sheet(wb, sheet, fmt, geometry)
     wb.close()
-    return out.getvalue()
+    return unzip(out.getvalue())
 
 
 def _widths(sheet: DocSheet) -> list[int]:
@@ -111,53 +114,77 @@ def _lines(text: str, width: int) -> int:
     return sum(max(1, -(-display_width(part) // max(width - 1, 1))) for part in text.split("\n"))
 
 
-def _write_sheet(wb: Any, sheet: DocSheet, fmt: dict[str, Any]) -> None:
-    ws = wb.add_worksheet(sheet.name)
+@dataclass(frozen=True)
+class _Geometry:
+    """A sheet's column widths and row heights, measured on its content. Row heights are
+    keyed by what the row shows: ``("title",)``, ``("field", i)``, ``("row", t, i)`` (row
+    ``i`` of table ``t``), ``("note", i)``."""
+
+    widths: tuple[int, ...]
+    heights: tuple[tuple[tuple[int | str, ...], float], ...]
+
+
+def _measure(sheet: DocSheet) -> _Geometry:
     widths = _widths(sheet)
+    rest = sum(widths[1:])
+    heights: dict[tuple[int | str, ...], float] = {("title",): 24 * (sheet.title.count("\n") + 1)}
+    for i, (label, value) in enumerate(sheet.fields):
+        heights["field", i] = 15 * max(_lines(value, rest), _lines(label, widths[0]))
+    for t, table in enumerate(sheet.tables):
+        for i, row in enumerate(table.rows):
+            heights["row", t, i] = 15 * max([1, *(_lines(v, widths[c]) for c, v in enumerate(row))])
+    for i, note in enumerate(sheet.notes):
+        heights["note", i] = 15 * _lines(note, sum(widths))
+    return _Geometry(tuple(widths), tuple(heights.items()))
+
+
+def _write_sheet(wb: Any, sheet: DocSheet, fmt: dict[str, Any], geometry: _Geometry) -> None:
+    ws = wb.add_worksheet(sheet.name)
+    widths = geometry.widths
+    height = dict(geometry.heights)
     last = len(widths) - 1
     for c, w in enumerate(widths):
         ws.set_column(c, c, w)
-    rest = sum(widths[1:])
     r = 0
     ws.merge_range(r, 0, r, last, sheet.title, fmt["title"])
-    ws.set_row(r, 24 * (sheet.title.count("\n") + 1))
+    ws.set_row(r, height["title",])
     r += 2
-    for label, value in sheet.fields:
+    for i, (label, value) in enumerate(sheet.fields):
         ws.write_string(r, 0, label, fmt["label"])
         if last > 1:
             ws.merge_range(r, 1, r, last, value, fmt["value"])
         else:
             ws.write_string(r, 1, value, fmt["value"])
-        ws.set_row(r, 15 * max(_lines(value, rest), _lines(label, widths[0])))
+        ws.set_row(r, height["field", i])
         r += 1
     if sheet.fields:
         r += 1
     repeat: tuple[int, int] | None = None
-    for t in sheet.tables:
-        if t.title:
-            ws.merge_range(r, 0, r, last, t.title, fmt["caption"])
+    for t, table in enumerate(sheet.tables):
+        if table.title:
+            ws.merge_range(r, 0, r, last, table.title, fmt["caption"])
             r += 1
         head = r
-        for c, h in enumerate(t.headings):
+        for c, h in enumerate(table.headings):
             ws.write_string(r, c, h, fmt["head"])
         if repeat is None:
             repeat = (r, r)
         r += 1
-        for i, row in enumerate(t.rows):
-            style = fmt["marked"] if i in t.marked else fmt["cell"]
+        for i, row in enumerate(table.rows):
+            style = fmt["marked"] if i in table.marked else fmt["cell"]
             for c, v in enumerate(row):
                 ws.write_string(r, c, v, style)
-            ws.set_row(r, 15 * max([1, *(_lines(v, widths[c]) for c, v in enumerate(row))]))
+            ws.set_row(r, height["row", t, i])
             r += 1
-        if not t.rows:
-            ws.merge_range(r, 0, r, len(t.headings) - 1, "（无）", fmt["cell"])
+        if not table.rows:
+            ws.merge_range(r, 0, r, len(table.headings) - 1, "（无）", fmt["cell"])
             r += 1
-        if t.autofilter:
-            ws.autofilter(head, 0, max(head, r - 1), len(t.headings) - 1)
+        if table.autofilter:
+            ws.autofilter(head, 0, max(head, r - 1), len(table.headings) - 1)
         r += 1
-    for note in sheet.notes:
+    for i, note in enumerate(sheet.notes):
         ws.merge_range(r, 0, r, last, note, fmt["note"])
-        ws.set_row(r, 15 * _lines(note, sum(widths)))
+        ws.set_row(r, height["note", i])
         r += 1
     ws.set_paper(A4)
     if sheet.landscape:
@@ -172,4 +199,106 @@ def _write_sheet(wb: Any, sheet: DocSheet, fmt: dict[str, Any]) -> None:
     ws.set_footer("&C第 &P 页，共 &N 页")
 
 
-__all__ = ["A4", "DocSheet", "DocTable", "Document", "document_bytes"]
+# --- many documents of one form ---------------------------------------------------------
+
+_SST = "xl/sharedStrings.xml"
+_CORE = "docProps/core.xml"
+_TOKEN_TITLE = "XLRTOKxDOCTITLEx7Q"
+_TOKEN_SUBJECT = "XLRTOKxDOCSUBJx7Q"
+#: The creation time the form is built with, replaced by each document's own.
+_FORM_CREATED = datetime(1999, 9, 9, 9, 9, 9)
+
+
+def _token(kind: str, i: int) -> str:
+    return f"XLRTOKx{kind}{i:03d}x7Q"
+
+
+def _iso(created: datetime) -> bytes:
+    """The creation time as xlsxwriter writes it in docProps/core.xml."""
+    return created.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+
+
+@dataclass(frozen=True)
+class _Form:
+    fixed: dict[str, Member]  # the parts without tokens, deflated once
+    raw: dict[str, bytes]  # the parts with tokens
+    order: tuple[str, ...]
+    shared: frozenset[bytes]  # shared strings without tokens
+    tokened: tuple[bytes, ...]  # shared strings with tokens
+
+
+class FormWriter:
+    """Many one-sheet documents of one form (same labels and layout; only the field
+    values, the notes, the title, subject and time differ) fast — the campaign writes one
+    receipt per file received. The form is built once with xlsxwriter, with tokens in the
+    varying text and the geometry measured on the real document; each document then
+    replaces the tokens in the shared strings and the document properties and reuses
+    every other part's deflated bytes. The result is byte-identical to
+    :func:`document_bytes` (tested); a document whose text xlsxwriter could write
+    otherwise (control characters, edge whitespace, a text repeated, which xlsxwriter
+    stores once) is built directly."""
+
+    def __init__(self) -> None:
+        self._forms: dict[tuple[object, ...], _Form] = {}
+
+    def build(self, doc: Document) -> bytes:
+        if len(doc.sheets) != 1 or doc.sheets[0].tables:
+            return document_bytes(doc)
+        sheet = doc.sheets[0]
+        pairs = {_TOKEN_TITLE: doc.title, _TOKEN_SUBJECT: doc.subject}
+        fields = []
+        for i, (label, value) in enumerate(sheet.fields):
+            token = _token("F", i) if value else ""
+            fields.append((label, token))
+            pairs[token] = value
+        notes = []
+        for i, note in enumerate(sheet.notes):
+            token = _token("N", i) if note else ""
+            notes.append(token)
+            pairs[token] = note
+        pairs.pop("", None)
+        if not all(plain(v) for v in pairs.values()):
+            return document_bytes(doc)
+        geometry = _measure(sheet)
+        form_sheet = DocSheet(sheet.name, sheet.title, fields, (), notes, sheet.landscape)
+        key = (sheet.name, sheet.title, sheet.landscape, tuple(fields), tuple(notes), geometry)
+        form = self._forms.get(key)
+        if form is None:
+            form_doc = Document(_TOKEN_TITLE, [form_sheet], _FORM_CREATED, _TOKEN_SUBJECT)
+            form = _prepare(_members(form_doc, [geometry]), list(pairs))
+            self._forms[key] = form
+        text = {k.encode(): xml_text(v) for k, v in pairs.items()}
+        tokened = [substitute(e, text) for e in form.tokened]
+        if len(set(tokened)) != len(tokened) or form.shared.intersection(tokened):
+            return document_bytes(doc)  # xlsxwriter would store a repeated text once
+        text[_iso(_FORM_CREATED)] = _iso(doc.created)
+        members = []
+        for name in form.order:
+            fixed = form.fixed.get(name)
+            members.append(
+                fixed if fixed is not None else member(name, substitute(form.raw[name], text))
+            )
+        return write_zip(members)
+
+
+def _prepare(parts: list[tuple[str, bytes]], tokens: list[str]) -> _Form:
+    marks = [t.encode() for t in tokens] + [_iso(_FORM_CREATED)]
+    fixed: dict[str, Member] = {}
+    raw: dict[str, bytes] = {}
+    shared: frozenset[bytes] = frozenset()
+    tokened: tuple[bytes, ...] = ()
+    for name, data in parts:
+        if not any(m in data for m in marks):
+            fixed[name] = member(name, data)
+            continue
+        raw[name] = data
+        if name == _SST:
+            entries = SHARED_STRING.findall(data)
+            shared = frozenset(e for e in entries if not any(m in e for m in marks))
+            tokened = tuple(e for e in entries if any(m in e for m in marks))
+    if set(raw) - {_SST, _CORE}:  # a token where substituting it is not known to be exact
+        raise AssertionError(f"form tokens outside {_SST} and {_CORE}: {sorted(raw)}")
+    return _Form(fixed, raw, tuple(n for n, _ in parts), shared, tokened)
+
+
+__all__ = ["A4", "DocSheet", "DocTable", "Document", "FormWriter", "document_bytes"]

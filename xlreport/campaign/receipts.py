@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
-from xlreport.campaign.documents import DocSheet, DocTable, Document, document_bytes
+from xlreport.campaign.documents import DocSheet, DocTable, Document, FormWriter, document_bytes
 from xlreport.fsutil import safe_filename
 
 #: A version's verdict (ledger ``versions.verdict``) in words.
@@ -106,24 +106,26 @@ def show_time(iso: str) -> str:
     """An ISO time as people read it: 2025-01-15 10:20:31, Beijing time."""
     try:
         return local_time(iso).strftime("%Y-%m-%d %H:%M:%S")
-    except ValueError:
+    except (ValueError, OverflowError):
         return iso
 
 
 def _created(iso: str) -> datetime:
+    """The document's creation time: the receipt's time in UTC (as the properties say)."""
     try:
         t = datetime.fromisoformat(iso)
-    except ValueError:
+        return t.astimezone(UTC) if t.tzinfo is not None else t.replace(tzinfo=UTC)
+    except (ValueError, OverflowError):
         return datetime(2000, 1, 1, tzinfo=UTC)
-    return t if t.tzinfo is not None else t.replace(tzinfo=UTC)
 
 
 def receipt_file_name(r: Receipt) -> str:
     return safe_filename(f"回执_{r.number}_{r.agency_name}", max_len=150) + ".xlsx"
 
 
-def receipt_bytes(r: Receipt) -> bytes:
-    """The receipt as a printable A4 workbook."""
+def receipt_bytes(r: Receipt, forms: FormWriter | None = None) -> bytes:
+    """The receipt as a printable A4 workbook; ``forms``: the same bytes faster, for a
+    caller writing many receipts."""
     fields = [
         ("回执编号", r.number),
         ("报送事项", r.campaign),
@@ -144,9 +146,8 @@ def receipt_bytes(r: Receipt) -> bytes:
         "经办人：____________        日期：____________",
     ]
     sheet = DocSheet("回执", "报表接收回执", fields=fields, tables=(), notes=notes)
-    return document_bytes(
-        Document(f"回执 {r.number}", [sheet], _created(r.received_at), subject=r.campaign)
-    )
+    doc = Document(f"回执 {r.number}", [sheet], _created(r.received_at), subject=r.campaign)
+    return document_bytes(doc) if forms is None else forms.build(doc)
 
 
 def receipts_table(receipts: list[Receipt]) -> DocTable:

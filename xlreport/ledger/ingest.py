@@ -19,7 +19,7 @@ import hashlib
 import itertools
 import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing
 from dataclasses import dataclass, fields
@@ -108,9 +108,15 @@ def _inside(path: Path, folders: Sequence[Path]) -> bool:
 
 
 def ingest(
-    camp: Campaign, paths: Sequence[str | Path] = (), *, workers: int | None = None
+    camp: Campaign,
+    paths: Sequence[str | Path] = (),
+    *,
+    workers: int | None = None,
+    recorded: Callable[[Sequence[IngestItem]], None] | None = None,
 ) -> IngestReport:
-    """Ingest ``paths`` (files or folders; default the campaign's inbox)."""
+    """Ingest ``paths`` (files or folders; default the campaign's inbox). ``recorded`` is
+    called with the items of each committed transaction of new files, while the workers
+    go on checking (the receipt documents are written there)."""
     report = IngestReport()
     todo = list(paths) or [camp.dir / INBOX_DIR]
     own = [(camp.dir / d).resolve() for d in OWN_FOLDERS]
@@ -173,8 +179,11 @@ def ingest(
                     batch.append((s, result))
                 if len(batch) >= BATCH or (i == len(new) and batch):
                     with camp.writing() as conn:  # whole files only, a few per transaction
-                        report.items += [_record_tx(camp, conn, *b, run_id) for b in batch]
+                        items = [_record_tx(camp, conn, *b, run_id) for b in batch]
+                    report.items += items
                     batch.clear()
+                    if recorded is not None:
+                        recorded(items)
     for s in later:
         report.items.append(_record_duplicate(camp, s))
     return report

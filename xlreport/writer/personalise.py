@@ -13,12 +13,12 @@ xlsxwriter stores once), the agency's workbook is simply built directly.
 
 from __future__ import annotations
 
-import re
 import zlib
 from dataclasses import dataclass, replace
 
 from xlreport.identity import Identity
 from xlreport.spec.model import Layout
+from xlreport.writer.tokens import SHARED_STRING, plain, substitute, xml_text
 from xlreport.writer.workbook import HEADER_NAME_MAX, build_members, build_workbook
 from xlreport.writer.zippack import (
     Member,
@@ -39,17 +39,6 @@ _TOKENS = (TOKEN_NAME, TOKEN_CODE, TOKEN_TID)
 _ALLOWED = {"text": set(_TOKENS), "header": {TOKEN_NAME}, "formula": {TOKEN_CODE, TOKEN_TID}}
 _SST = "xl/sharedStrings.xml"
 _WORKBOOK = "xl/workbook.xml"
-_UNSAFE = re.compile(r"[\x00-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_|^\s|\s$")
-_SI = re.compile(rb"<si>(.*?)</si>", re.S)
-
-
-def _xml(text: str) -> bytes:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").encode()
-
-
-def _plain(text: str) -> bool:
-    """Text that xlsxwriter writes with plain XML escaping and no attributes."""
-    return bool(text) and not _UNSAFE.search(text) and not text.startswith("<r>")
 
 
 def _context(name: str) -> str | None:
@@ -70,13 +59,7 @@ def _replacements(context: str, identity: Identity) -> dict[bytes, bytes]:
         pairs = {TOKEN_NAME: name[:HEADER_NAME_MAX].replace("&", "&&")}
     else:
         pairs = {TOKEN_CODE: code.replace('"', '""'), TOKEN_TID: tid.replace('"', '""')}
-    return {k.encode(): _xml(v) for k, v in pairs.items()}
-
-
-def _substitute(data: bytes, repl: dict[bytes, bytes]) -> bytes:
-    for token, value in repl.items():
-        data = data.replace(token, value)
-    return data
+    return {k.encode(): xml_text(v) for k, v in pairs.items()}
 
 
 @dataclass
@@ -113,7 +96,7 @@ def _prepare(parts: list[tuple[str, bytes]]) -> _Base:
         else:
             base.raw[name] = data
         if name == _SST:
-            entries = _SI.findall(data)
+            entries = SHARED_STRING.findall(data)
             base.sst_fixed = frozenset(e for e in entries if not any(t in e for t in tokens))
             base.sst_tokened = [e for e in entries if any(t in e for t in tokens)]
     return base
@@ -142,13 +125,13 @@ class Personaliser:
     def build(self, identity: Identity) -> bytes:
         """Exactly ``build_workbook(layout, identity, password=password)``, usually faster."""
         values = (identity.agency_name, identity.agency_code, identity.template_id)
-        if identity.kind != "return" or not all(_plain(v) for v in values):
+        if identity.kind != "return" or not all(plain(v) for v in values):
             return self._direct(identity)
         base = self._base(identity)
         if not base.usable:
             return self._direct(identity)
         text = _replacements("text", identity)
-        shared = [_substitute(e, text) for e in base.sst_tokened]
+        shared = [substitute(e, text) for e in base.sst_tokened]
         if len(set(shared)) != len(shared) or base.sst_fixed.intersection(shared):
             return self._direct(identity)  # xlsxwriter would store a repeated string once
         members: list[Member] = []
@@ -159,7 +142,7 @@ class Personaliser:
                 continue
             ctx = _context(name)
             assert ctx is not None
-            data = _substitute(base.raw[name], _replacements(ctx, identity))
+            data = substitute(base.raw[name], _replacements(ctx, identity))
             head = base.heads.get(name)
             if head is not None:
                 members.append(join(name, [head, *compress_segments([data])]))

@@ -175,15 +175,11 @@ PRIVATE_API: tuple[PrivateUse, ...] = (
 )
 
 
-class LockedWorkbook(xlsxwriter.Workbook):  # type: ignore[misc]
-    """xlsxwriter's workbook plus ``<workbookProtection lockStructure="1">`` (1), its
-    parts optionally stored rather than deflated (2)."""
+class StoredWorkbook(xlsxwriter.Workbook):  # type: ignore[misc]
+    """xlsxwriter's workbook, its parts optionally stored rather than deflated (2)."""
 
-    def __init__(
-        self, fh: IO[bytes], options: dict[str, Any], structure_hash: str, *, stored: bool
-    ) -> None:
+    def __init__(self, fh: IO[bytes], options: dict[str, Any], *, stored: bool) -> None:
         super().__init__(fh, options)
-        self._xlreport_structure_hash = structure_hash
         self._xlreport_stored = stored
 
     def _store_workbook(self) -> None:
@@ -196,6 +192,17 @@ class LockedWorkbook(xlsxwriter.Workbook):  # type: ignore[misc]
             super()._store_workbook()
         finally:
             xlsxwriter.workbook.ZIP_DEFLATED = deflated
+
+
+class LockedWorkbook(StoredWorkbook):
+    """xlsxwriter's workbook plus ``<workbookProtection lockStructure="1">`` (1), its
+    parts optionally stored rather than deflated (2)."""
+
+    def __init__(
+        self, fh: IO[bytes], options: dict[str, Any], structure_hash: str, *, stored: bool
+    ) -> None:
+        super().__init__(fh, options, stored=stored)
+        self._xlreport_structure_hash = structure_hash
 
     def _write_workbook_pr(self) -> None:
         super()._write_workbook_pr()
