@@ -40,7 +40,7 @@ from xlreport.fsutil import safe_filename
 from xlreport.ledger import Campaign
 from xlreport.ledger.campaign import SUMMARY_DIR, Clock, utc_now
 from xlreport.ledger.chain import append_event
-from xlreport.ledger.queries import Version, events_of, versions_of
+from xlreport.ledger.queries import Version, current_versions, events_of, versions_of
 from xlreport.ledger.schema import STATE_APPROVED
 from xlreport.merge import MergeResult
 
@@ -373,11 +373,10 @@ def campaign_merge(req: CampaignMergeRequest, *, clock: Clock = utc_now) -> Camp
         agencies = [a for a in camp.agencies() if not a["withdrawn"]]
         approved: list[ManifestRow] = []
         unapproved: list[tuple[str, str, str]] = []
+        current = current_versions(camp.conn)
         for a in agencies:
             if a["state"] == STATE_APPROVED and a["current_version"] is not None:
-                v = next(
-                    x for x in versions_of(camp.conn, a["code"]) if x.id == a["current_version"]
-                )
+                v = current[a["code"]]
                 approved.append(
                     ManifestRow(
                         a["code"],

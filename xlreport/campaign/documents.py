@@ -102,7 +102,11 @@ def _widths(sheet: DocSheet) -> list[int]:
             widths[c] = max(widths[c], display_width(h) + 2)
         for row in t.rows:
             for c, v in enumerate(row):
-                longest = max((display_width(line) for line in v.split("\n")), default=0)
+                longest = (
+                    max(display_width(line) for line in v.split("\n"))
+                    if "\n" in v
+                    else display_width(v)
+                )
                 widths[c] = max(widths[c], min(longest + 2, limits[c]))
     if sheet.fields:
         widths[0] = max(widths[0], *(display_width(k) + 2 for k, _ in sheet.fields))
@@ -111,6 +115,8 @@ def _widths(sheet: DocSheet) -> list[int]:
 
 def _lines(text: str, width: int) -> int:
     """How many lines ``text`` takes wrapped at ``width`` characters (for the row height)."""
+    if "\n" not in text:
+        return max(1, -(-display_width(text) // max(width - 1, 1)))
     return sum(max(1, -(-display_width(part) // max(width - 1, 1))) for part in text.split("\n"))
 
 

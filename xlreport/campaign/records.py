@@ -38,6 +38,7 @@ from xlreport.ledger.campaign import NOTICES_DIR, RECEIPTS_DIR
 from xlreport.ledger.queries import (
     Version,
     findings_of,
+    findings_of_files,
     identity_from_json,
     receipt,
     values_from_row,
@@ -426,23 +427,35 @@ def agencies_needing_notice(camp: Campaign) -> list[str]:
 # --- merge from the ledger -------------------------------------------------------------
 
 
-def checked_from_ledger(camp: Campaign, sha256: str) -> CheckedFile:
-    """The file ``sha256`` as merging sees a checked file, rebuilt from what the ledger
-    recorded when it was ingested (its findings, identity, sign-off and exact values): no
-    file is read again. Shown under its stored path, as ``xlreport merge`` over the store
-    would show it."""
-    row = camp.conn.execute(
-        "SELECT f.stored_path, f.agency_code, f.agency_name, f.layout_id, f.year, f.signoff,"
-        " f.saved_at, f.blank_cells, f.identity, v.layout_fingerprint, v.packed"
-        ' FROM files f LEFT JOIN "values" v ON v.sha256 = f.sha256 WHERE f.sha256 = ?',
-        (sha256,),
-    ).fetchone()
-    if row is None:
-        raise KeyError(sha256)
+def checked_from_ledger(camp: Campaign, shas: Sequence[str]) -> list[CheckedFile]:
+    """The files ``shas`` as merging sees checked files, rebuilt from what the ledger
+    recorded when they were ingested (their findings, identity, sign-off and exact
+    values): no file is read again. Each is shown under its stored path, as ``xlreport
+    merge`` over the store would show it."""
+    findings = findings_of_files(camp.conn, shas)
+    rows: dict[str, tuple[Any, ...]] = {}
+    unique = list(dict.fromkeys(shas))
+    for i in range(0, len(unique), 500):  # well under SQLite's limit on parameters
+        chunk = unique[i : i + 500]
+        for row in camp.conn.execute(
+            "SELECT f.sha256, f.stored_path, f.agency_code, f.agency_name, f.layout_id, f.year,"
+            " f.signoff, f.saved_at, f.blank_cells, f.identity, v.layout_fingerprint, v.packed"
+            ' FROM files f LEFT JOIN "values" v ON v.sha256 = f.sha256'
+            f" WHERE f.sha256 IN ({','.join('?' * len(chunk))})",
+            chunk,
+        ):
+            rows[row[0]] = row[1:]
+    return [_checked_file(camp, sha, rows[sha], findings[sha]) for sha in shas]
+
+
+def _checked_file(
+    camp: Campaign, sha256: str, row: tuple[Any, ...], findings: list[Finding]
+) -> CheckedFile:
     stored, code, name, layout_id, year, signoff_json, saved_at, blanks = row[:8]
     path = str(camp.dir / stored)
-    findings = [replace(f, file=path) for f in findings_of(camp.conn, sha256)]
-    report = FileReport(path, findings, code, name, layout_id, year)
+    report = FileReport(
+        path, [replace(f, file=path) for f in findings], code, name, layout_id, year
+    )
     identity = identity_from_json(row[8])
     values = values_from_row(camp.layout, row[9], row[10])
     if identity is None or values is None:
@@ -477,7 +490,7 @@ def merge_from_ledger(
     options = CheckOptions(
         layout=camp.layout, year=info.year, roster_codes=roster, county=info.county or None
     )
-    checked = sorted((checked_from_ledger(camp, s) for s in shas), key=lambda c: c.report.path)
+    checked = sorted(checked_from_ledger(camp, shas), key=lambda c: c.report.path)
     return merge_checked(
         checked,
         out,

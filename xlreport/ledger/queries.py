@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -62,33 +63,51 @@ def current_versions(conn: sqlite3.Connection) -> dict[str, Version]:
 def findings_of(conn: sqlite3.Connection, sha256: str) -> list[Finding]:
     """The findings recorded for the file ``sha256``, in the order the check gave them
     (``file``: the file's original name)."""
-    name_row = conn.execute("SELECT original_name FROM files WHERE sha256 = ?", (sha256,))
-    name = (name_row.fetchone() or ("",))[0]
-    out = []
-    for row in conn.execute(
-        "SELECT code, severity, message, sheet, cell, row_label, col_label, expected, found,"
-        " hint, rule, cause, at FROM findings WHERE sha256 = ? ORDER BY seq",
-        (sha256,),
-    ):
-        at = json.loads(row[12]) if row[12] else None
-        out.append(
-            Finding(
-                code=cast(FindingCode, row[0]),
-                severity=cast(Severity, row[1]),
-                message=row[2],
-                file=name,
-                sheet=row[3],
-                cell=row[4],
-                row_label=row[5],
-                col_label=row[6],
-                expected=row[7],
-                found=row[8],
-                hint=row[9],
-                rule=row[10],
-                cause=row[11],
-                at=(str(at[0]), int(at[1]), int(at[2])) if at else None,
-            )
+    return findings_of_files(conn, [sha256])[sha256]
+
+
+#: Files asked for in one statement (well under SQLite's limit on parameters).
+_CHUNK = 500
+
+
+def findings_of_files(conn: sqlite3.Connection, shas: Sequence[str]) -> dict[str, list[Finding]]:
+    """:func:`findings_of` for each of the files ``shas``, a few statements for them all."""
+    out: dict[str, list[Finding]] = {sha: [] for sha in shas}
+    unique = list(out)
+    for i in range(0, len(unique), _CHUNK):
+        chunk = unique[i : i + _CHUNK]
+        marks = ",".join("?" * len(chunk))
+        names = dict(
+            conn.execute(
+                f"SELECT sha256, original_name FROM files WHERE sha256 IN ({marks})", chunk
+            ).fetchall()
         )
+        rows = conn.execute(
+            "SELECT sha256, code, severity, message, sheet, cell, row_label, col_label,"
+            " expected, found, hint, rule, cause, at FROM findings"
+            f" WHERE sha256 IN ({marks}) ORDER BY sha256, seq",
+            chunk,
+        )
+        for row in rows:
+            at = json.loads(row[13]) if row[13] else None
+            out[row[0]].append(
+                Finding(
+                    code=cast(FindingCode, row[1]),
+                    severity=cast(Severity, row[2]),
+                    message=row[3],
+                    file=names.get(row[0], ""),
+                    sheet=row[4],
+                    cell=row[5],
+                    row_label=row[6],
+                    col_label=row[7],
+                    expected=row[8],
+                    found=row[9],
+                    hint=row[10],
+                    rule=row[11],
+                    cause=row[12],
+                    at=(str(at[0]), int(at[1]), int(at[2])) if at else None,
+                )
+            )
     return out
 
 

@@ -4,7 +4,8 @@ Every workbook xlreport writes goes through :func:`pack`, so the bytes depend on
 member contents: fixed timestamps (1980-01-01), fixed compression level, fixed order.
 Each member is deflated as one or more independent *segments* (each flushed with
 Z_SYNC_FLUSH, the last finished), split at a point that depends only on the member's own
-bytes (:func:`segments`). Because segments are compressed independently, a member that
+bytes (:func:`segments`): a large member (a summary's 分单位明细) in pieces of 1 MiB,
+deflated side by side on every core. Because segments are compressed independently, a member that
 changes only in its last segment can reuse the compressed bytes of the others — which is
 how :mod:`xlreport.writer.personalise` writes a thousand workbooks fast — and still give
 exactly the bytes :func:`pack` gives.
@@ -13,10 +14,13 @@ exactly the bytes :func:`pack` gives.
 from __future__ import annotations
 
 import io
+import os
 import struct
 import zipfile
 import zlib
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import IO
 
@@ -52,7 +56,11 @@ class Member:
 
 
 def segments(name: str, data: bytes) -> list[bytes]:
-    """Where a member is split for compression: worksheets before ``<headerFooter``."""
+    """Where a member is split for compression: a large member (over ``_STREAM_FROM``) in
+    pieces of ``_PIECE`` bytes, deflated side by side on every core (:func:`compress_segments`);
+    a smaller worksheet before ``<headerFooter``."""
+    if len(data) > _STREAM_FROM:
+        return [data[i : i + _PIECE] for i in range(0, len(data), _PIECE)]
     if name.startswith("xl/worksheets/sheet"):
         i = data.find(_SPLIT_BEFORE)
         if i > 0:
@@ -67,9 +75,21 @@ def deflate(raw: bytes, *, last: bool) -> bytes:
 
 
 def compress_segments(parts: Sequence[bytes]) -> list[Segment]:
-    return [
-        Segment(p, deflate(p, last=i == len(parts) - 1), zlib.crc32(p)) for i, p in enumerate(parts)
-    ]
+    """Each part deflated on its own (the last one finished); many parts on threads (zlib
+    lets go of the interpreter lock while it deflates)."""
+    last = len(parts) - 1
+    if last < 2:
+        return [_segment(p, i == last) for i, p in enumerate(parts)]
+    with ThreadPoolExecutor(_threads()) as pool:
+        return list(pool.map(_segment, parts, [i == last for i in range(len(parts))]))
+
+
+def _segment(raw: bytes, last: bool) -> Segment:
+    return Segment(raw, deflate(raw, last=last), zlib.crc32(raw))
+
+
+def _threads() -> int:
+    return max(1, min(4, os.cpu_count() or 1))
 
 
 def join(name: str, parts: Sequence[Segment]) -> Member:
@@ -193,8 +213,9 @@ def repack_to(data: bytes | IO[bytes], out: IO[bytes]) -> None:
 
 
 class _Deflating:
-    """One member deflated piece by piece as :func:`pack` deflates it whole: split before
-    the first page-header marker of a worksheet (see :func:`segments`)."""
+    """A large member deflated as :func:`pack` deflates it — in pieces of ``_PIECE`` bytes,
+    each on its own (see :func:`segments`) — read piece by piece and deflated on threads, a
+    few pieces ahead, never held whole."""
 
     def __init__(self) -> None:
         self.crc = self.size = 0
@@ -203,26 +224,24 @@ class _Deflating:
         return self.crc, self.size
 
     def pieces(self, zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[bytes]:
-        split = _SPLIT_BEFORE if info.filename.startswith("xl/worksheets/sheet") else None
-        co = zlib.compressobj(LEVEL, zlib.DEFLATED, -15)
-        tail = b""  # bytes held back while the split marker may straddle two pieces
-        with zf.open(info) as f:
-            while piece := f.read(_PIECE):
-                buf = tail + piece
-                i = buf.find(split) if split is not None else -1
-                if i >= 0:  # the first marker: split before it, unless it opens the member
-                    if self.size + i > 0:
-                        head = buf[:i]
-                        yield co.compress(head) + co.flush(zlib.Z_SYNC_FLUSH)
-                        self.crc, self.size = zlib.crc32(head, self.crc), self.size + i
-                        co = zlib.compressobj(LEVEL, zlib.DEFLATED, -15)
-                        buf = buf[i:]
-                    split = None
-                keep = len(split) - 1 if split is not None else 0
-                ready, tail = (
-                    (buf[: len(buf) - keep], buf[len(buf) - keep :]) if keep else (buf, b"")
-                )
-                yield co.compress(ready)
-                self.crc, self.size = zlib.crc32(ready, self.crc), self.size + len(ready)
-        yield co.compress(tail) + co.flush(zlib.Z_FINISH)
-        self.crc, self.size = zlib.crc32(tail, self.crc), self.size + len(tail)
+        ahead: deque[Future[Segment]] = deque()
+        with zf.open(info) as f, ThreadPoolExecutor(_threads()) as pool:
+            piece = _read_piece(f)
+            while piece:
+                following = _read_piece(f)
+                ahead.append(pool.submit(_segment, piece, not following))
+                piece = following
+                while ahead and (len(ahead) > 2 * _threads() or not piece):
+                    done = ahead.popleft().result()
+                    self.crc, self.size = zlib.crc32(done.raw, self.crc), self.size + len(done.raw)
+                    yield done.deflated
+
+
+def _read_piece(f: IO[bytes]) -> bytes:
+    """The next ``_PIECE`` bytes of ``f`` (fewer only at its end)."""
+    parts = []
+    want = _PIECE
+    while want and (chunk := f.read(want)):
+        parts.append(chunk)
+        want -= len(chunk)
+    return b"".join(parts)
