@@ -10,6 +10,7 @@ bytes.
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -18,6 +19,8 @@ from typing import Any
 
 from xlreport.annotate import annotated_bytes, return_stem
 from xlreport.batch import check_paths
+from xlreport.batch.packed import CompactValues
+from xlreport.batch.spill import ValueSpill
 from xlreport.campaign.board import AgencyRow, Board, build_board
 from xlreport.campaign.documents import DocSheet, DocTable, Document, FormWriter, document_bytes
 from xlreport.campaign.notices import (
@@ -40,8 +43,8 @@ from xlreport.ledger.queries import (
     findings_of,
     findings_of_files,
     identity_from_json,
+    packed_from_row,
     receipt,
-    values_from_row,
     values_of,
     versions_of,
 )
@@ -427,16 +430,19 @@ def agencies_needing_notice(camp: Campaign) -> list[str]:
 # --- merge from the ledger -------------------------------------------------------------
 
 
-def checked_from_ledger(camp: Campaign, shas: Sequence[str]) -> list[CheckedFile]:
+def checked_from_ledger(
+    camp: Campaign, shas: Sequence[str], spill: ValueSpill | None = None
+) -> list[CheckedFile]:
     """The files ``shas`` as merging sees checked files, rebuilt from what the ledger
     recorded when they were ingested (their findings, identity, sign-off and exact
     values): no file is read again. Each is shown under its stored path, as ``xlreport
-    merge`` over the store would show it."""
-    findings = findings_of_files(camp.conn, shas)
-    rows: dict[str, tuple[Any, ...]] = {}
+    merge`` over the store would show it. With ``spill``, the values are kept in its
+    temporary file, as ``xlreport merge`` keeps them (a province's returns stay small)."""
+    built: dict[str, CheckedFile] = {}
     unique = list(dict.fromkeys(shas))
     for i in range(0, len(unique), 500):  # well under SQLite's limit on parameters
         chunk = unique[i : i + 500]
+        findings = findings_of_files(camp.conn, chunk)
         for row in camp.conn.execute(
             "SELECT f.sha256, f.stored_path, f.agency_code, f.agency_name, f.layout_id, f.year,"
             " f.signoff, f.saved_at, f.blank_cells, f.identity, v.layout_fingerprint, v.packed"
@@ -444,22 +450,24 @@ def checked_from_ledger(camp: Campaign, shas: Sequence[str]) -> list[CheckedFile
             f" WHERE f.sha256 IN ({','.join('?' * len(chunk))})",
             chunk,
         ):
-            rows[row[0]] = row[1:]
-    return [_checked_file(camp, sha, rows[sha], findings[sha]) for sha in shas]
+            built[row[0]] = _checked_file(camp, row, findings[row[0]], spill)
+    return [built[sha] for sha in shas]
 
 
 def _checked_file(
-    camp: Campaign, sha256: str, row: tuple[Any, ...], findings: list[Finding]
+    camp: Campaign, row: tuple[Any, ...], findings: list[Finding], spill: ValueSpill | None
 ) -> CheckedFile:
-    stored, code, name, layout_id, year, signoff_json, saved_at, blanks = row[:8]
+    sha256, stored, code, name, layout_id, year, signoff_json, saved_at, blanks = row[:9]
     path = str(camp.dir / stored)
-    report = FileReport(
-        path, [replace(f, file=path) for f in findings], code, name, layout_id, year
-    )
-    identity = identity_from_json(row[8])
-    values = values_from_row(camp.layout, row[9], row[10])
-    if identity is None or values is None:
+    findings = [replace(f, file=path) for f in findings]
+    report = FileReport(path, findings, code, name, sys.intern(layout_id), year)
+    identity = identity_from_json(row[9])
+    packed = packed_from_row(camp.layout, row[10], row[11])
+    if identity is None or packed is None:
         return CheckedFile(report, None)
+    values = (
+        CompactValues(camp.layout, packed) if spill is None else spill.values(camp.layout, packed)
+    )
     signoff = json.loads(signoff_json)
     # merging reads the sign-off's agency name only when the identity has none
     kept = {"agency_name": signoff["agency_name"]} if (
@@ -490,7 +498,8 @@ def merge_from_ledger(
     options = CheckOptions(
         layout=camp.layout, year=info.year, roster_codes=roster, county=info.county or None
     )
-    checked = sorted(checked_from_ledger(camp, shas), key=lambda c: c.report.path)
+    spill = ValueSpill()  # the values wait in a temporary file, as xlreport merge keeps them
+    checked = sorted(checked_from_ledger(camp, shas, spill), key=lambda c: c.report.path)
     return merge_checked(
         checked,
         out,

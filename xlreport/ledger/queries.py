@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
-from xlreport.batch.packed import CompactValues
+from xlreport.batch.packed import CompactValues, Packed
 from xlreport.checks.model import ReturnData
 from xlreport.codes import FindingCode
 from xlreport.findings import Finding, Severity
@@ -123,9 +124,15 @@ def values_of(camp: Campaign, sha256: str) -> CompactValues | None:
 def values_from_row(layout: Layout, fingerprint: str, packed: str | None) -> CompactValues | None:
     """The values of a ``"values"`` row (None: none recorded, or another layout's file —
     a refused one, not this campaign's values)."""
+    values = packed_from_row(layout, fingerprint, packed)
+    return None if values is None else CompactValues(layout, values)
+
+
+def packed_from_row(layout: Layout, fingerprint: str, packed: str | None) -> Packed | None:
+    """:func:`values_from_row` as the packed tuple."""
     if packed is None or fingerprint != layout.fingerprint:
         return None
-    return CompactValues(layout, unpack_json(packed))
+    return unpack_json(packed)
 
 
 def identity_of(conn: sqlite3.Connection, sha256: str) -> Identity | None:
@@ -134,11 +141,18 @@ def identity_of(conn: sqlite3.Connection, sha256: str) -> Identity | None:
     return None if row is None else identity_from_json(row[0])
 
 
+#: Identity fields most files share (one string each, not one per file, in a province's merge).
+_SHARED_FIELDS = frozenset({"layout_id", "layout_fingerprint", "agency_type", "kind", "county"})
+
+
 def identity_from_json(text: str) -> Identity | None:
     """An identity as the ledger records it (``{}``: none, an unreadable file)."""
     if text == "{}":
         return None
-    fields = json.loads(text)
+    fields: dict[str, Any] = {
+        k: sys.intern(v) if k in _SHARED_FIELDS and type(v) is str else v
+        for k, v in json.loads(text).items()
+    }
     fields["contributors"] = tuple(fields.get("contributors", ()))
     return Identity(**fields)
 
