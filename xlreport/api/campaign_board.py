@@ -40,7 +40,7 @@ from xlreport.fsutil import safe_filename
 from xlreport.ledger import Campaign
 from xlreport.ledger.campaign import SUMMARY_DIR, Clock, utc_now
 from xlreport.ledger.chain import append_event
-from xlreport.ledger.queries import Version, current_versions, events_of, versions_of
+from xlreport.ledger.queries import Version, current_of_agencies, events_of, versions_of
 from xlreport.ledger.schema import STATE_APPROVED
 from xlreport.merge import MergeResult
 
@@ -370,27 +370,17 @@ def campaign_merge(req: CampaignMergeRequest, *, clock: Clock = utc_now) -> Camp
     agency has versions but none approved, unless ``allow_missing``."""
     with _open(req.campaign, clock) as camp:
         info = camp.info
-        agencies = [a for a in camp.agencies() if not a["withdrawn"]]
         approved: list[ManifestRow] = []
         unapproved: list[tuple[str, str, str]] = []
-        current = current_versions(camp.conn)
-        for a in agencies:
-            if a["state"] == STATE_APPROVED and a["current_version"] is not None:
-                v = current[a["code"]]
+        for code, name, state, vid, round_no, sha256, received_at, file_name in current_of_agencies(
+            camp.conn
+        ):
+            if state == STATE_APPROVED:
                 approved.append(
-                    ManifestRow(
-                        a["code"],
-                        a["name"],
-                        v.id,
-                        v.round,
-                        v.sha256,
-                        v.received_at,
-                        a["state"],
-                        v.original_name,
-                    )
+                    ManifestRow(code, name, vid, round_no, sha256, received_at, state, file_name)
                 )
-            elif a["current_version"] is not None:
-                unapproved.append((a["code"], a["name"], a["state"]))
+            else:
+                unapproved.append((code, name, state))
         if not approved:
             return CampaignMergeResult(
                 None, [], refusal="campaign-merge-nothing",
