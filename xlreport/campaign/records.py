@@ -19,7 +19,6 @@ from typing import Any
 
 from xlreport.annotate import annotated_bytes, return_stem
 from xlreport.batch import check_paths
-from xlreport.batch.packed import CompactValues
 from xlreport.batch.spill import ValueSpill
 from xlreport.campaign.board import AgencyRow, Board, build_board
 from xlreport.campaign.documents import DocSheet, DocTable, Document, FormWriter, document_bytes
@@ -40,6 +39,7 @@ from xlreport.ledger import Campaign
 from xlreport.ledger.campaign import NOTICES_DIR, RECEIPTS_DIR
 from xlreport.ledger.queries import (
     Version,
+    file_chunks,
     findings_of,
     findings_of_files,
     identity_from_json,
@@ -431,23 +431,20 @@ def agencies_needing_notice(camp: Campaign) -> list[str]:
 
 
 def checked_from_ledger(
-    camp: Campaign, shas: Sequence[str], spill: ValueSpill | None = None
+    camp: Campaign, shas: Sequence[str], spill: ValueSpill
 ) -> list[CheckedFile]:
     """The files ``shas`` as merging sees checked files, rebuilt from what the ledger
     recorded when they were ingested (their findings, identity, sign-off and exact
     values): no file is read again. Each is shown under its stored path, as ``xlreport
-    merge`` over the store would show it. With ``spill``, the values are kept in its
-    temporary file, as ``xlreport merge`` keeps them (a province's returns stay small)."""
+    merge`` over the store would show it; the values are kept in ``spill``'s temporary
+    file, as ``xlreport merge`` keeps them (a province's returns stay small)."""
     built: dict[str, CheckedFile] = {}
-    unique = list(dict.fromkeys(shas))
-    for i in range(0, len(unique), 500):  # well under SQLite's limit on parameters
-        chunk = unique[i : i + 500]
+    for chunk, marks in file_chunks(shas):
         findings = findings_of_files(camp.conn, chunk)
         for row in camp.conn.execute(
             "SELECT f.sha256, f.stored_path, f.agency_code, f.agency_name, f.layout_id, f.year,"
             " f.signoff, f.saved_at, f.blank_cells, f.identity, v.layout_fingerprint, v.packed"
-            ' FROM files f LEFT JOIN "values" v ON v.sha256 = f.sha256'
-            f" WHERE f.sha256 IN ({','.join('?' * len(chunk))})",
+            f' FROM files f LEFT JOIN "values" v ON v.sha256 = f.sha256 WHERE f.sha256 IN ({marks})',
             chunk,
         ):
             built[row[0]] = _checked_file(camp, row, findings[row[0]], spill)
@@ -455,7 +452,7 @@ def checked_from_ledger(
 
 
 def _checked_file(
-    camp: Campaign, row: tuple[Any, ...], findings: list[Finding], spill: ValueSpill | None
+    camp: Campaign, row: tuple[Any, ...], findings: list[Finding], spill: ValueSpill
 ) -> CheckedFile:
     sha256, stored, code, name, layout_id, year, signoff_json, saved_at, blanks = row[:9]
     path = str(camp.dir / stored)
@@ -465,9 +462,7 @@ def _checked_file(
     packed = packed_from_row(camp.layout, row[10], row[11])
     if identity is None or packed is None:
         return CheckedFile(report, None)
-    values = (
-        CompactValues(camp.layout, packed) if spill is None else spill.values(camp.layout, packed)
-    )
+    values = spill.values(camp.layout, packed)
     signoff = json.loads(signoff_json)
     # merging reads the sign-off's agency name only when the identity has none
     kept = {"agency_name": signoff["agency_name"]} if (

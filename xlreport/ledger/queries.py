@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -85,13 +85,19 @@ def findings_of(conn: sqlite3.Connection, sha256: str) -> list[Finding]:
 _CHUNK = 500
 
 
+def file_chunks(shas: Sequence[str]) -> Iterator[tuple[list[str], str]]:
+    """The distinct ``shas`` a few hundred at a time, each with its ``?,?,…`` list for
+    ``IN (…)``."""
+    unique = list(dict.fromkeys(shas))
+    for i in range(0, len(unique), _CHUNK):
+        chunk = unique[i : i + _CHUNK]
+        yield chunk, ",".join("?" * len(chunk))
+
+
 def findings_of_files(conn: sqlite3.Connection, shas: Sequence[str]) -> dict[str, list[Finding]]:
     """:func:`findings_of` for each of the files ``shas``, a few statements for them all."""
     out: dict[str, list[Finding]] = {sha: [] for sha in shas}
-    unique = list(out)
-    for i in range(0, len(unique), _CHUNK):
-        chunk = unique[i : i + _CHUNK]
-        marks = ",".join("?" * len(chunk))
+    for chunk, marks in file_chunks(shas):
         names = dict(
             conn.execute(
                 f"SELECT sha256, original_name FROM files WHERE sha256 IN ({marks})", chunk
