@@ -10,8 +10,9 @@ file :func:`~xlreport.batch.discover.discover` finds, in a process pool from
 from __future__ import annotations
 
 import os
+from collections import deque
 from collections.abc import Generator, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import closing
 from multiprocessing.synchronize import Event
@@ -70,8 +71,12 @@ def skipped_file(f: FoundFile) -> CheckedFile:
 
 
 #: Files per task sent to a worker: large enough to amortise the round trip, small enough
-#: that neither a worker nor the parent ever holds more than a few hundred results.
+#: that a worker holds a few dozen results at most.
 MAX_CHUNK = 32
+#: Files sent to the workers ahead of the one the caller takes: the workers never wait for
+#: work, and a caller slower than they are (one recording each result in a ledger) holds
+#: this many results at most, not one per file (100,000 files, hundreds of megabytes).
+AHEAD = 1024
 
 _OPTIONS: CheckOptions | None = None
 _KEEP: Keep = "all"
@@ -83,10 +88,13 @@ def _init_worker(options: CheckOptions, keep: Keep, stopping: Event) -> None:
     _OPTIONS, _KEEP = options, keep
 
 
-def _check_in_worker(path: str) -> WorkerResult:
+def _check_chunk(paths: Sequence[str]) -> list[WorkerResult]:
     assert _OPTIONS is not None
-    check_not_stopped()
-    return pack(check_file(path, _OPTIONS), _KEEP)
+    out = []
+    for path in paths:
+        check_not_stopped()
+        out.append(pack(check_file(path, _OPTIONS), _KEEP))
+    return out
 
 
 def iter_checked(
@@ -108,12 +116,24 @@ def iter_checked(
         pool = ProcessPoolExecutor(
             max_workers=workers, initializer=_init_worker, initargs=(options, keep, stopping)
         )
+        starts = iter(range(0, len(paths), chunk))
+        pending: deque[Future[list[WorkerResult]]] = deque()
+
+        def send_next() -> None:
+            start = next(starts, None)
+            if start is not None:
+                pending.append(pool.submit(_check_chunk, paths[start : start + chunk]))
+
         try:
             with sigint_held():  # the workers start here
-                sent_back = pool.map(_check_in_worker, paths, chunksize=chunk)
-            for sent in sent_back:
-                done += 1
-                yield unpack(sent)
+                for _ in range(max(workers * 4, AHEAD // chunk)):
+                    send_next()
+            while pending:
+                sent_back = pending.popleft().result()
+                send_next()
+                for sent in sent_back:
+                    done += 1
+                    yield unpack(sent)
         except BrokenProcessPool:
             pool.shutdown()  # a worker died: finish the rest here, one by one
         except BaseException:  # Ctrl-C, or the caller stopped reading: stop, don't wait
