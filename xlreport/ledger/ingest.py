@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import os
 import sqlite3
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -70,21 +71,32 @@ _REFUSING: dict[str, FindingCode] = {
 #: Files recorded per transaction (each file whole; a crash loses at most the batch, which
 #: the next ingest records).
 BATCH = 16
-#: Threads copying files into the store.
+#: Threads copying files into the store, and the files given to them at a time.
 COPY_THREADS = 4
+STORE_SLICE = 256
 #: The campaign's own folders: what is in them is never ingested as a return.
 OWN_FOLDERS = (TEMPLATES_DIR, STORE_DIR, RECEIPTS_DIR, NOTICES_DIR, SUMMARY_DIR)
 _VERDICT_ZH = {"ok": "通过", "warning": "有警告", "error": "有错误"}
 
 
-@dataclass
+@dataclass(slots=True)
 class _Source:
-    path: Path
+    """A file to ingest; its path kept as text (a campaign may receive 100,000 files)."""
+
+    source: str  # the absolute path, as recorded
     shown: str
     sha256: str
     size: int
     mtime: float
     stored: str = ""
+
+    @property
+    def path(self) -> Path:
+        return Path(self.source)
+
+    @property
+    def name(self) -> str:
+        return os.path.basename(self.source)
 
 
 def _pack_json(packed: Packed) -> str:
@@ -135,7 +147,7 @@ def ingest(
                 IngestItem(f.shown, "unreadable", "campaign-source-unreadable", msg)
             )
             continue
-        sources.append(_Source(f.path.absolute(), f.shown, sha, size, st.st_mtime))
+        sources.append(_Source(str(f.path.absolute()), f.shown, sha, size, st.st_mtime))
 
     conn = camp.conn
     known_pairs = {
@@ -150,7 +162,7 @@ def ingest(
     later: list[_Source] = []  # the same bytes as a file recorded or to be recorded
     seen: set[str] = set()
     for s in sources:
-        known = known_pairs.get((s.sha256, str(s.path)))
+        known = known_pairs.get((s.sha256, s.source))
         if known is not None:
             report.items.append(_already(conn, s, known))
         elif s.sha256 in known_files or s.sha256 in seen:
@@ -163,7 +175,7 @@ def ingest(
         # the workers check the originals while this process stores them: a result counts
         # only if the bytes checked have the hash of the bytes stored
         checked = iter_checked(
-            [str(s.path) for s in new], _options(camp), worker_count(workers), keep="check"
+            [s.source for s in new], _options(camp), worker_count(workers), keep="check"
         )
         with closing(checked):
             first = next(checked)  # the workers have started
@@ -205,22 +217,27 @@ def _store_all(camp: Campaign, new: Sequence[_Source]) -> set[str]:
     anything is recorded: one Chinese line."""
     changed: set[str] = set()
     for s in new:
-        s.stored = stored_name(s.sha256, s.path.name)
+        s.stored = stored_name(s.sha256, s.name)
     # threads: the copies wait for the disk (fsync) side by side; started after the check
     # workers, so no process is forked while they run
+    # (a slice at a time: a future per file of 100,000 would hold hundreds of megabytes)
     with ThreadPoolExecutor(COPY_THREADS) as pool:
-        done = [pool.submit(store_copy, s.path, camp.dir, s.stored, s.sha256) for s in new]
-    for s, future in zip(new, done, strict=True):
-        try:
-            future.result()
-        except SourceChangedError:
-            changed.add(s.sha256)
-        except OSError as e:
-            raise UsageError(
-                f"无法把 {printable(s.shown)} 保存到活动存储 {camp.dir / STORE_DIR}："
-                f"{e.strerror or e}；本次导入未登记任何文件，台账未作改动",
-                "请检查磁盘空间和存储文件夹的写入权限，然后重新运行 campaign ingest",
-            ) from e
+        for start in range(0, len(new), STORE_SLICE):
+            part = new[start : start + STORE_SLICE]
+            done = [pool.submit(store_copy, s.path, camp.dir, s.stored, s.sha256) for s in part]
+            for s, future in zip(part, done, strict=True):
+                try:
+                    future.result()
+                except SourceChangedError:
+                    changed.add(s.sha256)
+                except OSError as e:
+                    for rest in done:
+                        rest.cancel()
+                    raise UsageError(
+                        f"无法把 {printable(s.shown)} 保存到活动存储 {camp.dir / STORE_DIR}："
+                        f"{e.strerror or e}；本次导入未登记任何文件，台账未作改动",
+                        "请检查磁盘空间和存储文件夹的写入权限，然后重新运行 campaign ingest",
+                    ) from e
     return changed
 
 
@@ -253,7 +270,7 @@ def _already(
     """``s`` was ingested from the same place before (``row``: its arrival, when known)."""
     if row is None:
         row = conn.execute(
-            _ARRIVAL_SQL + " WHERE sha256 = ? AND source_path = ?", (s.sha256, str(s.path))
+            _ARRIVAL_SQL + " WHERE sha256 = ? AND source_path = ?", (s.sha256, s.source)
         ).fetchone()
     assert row is not None
     return IngestItem(
@@ -281,8 +298,8 @@ def _arrival(
         " outcome, code, message, agency_code, version_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             s.sha256,
-            str(s.path),
-            s.path.name,
+            s.source,
+            s.name,
             s.mtime,
             now,
             outcome,
@@ -320,7 +337,7 @@ def _record_duplicate(camp: Campaign, s: _Source) -> IngestItem:
 def _duplicate_tx(camp: Campaign, conn: sqlite3.Connection, s: _Source) -> IngestItem:
     """Record ``s`` as a duplicate of a file recorded before (in the caller's transaction)."""
     if conn.execute(
-        "SELECT 1 FROM arrivals WHERE sha256 = ? AND source_path = ?", (s.sha256, str(s.path))
+        "SELECT 1 FROM arrivals WHERE sha256 = ? AND source_path = ?", (s.sha256, s.source)
     ).fetchone():
         return _already(conn, s)
     row = conn.execute(
@@ -351,7 +368,7 @@ def _duplicate_tx(camp: Campaign, conn: sqlite3.Connection, s: _Source) -> Inges
         agency_code=agency or None,
         sha256=s.sha256,
         check_run_id=row[2],
-        data={"source": str(s.path), "name": s.path.name},
+        data={"source": s.source, "name": s.name},
     )
     return IngestItem(
         s.shown, "duplicate", "campaign-duplicate", msg, sha256=s.sha256, agency_code=agency
@@ -434,10 +451,10 @@ def _insert_file(
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             s.sha256,
-            s.path.name,
+            s.name,
             s.size,
             now,
-            str(s.path),
+            s.source,
             s.stored,
             run_id,
             data.identity.agency_code if data else rep.agency_code,
@@ -528,7 +545,7 @@ def _refused(
         agency_code=agency,
         sha256=s.sha256,
         check_run_id=run_id,
-        data={"code": code, "source": str(s.path), "name": s.path.name, "claimed": claimed},
+        data={"code": code, "source": s.source, "name": s.name, "claimed": claimed},
     )
     return IngestItem(
         s.shown, "refused", code, msg, sha256=s.sha256, agency_code=claimed, receipt=receipt
@@ -571,7 +588,7 @@ def _version(
                 agency_code=code,
                 sha256=s.sha256,
                 check_run_id=run_id,
-                data={"same_as_round": prev_round, "source": str(s.path), "name": s.path.name},
+                data={"same_as_round": prev_round, "source": s.source, "name": s.name},
             )
             return IngestItem(
                 s.shown,
@@ -623,8 +640,8 @@ def _version(
             "errors": errors,
             "warnings": warnings,
             "previous_version": current,
-            "source": str(s.path),
-            "name": s.path.name,
+            "source": s.source,
+            "name": s.name,
         },
     )
     return IngestItem(

@@ -12,7 +12,7 @@ Outcome = Literal[
 ]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class IngestItem:
     """What became of one file handed to ingest.
 
