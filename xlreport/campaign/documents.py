@@ -18,8 +18,10 @@ from typing import Any
 
 from xlreport.writer.guide import GENERATOR
 from xlreport.writer.styles import FONT, NOTE_FILL, display_width
+from xlreport.writer.summary_bulk import BulkWorksheet
+from xlreport.writer.summary_sheets import ON_DISK_ROWS
 from xlreport.writer.tokens import SHARED_STRING, plain, substitute, xml_text
-from xlreport.writer.xlsxwriter_private import StoredWorkbook
+from xlreport.writer.xlsxwriter_private import StoredWorkbook, spill_parts_to_disk
 from xlreport.writer.zippack import Member, member, pack, unzip, write_zip
 
 #: Excel's paper number for A4.
@@ -71,6 +73,8 @@ def _members(doc: Document, geometries: Sequence[_Geometry]) -> list[tuple[str, 
         "strings_to_urls": False,
     }
     wb = StoredWorkbook(out, options, stored=True)  # deflated once, by pack
+    if sum(len(t.rows) for sheet in doc.sheets for t in sheet.tables) > ON_DISK_ROWS:
+        spill_parts_to_disk(wb)  # a long table (the manifest of 100,000 agencies): same parts
     wb.set_properties(
         {"title": doc.title, "subject": doc.subject, "author": GENERATOR, "created": doc.created}
     )
@@ -145,7 +149,9 @@ def _measure(sheet: DocSheet) -> _Geometry:
 
 
 def _write_sheet(wb: Any, sheet: DocSheet, fmt: dict[str, Any], geometry: _Geometry) -> None:
-    ws = wb.add_worksheet(sheet.name)
+    # table rows go straight to the sheet's XML (inline text, no object per cell): a
+    # manifest or a board lists every agency of a campaign, up to 100,000
+    ws = wb.add_worksheet(sheet.name, worksheet_class=BulkWorksheet)
     widths = geometry.widths
     height = dict(geometry.heights)
     last = len(widths) - 1
@@ -176,11 +182,10 @@ def _write_sheet(wb: Any, sheet: DocSheet, fmt: dict[str, Any], geometry: _Geome
         if repeat is None:
             repeat = (r, r)
         r += 1
+        texts = [fmt["cell"]] * len(table.headings)  # every value is text: no number formats
         for i, row in enumerate(table.rows):
             style = fmt["marked"] if i in table.marked else fmt["cell"]
-            for c, v in enumerate(row):
-                ws.write_string(r, c, v, style)
-            ws.set_row(r, height["row", t, i])
+            ws.add_bulk_row(r, row, texts, style, height["row", t, i])
             r += 1
         if not table.rows:
             ws.merge_range(r, 0, r, len(table.headings) - 1, "（无）", fmt["cell"])
