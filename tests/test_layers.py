@@ -28,6 +28,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "fsutil",
         "identity",
         "interrupt",
+        "jsonout",
         "outputs",
         "roster",
         "safetext",
