@@ -9,7 +9,6 @@ call and closed again; every change is one transaction of the ledger
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +16,7 @@ from typing import Any
 
 from xlreport.campaign.records import ReceiptDocuments
 from xlreport.errors import UsageError
+from xlreport.jsonout import JsonArray, to_json_text
 from xlreport.ledger import (
     Campaign,
     CampaignInfo,
@@ -34,10 +34,6 @@ from xlreport.ledger import (
     verify,
 )
 from xlreport.ledger.campaign import TEMPLATES_DIR, Clock, utc_now
-
-
-def _dumps(doc: dict[str, Any]) -> str:
-    return json.dumps(doc, ensure_ascii=False, indent=2)
 
 
 def open_campaign(folder: str | Path = ".", *, clock: Clock = utc_now) -> Campaign:
@@ -66,21 +62,22 @@ class CampaignInitResult:
     folder: Path
     info: CampaignInfo
     agencies: int
-    templates: list[Path]
+    templates: Sequence[Path]
     roster_notes: list[str] = field(default_factory=list)
 
     exit_code = 0
 
+    def json_document(self) -> dict[str, Any]:
+        return {
+            "folder": str(self.folder),
+            "campaign": self.info.to_dict(),
+            "agencies": self.agencies,
+            "templates": JsonArray(self.templates, str),
+            "roster_notes": self.roster_notes,
+        }
+
     def to_json(self) -> str:
-        return _dumps(
-            {
-                "folder": str(self.folder),
-                "campaign": self.info.to_dict(),
-                "agencies": self.agencies,
-                "templates": [str(p) for p in self.templates],
-                "roster_notes": self.roster_notes,
-            }
-        )
+        return to_json_text(self.json_document())
 
 
 def campaign_init(req: CampaignInitRequest, *, clock: Clock = utc_now) -> CampaignInitResult:
@@ -123,16 +120,17 @@ class CampaignRosterResult:
     def count(self, change: str) -> int:
         return sum(1 for c in self.changes if c.change == change)
 
-    def to_json(self) -> str:
+    def json_document(self) -> dict[str, Any]:
         kinds = ("added", "renamed", "withdrawn", "restored", "details")
-        return _dumps(
-            {
-                "agencies": self.agencies,
-                "counts": {k: self.count(k) for k in kinds},
-                "changes": [c.to_dict() for c in self.changes],
-                "roster_notes": self.roster_notes,
-            }
-        )
+        return {
+            "agencies": self.agencies,
+            "counts": {k: self.count(k) for k in kinds},
+            "changes": JsonArray(self.changes, RosterChange.to_dict),
+            "roster_notes": self.roster_notes,
+        }
+
+    def to_json(self) -> str:
+        return to_json_text(self.json_document())
 
 
 def campaign_roster(req: CampaignRosterRequest, *, clock: Clock = utc_now) -> CampaignRosterResult:
@@ -157,7 +155,7 @@ class CampaignIngestRequest:
 class CampaignIngestResult:
     report: IngestReport
     #: The receipt documents written into receipts/ for this ingest's receipts.
-    receipt_files: list[Path] = field(default_factory=list)
+    receipt_files: Sequence[Path] = ()
     #: Why the receipt documents could not be written ("" when they were): the ledger has
     #: recorded the files all the same; ``campaign receipts`` writes them later.
     receipt_problem: str = ""
@@ -166,22 +164,21 @@ class CampaignIngestResult:
     def exit_code(self) -> int:
         """2: a file could not be read at all; 1: a file refused or a new version with
         errors; 0 otherwise (duplicates and files already ingested are fine)."""
-        items = self.report.items
-        if any(i.outcome == "unreadable" for i in items):
+        r = self.report
+        if r.count("unreadable"):
             return 2
-        bad = any(i.outcome in ("refused", "unchanged") or i.errors for i in items)
-        return 1 if bad else 0
+        return 1 if r.count("refused") or r.count("unchanged") or r.with_errors else 0
+
+    def json_document(self) -> dict[str, Any]:
+        return {
+            **self.report.json_document(),
+            "receipt_files": JsonArray(self.receipt_files, str),
+            "receipt_problem": self.receipt_problem,
+            "exit_code": self.exit_code,
+        }
 
     def to_json(self) -> str:
-        files = [str(p) for p in self.receipt_files]
-        return _dumps(
-            {
-                **self.report.to_dict(),
-                "receipt_files": files,
-                "receipt_problem": self.receipt_problem,
-                "exit_code": self.exit_code,
-            }
-        )
+        return to_json_text(self.json_document())
 
 
 def campaign_ingest(req: CampaignIngestRequest, *, clock: Clock = utc_now) -> CampaignIngestResult:
@@ -244,16 +241,17 @@ class CampaignDecisionResult:
         """1 when a decision asked for was refused (not allowed in the agency's state)."""
         return 1 if any(not c.done for c in self.changes) else 0
 
-    def to_json(self) -> str:
+    def json_document(self) -> dict[str, Any]:
         done = sum(1 for c in self.changes if c.done)
-        return _dumps(
-            {
-                "done": done,
-                "refused": len(self.changes) - done,
-                "changes": [c.to_dict() for c in self.changes],
-                "exit_code": self.exit_code,
-            }
-        )
+        return {
+            "done": done,
+            "refused": len(self.changes) - done,
+            "changes": JsonArray(self.changes, StateChange.to_dict),
+            "exit_code": self.exit_code,
+        }
+
+    def to_json(self) -> str:
+        return to_json_text(self.json_document())
 
 
 def campaign_approve(
@@ -303,16 +301,17 @@ class CampaignVerifyResult:
     def exit_code(self) -> int:
         return 0 if self.ok else 1
 
+    def json_document(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "events": self.events,
+            "files": self.files,
+            "problems": JsonArray(self.problems, Problem.to_dict),
+            "exit_code": self.exit_code,
+        }
+
     def to_json(self) -> str:
-        return _dumps(
-            {
-                "ok": self.ok,
-                "events": self.events,
-                "files": self.files,
-                "problems": [p.to_dict() for p in self.problems],
-                "exit_code": self.exit_code,
-            }
-        )
+        return to_json_text(self.json_document())
 
 
 def campaign_verify(req: CampaignVerifyRequest) -> CampaignVerifyResult:

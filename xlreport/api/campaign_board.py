@@ -8,7 +8,6 @@ The campaign folder is opened for the one call (:func:`xlreport.api.campaign.ope
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,6 +36,7 @@ from xlreport.checks.resubmission import Resubmission
 from xlreport.codes import FindingCode
 from xlreport.errors import UsageError
 from xlreport.fsutil import safe_filename
+from xlreport.jsonout import to_json_text
 from xlreport.ledger import Campaign
 from xlreport.ledger.campaign import SUMMARY_DIR, Clock, utc_now
 from xlreport.ledger.chain import append_event
@@ -66,10 +66,6 @@ __all__ = [
 ]
 
 
-def _dumps(doc: dict[str, Any]) -> str:
-    return json.dumps(doc, ensure_ascii=False, indent=2)
-
-
 def _open(folder: str | Path, clock: Clock = utc_now) -> Campaign:
     return open_campaign(folder, clock=clock)
 
@@ -94,14 +90,15 @@ class CampaignStatusResult:
     def reminders(self) -> dict[str, str]:
         return {w: reminder_text(self.board, w) for w in ("missing", "to_fix", "overdue")}
 
+    def json_document(self) -> dict[str, Any]:
+        return {
+            **self.board.to_dict(),
+            "reminders": self.reminders(),
+            "export": str(self.export) if self.export else None,
+        }
+
     def to_json(self) -> str:
-        return _dumps(
-            {
-                **self.board.to_dict(),
-                "reminders": self.reminders(),
-                "export": str(self.export) if self.export else None,
-            }
-        )
+        return to_json_text(self.json_document())
 
 
 def campaign_status(req: CampaignStatusRequest, *, clock: Clock = utc_now) -> CampaignStatusResult:
@@ -150,17 +147,18 @@ class CampaignHistoryResult:
 
     exit_code = 0
 
+    def json_document(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "name": self.name,
+            "state": self.state,
+            "versions": [v.to_dict() for v in self.versions],
+            "events": self.events,
+            "receipts": [r.to_dict() for r in self.receipts],
+        }
+
     def to_json(self) -> str:
-        return _dumps(
-            {
-                "code": self.code,
-                "name": self.name,
-                "state": self.state,
-                "versions": [v.to_dict() for v in self.versions],
-                "events": self.events,
-                "receipts": [r.to_dict() for r in self.receipts],
-            }
-        )
+        return to_json_text(self.json_document())
 
 
 def campaign_history(req: CampaignHistoryRequest) -> CampaignHistoryResult:
@@ -207,18 +205,19 @@ class ReceiptVerifyResult:
     def exit_code(self) -> int:
         return 0 if self.check.ok else 1
 
-    def to_json(self) -> str:
+    def json_document(self) -> dict[str, Any]:
         c = self.check
-        return _dumps(
-            {
-                "number": c.number,
-                "ok": c.ok,
-                "code": c.code,
-                "message": c.message,
-                "receipt": c.receipt.to_dict() if c.receipt else None,
-                "exit_code": self.exit_code,
-            }
-        )
+        return {
+            "number": c.number,
+            "ok": c.ok,
+            "code": c.code,
+            "message": c.message,
+            "receipt": c.receipt.to_dict() if c.receipt else None,
+            "exit_code": self.exit_code,
+        }
+
+    def to_json(self) -> str:
+        return to_json_text(self.json_document())
 
 
 def verify_receipt(req: ReceiptVerifyRequest) -> ReceiptVerifyResult:
@@ -239,19 +238,20 @@ class CampaignReceiptsRequest:
 @dataclass
 class CampaignReceiptsResult:
     receipts: list[Receipt]
-    written: list[Path]
+    written: Sequence[Path]
     folder: Path
 
     exit_code = 0
 
+    def json_document(self) -> dict[str, Any]:
+        return {
+            "folder": str(self.folder),
+            "receipts": [r.to_dict() for r in self.receipts],
+            "written": [str(p) for p in self.written],
+        }
+
     def to_json(self) -> str:
-        return _dumps(
-            {
-                "folder": str(self.folder),
-                "receipts": [r.to_dict() for r in self.receipts],
-                "written": [str(p) for p in self.written],
-            }
-        )
+        return to_json_text(self.json_document())
 
 
 def campaign_receipts(req: CampaignReceiptsRequest) -> CampaignReceiptsResult:
@@ -281,25 +281,26 @@ class CampaignNoticeResult:
     def exit_code(self) -> int:
         return 1 if any(n.refusal for n in self.notices) else 0
 
+    def json_document(self) -> dict[str, Any]:
+        return {
+            "notices": [
+                {
+                    "code": n.code,
+                    "state": n.state,
+                    "notice": str(n.notice) if n.notice else None,
+                    "annotated": str(n.annotated) if n.annotated else None,
+                    "blocking": n.blocking,
+                    "refusal": n.refusal,
+                    "message": n.message,
+                    "resubmission": n.resubmission.to_dict() if n.resubmission else None,
+                }
+                for n in self.notices
+            ],
+            "exit_code": self.exit_code,
+        }
+
     def to_json(self) -> str:
-        return _dumps(
-            {
-                "notices": [
-                    {
-                        "code": n.code,
-                        "state": n.state,
-                        "notice": str(n.notice) if n.notice else None,
-                        "annotated": str(n.annotated) if n.annotated else None,
-                        "blocking": n.blocking,
-                        "refusal": n.refusal,
-                        "message": n.message,
-                        "resubmission": n.resubmission.to_dict() if n.resubmission else None,
-                    }
-                    for n in self.notices
-                ],
-                "exit_code": self.exit_code,
-            }
-        )
+        return to_json_text(self.json_document())
 
 
 def campaign_notices(req: CampaignNoticeRequest) -> CampaignNoticeResult:
@@ -342,21 +343,22 @@ class CampaignMergeResult:
             return 1
         return self.merge.exit_code
 
-    def to_json(self) -> str:
+    def json_document(self) -> dict[str, Any]:
         m = self.merge
-        return _dumps(
-            {
-                "summary": str(m.out) if m is not None and m.summary_written else None,
-                "manifest_file": str(self.manifest_path) if self.manifest_path else None,
-                "versions": [r.to_dict() for r in self.manifest],
-                "missing": [list(x) for x in m.missing] if m is not None else [],
-                "partial": m.partial if m is not None else None,
-                "unapproved": [list(x) for x in self.unapproved],
-                "refusal": self.refusal,
-                "message": self.message,
-                "exit_code": self.exit_code,
-            }
-        )
+        return {
+            "summary": str(m.out) if m is not None and m.summary_written else None,
+            "manifest_file": str(self.manifest_path) if self.manifest_path else None,
+            "versions": [r.to_dict() for r in self.manifest],
+            "missing": [list(x) for x in m.missing] if m is not None else [],
+            "partial": m.partial if m is not None else None,
+            "unapproved": [list(x) for x in self.unapproved],
+            "refusal": self.refusal,
+            "message": self.message,
+            "exit_code": self.exit_code,
+        }
+
+    def to_json(self) -> str:
+        return to_json_text(self.json_document())
 
 
 def _sha256(path: Path) -> str:

@@ -14,47 +14,105 @@ from __future__ import annotations
 import pickle
 import tempfile
 import weakref
+from array import array
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any, Generic, TypeVar, overload
 
 from xlreport.batch.packed import CompactValues, Packed, input_index
 from xlreport.spec.model import Layout
 
+T = TypeVar("T")
 
-class ValueSpill:
-    """An append-only temporary file of packed values, read back by offset.
 
-    The file is deleted when the spill is closed or no longer referenced.
+class PickleFile(Generic[T]):
+    """An append-only temporary file of pickled objects, read back by offset.
+
+    The file is deleted when it is closed or no longer referenced.
     """
 
     def __init__(self) -> None:
         self._file = tempfile.TemporaryFile()  # noqa: SIM115 (lives as long as the spill)
         self._end = 0
-        self._last: tuple[int, Packed] = (-1, ())
+        self._last: tuple[int, Any] = (-1, None)
         self._closer = weakref.finalize(self, self._file.close)
 
-    def put(self, packed: Packed) -> int:
-        """Store ``packed``; its offset, for :meth:`get`."""
-        data = pickle.dumps(packed, protocol=pickle.HIGHEST_PROTOCOL)
+    def put(self, obj: T) -> int:
+        """Store ``obj``; its offset, for :meth:`get`."""
+        data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
         offset = self._end
         self._file.seek(offset)
         self._file.write(data)
         self._end += len(data)
         return offset
 
-    def get(self, offset: int) -> Packed:
-        """The values stored at ``offset`` (the last ones read are kept: a return's cells
+    def get(self, offset: int) -> T:
+        """The object stored at ``offset`` (the last one read is kept: a return's cells
         are usually looked up one after another)."""
         if self._last[0] != offset:
             self._file.seek(offset)
-            packed: Packed = pickle.load(self._file)
-            self._last = (offset, packed)
-        return self._last[1]
+            self._last = (offset, pickle.load(self._file))
+        obj: T = self._last[1]
+        return obj
+
+    def close(self) -> None:
+        self._closer()
+
+
+class ValueSpill(PickleFile[Packed]):
+    """Packed values of many returns, in a temporary file."""
 
     def values(self, layout: Layout, packed: Packed) -> SpilledValues:
         """``packed`` (in ``layout``'s input order) stored, as a mapping that reads it back."""
         return SpilledValues(layout, self, self.put(packed))
 
-    def close(self) -> None:
-        self._closer()
+
+class SpilledList(Sequence[T]):
+    """A list kept in a temporary file: items are appended and read back, one at a time.
+
+    For results that list one item per file or agency of a campaign (100,000 of them):
+    what stays in memory is an offset per item. Items are pickled, so what is read back
+    equals what was appended, but is a copy.
+    """
+
+    def __init__(self, items: Iterable[T] = ()) -> None:
+        self._file: PickleFile[T] = PickleFile()
+        self._offsets = array("q")
+        self.extend(items)
+
+    def append(self, item: T) -> None:
+        self._offsets.append(self._file.put(item))
+
+    def extend(self, items: Iterable[T]) -> None:
+        for item in items:
+            self.append(item)
+
+    def __len__(self) -> int:
+        return len(self._offsets)
+
+    @overload
+    def __getitem__(self, index: int) -> T: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[T]: ...
+
+    def __getitem__(self, index: int | slice) -> T | list[T]:
+        if isinstance(index, slice):
+            return [self._file.get(o) for o in self._offsets[index]]
+        return self._file.get(self._offsets[index])
+
+    def __iter__(self) -> Iterator[T]:
+        for offset in self._offsets:
+            yield self._file.get(offset)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence) or isinstance(other, str | bytes):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"SpilledList({list(self)!r})"
 
 
 class SpilledValues(CompactValues):

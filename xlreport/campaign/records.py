@@ -19,7 +19,7 @@ from typing import Any
 
 from xlreport.annotate import annotated_bytes, return_stem
 from xlreport.batch import check_paths
-from xlreport.batch.spill import ValueSpill
+from xlreport.batch.spill import SpilledList, ValueSpill
 from xlreport.campaign.board import AgencyRow, Board, build_board
 from xlreport.campaign.documents import DocSheet, DocTable, Document, FormWriter, document_bytes
 from xlreport.campaign.notices import (
@@ -134,7 +134,7 @@ def receipts_of(camp: Campaign, code: str | None = None) -> list[Receipt]:
     return out
 
 
-def write_receipts(camp: Campaign, numbers: Iterable[str] | None = None) -> list[Path]:
+def write_receipts(camp: Campaign, numbers: Iterable[str] | None = None) -> Sequence[Path]:
     """The receipt documents (every receipt, or those of ``numbers``) in ``receipts/``;
     the paths of those written now (an unchanged one is not written again)."""
     wanted = list(numbers) if numbers is not None else receipt_numbers(camp)
@@ -156,7 +156,7 @@ class ReceiptDocuments:
         self.camp = camp
         self.title = campaign_title(camp)
         self.forms = FormWriter()
-        self.written: list[Path] = []
+        self.written: SpilledList[Path] = SpilledList()  # 100,000 receipts: on disk
 
     def write(self, number: str) -> None:
         """The document of receipt ``number`` (none if the ledger has no such receipt);

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Protocol
+from typing import Annotated, Any, Protocol
 
 import typer
 
@@ -27,6 +27,7 @@ from xlreport.api.campaign import (
 )
 from xlreport.cli.app import FORMAT_HELP, SPEC_HELP, app, console, err_console
 from xlreport.cli.usage import ChineseCommand, ChineseGroup
+from xlreport.jsonout import write_json
 from xlreport.safetext import printable
 
 campaign_app = typer.Typer(
@@ -51,7 +52,7 @@ class _Result(Protocol):
     @property
     def exit_code(self) -> int: ...
 
-    def to_json(self) -> str: ...
+    def json_document(self) -> dict[str, Any]: ...
 
 
 def _say(text: str) -> None:
@@ -63,7 +64,7 @@ def _warn(text: str) -> None:
 
 
 def _json_out(result: _Result) -> None:
-    sys.stdout.write(result.to_json() + "\n")
+    write_json(result.json_document(), sys.stdout)  # chunk by chunk: 100,000 items
     sys.stdout.flush()
 
 

@@ -136,16 +136,14 @@ def ingest(
     for f in discover(todo):
         if f.skip or _inside(f.path, own):
             why = f.skip or "活动自己的文件（模板、存档、回执、通知或汇总），不是收到的报表"
-            report.items.append(IngestItem(f.shown, "skipped", None, f"未导入：{why}。"))
+            report.add(IngestItem(f.shown, "skipped", None, f"未导入：{why}。"))
             continue
         try:
             st = f.path.stat()
             sha, size = hash_file(f.path)
         except OSError as e:
             msg = f.problem or f"无法读取 {printable(f.shown)}（{e.strerror or e}），未登记。"
-            report.items.append(
-                IngestItem(f.shown, "unreadable", "campaign-source-unreadable", msg)
-            )
+            report.add(IngestItem(f.shown, "unreadable", "campaign-source-unreadable", msg))
             continue
         sources.append(_Source(str(f.path.absolute()), f.shown, sha, size, st.st_mtime))
 
@@ -164,7 +162,7 @@ def ingest(
     for s in sources:
         known = known_pairs.get((s.sha256, s.source))
         if known is not None:
-            report.items.append(_already(conn, s, known))
+            report.add(_already(conn, s, known))
         elif s.sha256 in known_files or s.sha256 in seen:
             later.append(s)
         else:
@@ -186,18 +184,18 @@ def ingest(
             for i, (s, result) in enumerate(zip(new, results, strict=True), 1):
                 data = result.data
                 if s.sha256 in changed or (data is not None and data.sha256 != s.sha256):
-                    report.items.append(_changed(s))
+                    report.add(_changed(s))
                 else:
                     batch.append((s, result))
                 if len(batch) >= BATCH or (i == len(new) and batch):
                     with camp.writing() as conn:  # whole files only, a few per transaction
                         items = [_record_tx(camp, conn, *b, run_id) for b in batch]
-                    report.items += items
+                    report.extend(items)
                     batch.clear()
                     if recorded is not None:
                         recorded(items)
     for s in later:
-        report.items.append(_record_duplicate(camp, s))
+        report.add(_record_duplicate(camp, s))
     return report
 
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
+from xlreport.batch.spill import SpilledList
 from xlreport.codes import FindingCode
+from xlreport.jsonout import JsonArray
 
 Outcome = Literal[
     "version", "duplicate", "unchanged", "refused", "already", "skipped", "unreadable"
@@ -41,29 +45,54 @@ class IngestItem:
         return asdict(self)
 
 
+_OUTCOMES: tuple[Outcome, ...] = (
+    "version",
+    "duplicate",
+    "unchanged",
+    "refused",
+    "already",
+    "skipped",
+    "unreadable",
+)
+
+
 @dataclass
 class IngestReport:
-    items: list[IngestItem] = field(default_factory=list)
+    """Every file handed to one ingest, in order. The items wait in a temporary file
+    (an ingest may be handed 100,000 files) and are counted as they are added."""
+
     check_run_id: int | None = None
+    items: SpilledList[IngestItem] = field(default_factory=SpilledList, init=False)
+    _counts: Counter[str] = field(default_factory=Counter, init=False, repr=False)
+
+    def add(self, item: IngestItem) -> None:
+        self.items.append(item)
+        self._counts[item.outcome] += 1
+        if item.errors:
+            self._counts["with_errors"] += 1
+
+    def extend(self, items: Iterable[IngestItem]) -> None:
+        for item in items:
+            self.add(item)
 
     def count(self, outcome: Outcome) -> int:
-        return sum(1 for i in self.items if i.outcome == outcome)
+        return self._counts[outcome]
 
-    def to_dict(self) -> dict[str, Any]:
-        outcomes: tuple[Outcome, ...] = (
-            "version",
-            "duplicate",
-            "unchanged",
-            "refused",
-            "already",
-            "skipped",
-            "unreadable",
-        )
+    @property
+    def with_errors(self) -> int:
+        """Items whose file has blocking findings (new versions and refusals alike)."""
+        return self._counts["with_errors"]
+
+    def json_document(self) -> dict[str, Any]:
+        """For :mod:`xlreport.jsonout`: the items are written one by one."""
         return {
             "check_run_id": self.check_run_id,
-            "counts": {o: self.count(o) for o in outcomes},
-            "items": [i.to_dict() for i in self.items],
+            "counts": {o: self.count(o) for o in _OUTCOMES},
+            "items": JsonArray(self.items, IngestItem.to_dict),
         }
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**self.json_document(), "items": [i.to_dict() for i in self.items]}
 
 
 @dataclass(frozen=True)

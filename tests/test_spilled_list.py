@@ -1,0 +1,34 @@
+"""SpilledList: a result's long list kept in a temporary file reads back as appended."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from xlreport.batch.spill import SpilledList
+from xlreport.ledger.model import IngestItem, IngestReport
+
+
+@given(st.lists(st.one_of(st.integers(), st.text(), st.none()), max_size=40), st.data())
+def test_reads_back_what_was_appended(items: list[object], data: st.DataObject) -> None:
+    spilled: SpilledList[object] = SpilledList()
+    for item in items:
+        spilled.append(item)
+        assert spilled[-1] == item  # reading between appends does not disturb them
+    assert len(spilled) == len(items) and list(spilled) == items and spilled == items
+    if items:
+        i = data.draw(st.integers(-len(items), len(items) - 1))
+        assert spilled[i] == items[i]
+    assert spilled[1:-1] == items[1:-1]
+
+
+def test_ingest_report_counts_as_items_are_added() -> None:
+    report = IngestReport()
+    report.add(IngestItem("a.xlsx", "version", None, "ok", errors=2))
+    report.extend([IngestItem(str(Path("b.xlsx")), "duplicate", None, "dup")] * 2)
+    assert report.count("version") == 1 and report.count("duplicate") == 2
+    assert report.count("refused") == 0 and report.with_errors == 1
+    assert [i.source for i in report.items] == ["a.xlsx", "b.xlsx", "b.xlsx"]
+    assert report.to_dict()["counts"]["duplicate"] == 2
