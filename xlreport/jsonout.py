@@ -83,6 +83,16 @@ def to_json_text(doc: Any) -> str:
     return "".join(iter_json(doc))
 
 
+class JsonResult:
+    """A result whose JSON is its :meth:`json_document` (the command's ``--json``)."""
+
+    def json_document(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def to_json(self) -> str:
+        return to_json_text(self.json_document())
+
+
 def write_json(doc: Any, stream: TextIO) -> None:
     """``doc`` as JSON text on ``stream``, chunk by chunk, with a final newline."""
     for chunk in iter_json(doc):

@@ -16,7 +16,7 @@ from typing import Any
 
 from xlreport.campaign.records import ReceiptDocuments
 from xlreport.errors import UsageError
-from xlreport.jsonout import JsonArray, to_json_text
+from xlreport.jsonout import JsonArray, JsonResult
 from xlreport.ledger import (
     Campaign,
     CampaignInfo,
@@ -58,7 +58,7 @@ class CampaignInitRequest:
 
 
 @dataclass
-class CampaignInitResult:
+class CampaignInitResult(JsonResult):
     folder: Path
     info: CampaignInfo
     agencies: int
@@ -75,9 +75,6 @@ class CampaignInitResult:
             "templates": JsonArray(self.templates, str),
             "roster_notes": self.roster_notes,
         }
-
-    def to_json(self) -> str:
-        return to_json_text(self.json_document())
 
 
 def campaign_init(req: CampaignInitRequest, *, clock: Clock = utc_now) -> CampaignInitResult:
@@ -110,7 +107,7 @@ class CampaignRosterRequest:
 
 
 @dataclass
-class CampaignRosterResult:
+class CampaignRosterResult(JsonResult):
     changes: list[RosterChange]
     agencies: int  # on the roster now (withdrawn ones not counted)
     roster_notes: list[str] = field(default_factory=list)
@@ -128,9 +125,6 @@ class CampaignRosterResult:
             "changes": JsonArray(self.changes, RosterChange.to_dict),
             "roster_notes": self.roster_notes,
         }
-
-    def to_json(self) -> str:
-        return to_json_text(self.json_document())
 
 
 def campaign_roster(req: CampaignRosterRequest, *, clock: Clock = utc_now) -> CampaignRosterResult:
@@ -152,7 +146,7 @@ class CampaignIngestRequest:
 
 
 @dataclass
-class CampaignIngestResult:
+class CampaignIngestResult(JsonResult):
     report: IngestReport
     #: The receipt documents written into receipts/ for this ingest's receipts.
     receipt_files: Sequence[Path] = ()
@@ -176,9 +170,6 @@ class CampaignIngestResult:
             "receipt_problem": self.receipt_problem,
             "exit_code": self.exit_code,
         }
-
-    def to_json(self) -> str:
-        return to_json_text(self.json_document())
 
 
 def campaign_ingest(req: CampaignIngestRequest, *, clock: Clock = utc_now) -> CampaignIngestResult:
@@ -233,7 +224,7 @@ class CampaignUnapproveRequest:
 
 
 @dataclass
-class CampaignDecisionResult:
+class CampaignDecisionResult(JsonResult):
     changes: list[StateChange]
 
     @property
@@ -249,9 +240,6 @@ class CampaignDecisionResult:
             "changes": JsonArray(self.changes, StateChange.to_dict),
             "exit_code": self.exit_code,
         }
-
-    def to_json(self) -> str:
-        return to_json_text(self.json_document())
 
 
 def campaign_approve(
@@ -288,7 +276,7 @@ class CampaignVerifyRequest:
 
 
 @dataclass
-class CampaignVerifyResult:
+class CampaignVerifyResult(JsonResult):
     problems: list[Problem]
     events: int
     files: int
@@ -309,9 +297,6 @@ class CampaignVerifyResult:
             "problems": JsonArray(self.problems, Problem.to_dict),
             "exit_code": self.exit_code,
         }
-
-    def to_json(self) -> str:
-        return to_json_text(self.json_document())
 
 
 def campaign_verify(req: CampaignVerifyRequest) -> CampaignVerifyResult:

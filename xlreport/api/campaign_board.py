@@ -36,7 +36,7 @@ from xlreport.checks.resubmission import Resubmission
 from xlreport.codes import FindingCode
 from xlreport.errors import UsageError
 from xlreport.fsutil import safe_filename
-from xlreport.jsonout import to_json_text
+from xlreport.jsonout import JsonArray, JsonResult
 from xlreport.ledger import Campaign
 from xlreport.ledger.campaign import SUMMARY_DIR, Clock, utc_now
 from xlreport.ledger.chain import append_event
@@ -81,7 +81,7 @@ class CampaignStatusRequest:
 
 
 @dataclass
-class CampaignStatusResult:
+class CampaignStatusResult(JsonResult):
     board: Board
     export: Path | None = None
 
@@ -96,9 +96,6 @@ class CampaignStatusResult:
             "reminders": self.reminders(),
             "export": str(self.export) if self.export else None,
         }
-
-    def to_json(self) -> str:
-        return to_json_text(self.json_document())
 
 
 def campaign_status(req: CampaignStatusRequest, *, clock: Clock = utc_now) -> CampaignStatusResult:
@@ -137,7 +134,7 @@ class VersionStep:
 
 
 @dataclass
-class CampaignHistoryResult:
+class CampaignHistoryResult(JsonResult):
     code: str
     name: str
     state: str
@@ -156,9 +153,6 @@ class CampaignHistoryResult:
             "events": self.events,
             "receipts": [r.to_dict() for r in self.receipts],
         }
-
-    def to_json(self) -> str:
-        return to_json_text(self.json_document())
 
 
 def campaign_history(req: CampaignHistoryRequest) -> CampaignHistoryResult:
@@ -198,7 +192,7 @@ class ReceiptVerifyRequest:
 
 
 @dataclass
-class ReceiptVerifyResult:
+class ReceiptVerifyResult(JsonResult):
     check: ReceiptCheck
 
     @property
@@ -215,9 +209,6 @@ class ReceiptVerifyResult:
             "receipt": c.receipt.to_dict() if c.receipt else None,
             "exit_code": self.exit_code,
         }
-
-    def to_json(self) -> str:
-        return to_json_text(self.json_document())
 
 
 def verify_receipt(req: ReceiptVerifyRequest) -> ReceiptVerifyResult:
@@ -236,7 +227,7 @@ class CampaignReceiptsRequest:
 
 
 @dataclass
-class CampaignReceiptsResult:
+class CampaignReceiptsResult(JsonResult):
     receipts: list[Receipt]
     written: Sequence[Path]
     folder: Path
@@ -249,9 +240,6 @@ class CampaignReceiptsResult:
             "receipts": [r.to_dict() for r in self.receipts],
             "written": [str(p) for p in self.written],
         }
-
-    def to_json(self) -> str:
-        return to_json_text(self.json_document())
 
 
 def campaign_receipts(req: CampaignReceiptsRequest) -> CampaignReceiptsResult:
@@ -274,7 +262,7 @@ class CampaignNoticeRequest:
 
 
 @dataclass
-class CampaignNoticeResult:
+class CampaignNoticeResult(JsonResult):
     notices: list[NoticeOutput]
 
     @property
@@ -298,9 +286,6 @@ class CampaignNoticeResult:
             ],
             "exit_code": self.exit_code,
         }
-
-    def to_json(self) -> str:
-        return to_json_text(self.json_document())
 
 
 def campaign_notices(req: CampaignNoticeRequest) -> CampaignNoticeResult:
@@ -329,7 +314,7 @@ class CampaignMergeRequest:
 
 
 @dataclass
-class CampaignMergeResult:
+class CampaignMergeResult(JsonResult):
     merge: MergeResult | None
     manifest: list[ManifestRow]
     manifest_path: Path | None = None
@@ -348,7 +333,7 @@ class CampaignMergeResult:
         return {
             "summary": str(m.out) if m is not None and m.summary_written else None,
             "manifest_file": str(self.manifest_path) if self.manifest_path else None,
-            "versions": [r.to_dict() for r in self.manifest],
+            "versions": JsonArray(self.manifest, ManifestRow.to_dict),
             "missing": [list(x) for x in m.missing] if m is not None else [],
             "partial": m.partial if m is not None else None,
             "unapproved": [list(x) for x in self.unapproved],
@@ -356,9 +341,6 @@ class CampaignMergeResult:
             "message": self.message,
             "exit_code": self.exit_code,
         }
-
-    def to_json(self) -> str:
-        return to_json_text(self.json_document())
 
 
 def _sha256(path: Path) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from xlreport.batch.spill import SpilledList
 from xlreport.codes import FindingCode
@@ -45,15 +45,7 @@ class IngestItem:
         return asdict(self)
 
 
-_OUTCOMES: tuple[Outcome, ...] = (
-    "version",
-    "duplicate",
-    "unchanged",
-    "refused",
-    "already",
-    "skipped",
-    "unreadable",
-)
+_OUTCOMES: tuple[Outcome, ...] = get_args(Outcome)
 
 
 @dataclass
