@@ -18,6 +18,9 @@ import pytest
 from cli_helpers import as_nobody
 from merge_helpers import PASSWORD, ident, valid_values
 
+from xlreport.errors import UsageError
+from xlreport.fsutil import FilesIn
+from xlreport.outputs import refuse_existing
 from xlreport.spec import resolve_layout
 from xlreport.writer import build_workbook
 
@@ -264,3 +267,17 @@ def test_templates_follow_the_umask_and_the_password_stays_private(tmp_path: Pat
     assert stat.S_IMODE(made.stat().st_mode) == 0o644
     secret = tmp_path / "模板_模板保护密码（请勿发给填报单位）.txt"
     assert stat.S_IMODE(secret.stat().st_mode) == 0o600
+
+
+def test_existing_outputs_are_named_ten_at_most_and_counted(tmp_path: Path) -> None:
+    names = [f"模板{i:02d}.xlsx" for i in range(12)]
+    files = FilesIn(tmp_path, names)
+    refuse_existing(files, "模板文件", force=False)  # none there yet
+    for p in files[:11]:
+        p.write_bytes(b"x")
+    assert [p.name for p in files[10:]] == names[10:] and files[3] == tmp_path / names[3]
+    refuse_existing(iter(files), "模板文件", force=True)
+    with pytest.raises(UsageError) as e:
+        refuse_existing(iter(files), "模板文件", force=False)  # a one-pass iterable is enough
+    assert "、".join(names[:10]) + " 等 11 个" in str(e.value)
+    assert names[10] not in str(e.value)

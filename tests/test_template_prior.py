@@ -229,7 +229,7 @@ def test_last_years_format_may_differ(tmp_path: Path) -> None:
 def test_generic_template_from_the_one_file_given(tmp_path: Path) -> None:
     last = write_last_year(tmp_path / "上年")
     res = write_templates(LAYOUT, YEAR, tmp_path / "通用", password="pw", prior=[last])
-    assert res.prefilled == res.paths
+    assert res.prefilled == list(res.paths)
     assert this_year(res.paths[0]) == {f"s3.carried.{c}": Decimal(n) for c, n in CARRYOVER.items()}
     write_last_year(tmp_path / "上年", code="A02")
     with pytest.raises(UsageError) as e:
@@ -407,6 +407,6 @@ def test_last_years_published_report_prefills_a_generic_template(tmp_path: Path)
     page = tmp_path / "上年年报.html"
     publish_file(PublishRequest(last, "html", out=page))
     res = write_templates(LAYOUT, YEAR, tmp_path / "通用", password="pw", prior=[page])
-    assert res.prefilled == res.paths
+    assert res.prefilled == list(res.paths)
     assert this_year(res.paths[0]) == {f"s3.carried.{c}": Decimal(n) for c, n in CARRYOVER.items()}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["上年", "上年年报.html", "通用"]

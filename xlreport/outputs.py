@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 import stat
 import tempfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from xlreport.errors import UsageError
@@ -115,7 +115,7 @@ def check_output(
     check_folder_writable(path.parent, what)
 
 
-def refuse_roster(paths: Sequence[Path], roster: str | Path, what: str) -> None:
+def refuse_roster(paths: Iterable[Path], roster: str | Path, what: str) -> None:
     """None of ``paths`` is the roster file (whatever ``--force`` says)."""
     key = same_file_key(roster)
     hit = next((p for p in paths if key is not None and same_file_key(p) == key), None)
@@ -126,18 +126,17 @@ def refuse_roster(paths: Sequence[Path], roster: str | Path, what: str) -> None:
         )
 
 
-def existing_files(paths: Sequence[Path], limit: int = 10) -> str:
-    """``paths`` that exist, named (the first ``limit``) for a refusal."""
-    there = [p for p in paths if os.path.lexists(p)]
-    shown = "、".join(p.name for p in there[:limit])
-    return shown + (f" 等 {len(there)} 个" if len(there) > limit else "")
-
-
-def refuse_existing(paths: Sequence[Path], what: str, *, force: bool) -> None:
-    """Files a command would create that exist already: refused unless ``force``."""
-    if force or not any(os.path.lexists(p) for p in paths):
+def refuse_existing(paths: Iterable[Path], what: str, *, force: bool, limit: int = 10) -> None:
+    """Files a command would create that exist already: refused unless ``force`` (the
+    first ``limit`` named). ``paths`` is gone through once."""
+    if force:
         return
+    there = [p for p in paths if os.path.lexists(p)]
+    if not there:
+        return
+    shown = "、".join(p.name for p in there[:limit])
+    shown += f" 等 {len(there)} 个" if len(there) > limit else ""
     raise UsageError(
-        f"要生成的{what}已存在：{printable(existing_files(paths))}；为免覆盖，未写入任何文件",
+        f"要生成的{what}已存在：{printable(shown)}；为免覆盖，未写入任何文件",
         "请换一个空文件夹；确认可以替换时加 --force",
     )

@@ -184,6 +184,8 @@ def _parse(name: str, rows: Iterable[tuple[int, list[str]]], notes: list[str]) -
                 f"{where}：单位类型“{kind}”无法识别", f"应为 {'、'.join(AGENCY_TYPES)} 之一，或留空"
             )
         seen[code] = line
+        # one shared text per type (a roster of 100,000 agencies has four of them)
+        kind = next((t for t in AGENCY_TYPES if t == kind), "")
         agencies.append(Agency(code, agency_name, kind, contact, phone, email))
     if header is None:
         raise UsageError(

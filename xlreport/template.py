@@ -7,11 +7,12 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import chain
 from pathlib import Path
 
 from xlreport.batch.prior import Carried, PriorSet, carried, read_prior
 from xlreport.errors import UsageError
-from xlreport.fsutil import atomic_write_bytes, safe_filename
+from xlreport.fsutil import FilesIn, atomic_write_bytes, safe_filename
 from xlreport.identity import Identity, template_id_of
 from xlreport.outputs import check_folder_writable, refuse_existing, refuse_roster
 from xlreport.roster import Agency, load_roster
@@ -29,13 +30,18 @@ class WrittenTemplates:
     layout: Layout
     year: int
     out_dir: Path
-    paths: list[Path] = field(default_factory=list)  # workbooks written, in roster order
+    names: list[str] = field(default_factory=list)  # workbooks written (in out_dir), roster order
     password_file: Path | None = None  # None when the password was given
     agencies: int = 0  # 0 for a generic template
     roster_notes: list[str] = field(default_factory=list)  # what reading the roster normalised
     #: --prior: the workbooks pre-filled from last year, and the agencies with no file there
     prefilled: list[Path] = field(default_factory=list)
     prior_missing: list[str] = field(default_factory=list)
+
+    @property
+    def paths(self) -> FilesIn:
+        """The workbooks written, in roster order."""
+        return FilesIn(self.out_dir, self.names)
 
 
 def template_id(layout: Layout, year: int, county: str, agency_code: str) -> str:
@@ -72,17 +78,20 @@ def file_names(layout: Layout, year: int, agencies: list[Agency]) -> list[str]:
     Names are compared case-insensitively, as Windows does.
     """
     names = [workbook_name(layout, year, a.name) for a in agencies]
-    counts = Counter(n.lower() for n in names)
+    keys = [n.lower() for n in names]  # each compared text made once (the counts share them)
+    counts = Counter(keys)
     out: list[str] = []
     taken: set[str] = set()
-    for a, n in zip(agencies, names, strict=True):
-        if counts[n.lower()] > 1:
+    for a, n, key in zip(agencies, names, keys, strict=True):
+        if counts[key] > 1:
             n = workbook_name(layout, year, f"{a.name}_{a.code}")
+            key = n.lower()
         base, i = n, 1
-        while n.lower() in taken:  # still equal after cleaning: number it
+        while key in taken:  # still equal after cleaning: number it
             i += 1
             n = base.removesuffix(".xlsx") + f"_{i}.xlsx"
-        taken.add(n.lower())
+            key = n.lower()
+        taken.add(key)
         out.append(n)
     return out
 
@@ -130,11 +139,11 @@ def write_templates(
         if agencies
         else [workbook_name(layout, year, GENERIC_SUFFIX)]
     )
-    targets = [out / n for n in names]
+    targets = FilesIn(out, names)
     extra = [result.password_file] if result.password_file is not None else []
     if isinstance(roster, str | Path):
-        refuse_roster([*targets, *extra], roster, "模板")
-    refuse_existing([*targets, *extra], "模板文件", force=force)
+        refuse_roster(chain(targets, extra), roster, "模板")
+    refuse_existing(chain(targets, extra), "模板文件", force=force)
     last = _last_year(prior, year, bool(agencies))
     if agencies:
         maker = Personaliser(layout, password=password)
@@ -148,7 +157,8 @@ def write_templates(
                 data = maker.build(identity)
                 if last is not None:
                     result.prior_missing.append(agency.name)
-            result.paths.append(_write(target, data))
+            _write(target, data)
+            result.names.append(target.name)
         result.agencies = len(agencies)
     else:
         identity = agency_identity(layout, year, None, county=county)
@@ -158,7 +168,8 @@ def write_templates(
             result.prefilled.append(targets[0])
         else:
             data = build_workbook(layout, identity, password=password)
-        result.paths.append(_write(targets[0], data))
+        _write(targets[0], data)
+        result.names.append(targets[0].name)
     if result.password_file is not None:
         write_password_file(result.password_file, layout, year, password)
     return result

@@ -9,6 +9,7 @@ call and closed again; every change is one transaction of the ledger
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +17,7 @@ from typing import Any
 
 from xlreport.campaign.records import ReceiptDocuments
 from xlreport.errors import UsageError
+from xlreport.fsutil import FilesIn
 from xlreport.jsonout import JsonArray, JsonResult
 from xlreport.ledger import (
     Campaign,
@@ -93,7 +95,11 @@ def campaign_init(req: CampaignInitRequest, *, clock: Clock = utc_now) -> Campai
     )
     with camp:
         count = camp.conn.execute("SELECT COUNT(*) FROM agencies").fetchone()[0]
-        templates = sorted((camp.dir / TEMPLATES_DIR).glob("*.xlsx"))
+        folder = camp.dir / TEMPLATES_DIR
+        templates = FilesIn(
+            folder,
+            sorted(n for n in os.listdir(folder) if n.endswith(".xlsx") and not n.startswith(".")),
+        )
         return CampaignInitResult(camp.dir, camp.info, int(count), templates, notes)
 
 
