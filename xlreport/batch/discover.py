@@ -25,13 +25,18 @@ LOCK_PREFIX = "~$"
 _WIN_HIDDEN = 0x2
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FoundFile:
-    path: Path
+    #: The path as text (an inbox of 100,000 files: no path object each, see ``path``).
+    source: str
     shown: str  # as the user will recognise it: the argument, or folder / relative path
     skip: str = ""  # why it is not checked ("" when it is)
     problem: str = ""  # why it cannot be read at all: a finding message ("" when it can)
     code: FindingCode = "file-unreadable"  # the finding code of ``problem``
+
+    @property
+    def path(self) -> Path:
+        return Path(self.source)
 
     @property
     def to_check(self) -> bool:
@@ -72,7 +77,7 @@ def file_key(path: str | Path, st: os.stat_result) -> object:
 
 
 def _problem(path: Path, shown: str, code: FindingCode, message: str) -> FoundFile:
-    return FoundFile(path, shown, problem=message, code=code)
+    return FoundFile(str(path), shown, problem=message, code=code)
 
 
 def _unlistable(folder: str, e: OSError) -> FoundFile:
@@ -90,10 +95,11 @@ def _broken_link(path: Path, shown: str, e: OSError) -> FoundFile:
     return _problem(path, shown, "link-broken", f"{printable(shown)}：{what}，无法读取。")
 
 
-def _walk(top: Path) -> Iterator[tuple[FoundFile, os.stat_result | None]]:
+def _walk(top: Path) -> Iterator[tuple[FoundFile, object | None]]:
     """Every entry under ``top``, each accounted for: files (links to files followed, links
-    to folders not, as ``Path.rglob`` does) with their stat and skip reason, and what
-    cannot be read (a folder that cannot be listed, a broken link) with the reason."""
+    to folders not, as ``Path.rglob`` does) with their :func:`file_key` and skip reason,
+    and what cannot be read (a folder that cannot be listed, a broken link) with the
+    reason (and no key)."""
     pending: list[tuple[str, tuple[str, ...]]] = [(str(top), ())]
     seen: set[object] = set()  # folders listed (a Windows junction can lead back up)
     while pending:
@@ -108,7 +114,9 @@ def _walk(top: Path) -> Iterator[tuple[FoundFile, os.stat_result | None]]:
         except OSError as e:
             yield _unlistable(folder, e), None
             continue
-        for entry in entries:
+        entries.reverse()
+        while entries:  # each listing entry let go once used (a folder of 100,000 files)
+            entry = entries.pop()
             parts = (*rel, entry.name)
             path = Path(entry.path)
             try:
@@ -123,7 +131,10 @@ def _walk(top: Path) -> Iterator[tuple[FoundFile, os.stat_result | None]]:
             except OSError as e:
                 yield _broken_link(path, entry.path, e), None
                 continue
-            yield FoundFile(path, entry.path, _skip_reason(path, parts, st, named=False)), st
+            text = str(path)
+            shown = text if text == entry.path else entry.path  # one text when they agree
+            found = FoundFile(text, shown, _skip_reason(path, parts, st, named=False))
+            yield found, file_key(text, st)
 
 
 def _named(p: Path, arg: str) -> tuple[FoundFile, os.stat_result | None]:
@@ -138,7 +149,7 @@ def _named(p: Path, arg: str) -> tuple[FoundFile, os.stat_result | None]:
         ), None
     if not stat.S_ISREG(st.st_mode):
         return _problem(p, arg, "file-not-regular", f"{printable(arg)}：{_special(st)}。"), st
-    return FoundFile(p, arg, _skip_reason(p, (), st, named=True)), st
+    return FoundFile(str(p), arg, _skip_reason(p, (), st, named=True)), st
 
 
 def discover(paths: Iterable[str | Path]) -> list[FoundFile]:
@@ -149,8 +160,8 @@ def discover(paths: Iterable[str | Path]) -> list[FoundFile]:
     for arg in paths:
         p = Path(arg)
         if p.is_dir():
-            for f, st in sorted(_walk(p), key=lambda t: str(t[0].path)):
-                found.setdefault(file_key(f.path, st) if st else ("?", f.shown), f)
+            for f, key in sorted(_walk(p), key=lambda t: t[0].source):
+                found.setdefault(key if key is not None else ("?", f.shown), f)
         else:
             f, st = _named(p, str(arg))
             found.setdefault(file_key(p, st) if st else ("?", f.shown), f)
