@@ -7,7 +7,7 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from xlreport.batch.spill import SpilledList
+from xlreport.batch.spill import MappedView, SpilledList
 from xlreport.ledger.model import IngestItem, IngestReport
 
 
@@ -22,6 +22,23 @@ def test_reads_back_what_was_appended(items: list[object], data: st.DataObject) 
         i = data.draw(st.integers(-len(items), len(items) - 1))
         assert spilled[i] == items[i]
     assert spilled[1:-1] == items[1:-1]
+
+
+@given(st.lists(st.integers(), max_size=30), st.data())
+def test_a_mapped_view_converts_each_item_when_asked(items: list[int], data: st.DataObject) -> None:
+    asked: list[int] = []
+
+    def double(x: int) -> int:
+        asked.append(x)
+        return 2 * x
+
+    view = MappedView(SpilledList(items), double)
+    assert len(view) == len(items) and not asked  # nothing converted until asked
+    assert list(view) == [2 * x for x in items] and asked == items
+    if items:
+        i = data.draw(st.integers(-len(items), len(items) - 1))
+        assert view[i] == 2 * items[i]
+    assert view[::2] == [2 * x for x in items[::2]]
 
 
 def test_ingest_report_counts_as_items_are_added() -> None:

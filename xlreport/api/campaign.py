@@ -185,23 +185,21 @@ def campaign_ingest(req: CampaignIngestRequest, *, clock: Clock = utc_now) -> Ca
     with open_campaign(req.campaign, clock=clock) as camp:
         documents = ReceiptDocuments(camp)
         problem = ""
-        done: set[str] = set()
 
         def write(items: Sequence[IngestItem]) -> None:
-            """The receipts of these items, unless one could not be written: the files are
-            recorded all the same, the documents can follow later."""
+            """The receipts of these items (every receipt given comes here once, as its
+            transaction commits), unless one could not be written: the files are recorded
+            all the same, the documents can follow later (campaign receipts)."""
             nonlocal problem
             for item in items:
-                if problem or not item.receipt or item.receipt in done:
+                if problem or not item.receipt:
                     continue
-                done.add(item.receipt)
                 try:
                     documents.write(item.receipt)
                 except UsageError as e:
                     problem = f"{e}；回执文档未写入（稍后运行 campaign receipts 补写）"
 
         report = ingest(camp, req.paths, workers=req.workers, recorded=write)
-        write(report.items)  # duplicates, refusals and any item not written yet
         return CampaignIngestResult(report, documents.written, problem)
 
 

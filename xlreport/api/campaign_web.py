@@ -67,7 +67,6 @@ from xlreport.campaign.board import AgencyRow as BoardAgency
 from xlreport.campaign.receipts import local_time
 from xlreport.campaign.records import files_compared
 from xlreport.checks.catalogue import CATALOGUE
-from xlreport.checks.model import CheckOptions
 from xlreport.checks.resubmission import Resubmission, show_value
 from xlreport.errors import UnreadableFileError, UsageError
 from xlreport.findings import Finding
@@ -90,6 +89,7 @@ from xlreport.ledger.campaign import (
 from xlreport.ledger.events import event_text
 from xlreport.ledger.links import owner_of
 from xlreport.ledger.queries import findings_of
+from xlreport.ledger.roster_lookup import campaign_check_options
 from xlreport.reader import read_xlsx
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -670,14 +670,8 @@ def _annotated(camp: Campaign, code: str | None, ref: str) -> Download:
     ).fetchone()
     if row is None or (code is not None and row[0] != code):
         raise UsageError("没有这个版本")
-    info = camp.info
-    options = CheckOptions(
-        layout=camp.layout,
-        year=info.year,
-        roster_codes=dict(camp.conn.execute("SELECT code, name FROM agencies")),
-        county=info.county or None,
-    )
-    checked = check_file(camp.dir / row[1], options)
+    with campaign_check_options(camp) as options:
+        checked = check_file(camp.dir / row[1], options)
     if checked.data is None:
         raise UsageError("这一版本无法读取，不能生成退回修改稿")
     name = return_stem(checked.data.identity, checked.data.signoff, row[2], row[3]) + ".xlsx"

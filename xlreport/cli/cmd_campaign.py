@@ -177,8 +177,9 @@ def ingest_cmd(
     }
     if result.receipt_problem:
         _warn(result.receipt_problem)
-    shown = [i for i in result.report.items if i.outcome != "already"]
-    for item in shown:
+    for item in result.report.items:  # read back one by one (100,000 of them)
+        if item.outcome == "already":
+            continue
         line = f"[{zh[item.outcome]}] {item.source}：{item.message}"
         if item.receipt:
             line += f"（回执 {item.receipt}）"

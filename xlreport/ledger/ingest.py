@@ -30,8 +30,9 @@ from pathlib import Path
 from xlreport.batch.check import iter_checked, worker_count
 from xlreport.batch.discover import discover
 from xlreport.batch.packed import Packed, packed_of
+from xlreport.batch.spill import MappedView, SpilledList
 from xlreport.checks.catalogue import CATALOGUE
-from xlreport.checks.model import CheckedFile, CheckOptions
+from xlreport.checks.model import CheckedFile
 from xlreport.codes import FindingCode
 from xlreport.errors import UsageError
 from xlreport.findings import Finding
@@ -48,6 +49,7 @@ from xlreport.ledger.campaign import (
 )
 from xlreport.ledger.chain import append_event, canonical_json
 from xlreport.ledger.model import IngestItem, IngestReport
+from xlreport.ledger.roster_lookup import campaign_check_options
 from xlreport.ledger.schema import STATE_NONE, TRANSITIONS
 from xlreport.ledger.store import (
     STORE_DIR,
@@ -88,7 +90,11 @@ class _Source:
     sha256: str
     size: int
     mtime: float
-    stored: str = ""
+
+    @property
+    def stored(self) -> str:
+        """Where it is kept in the store (relative to the campaign folder)."""
+        return stored_name(self.sha256, self.name)
 
     @property
     def path(self) -> Path:
@@ -97,6 +103,10 @@ class _Source:
     @property
     def name(self) -> str:
         return os.path.basename(self.source)
+
+
+def _source_of(s: _Source) -> str:
+    return s.source
 
 
 def _pack_json(packed: Packed) -> str:
@@ -128,24 +138,27 @@ def ingest(
 ) -> IngestReport:
     """Ingest ``paths`` (files or folders; default the campaign's inbox). ``recorded`` is
     called with the items of each committed transaction of new files, while the workers
-    go on checking (the receipt documents are written there)."""
+    go on checking (the receipt documents are written there): every item given a receipt
+    reaches it exactly once (duplicates and files already ingested get none)."""
     report = IngestReport()
     todo = list(paths) or [camp.dir / INBOX_DIR]
     own = [(camp.dir / d).resolve() for d in OWN_FOLDERS]
-    sources: list[_Source] = []
+    # the files found wait in temporary files, not in memory (an inbox of 100,000)
+    sources: SpilledList[_Source] = SpilledList()
     for f in discover(todo):
-        if f.skip or _inside(f.path, own):
+        path = f.path
+        if f.skip or _inside(path, own):
             why = f.skip or "活动自己的文件（模板、存档、回执、通知或汇总），不是收到的报表"
             report.add(IngestItem(f.shown, "skipped", None, f"未导入：{why}。"))
             continue
         try:
-            st = f.path.stat()
-            sha, size = hash_file(f.path)
+            st = path.stat()
+            sha, size = hash_file(path)
         except OSError as e:
             msg = f.problem or f"无法读取 {printable(f.shown)}（{e.strerror or e}），未登记。"
             report.add(IngestItem(f.shown, "unreadable", "campaign-source-unreadable", msg))
             continue
-        sources.append(_Source(str(f.path.absolute()), f.shown, sha, size, st.st_mtime))
+        sources.append(_Source(str(path.absolute()), f.shown, sha, size, st.st_mtime))
 
     conn = camp.conn
     known_pairs = {
@@ -155,27 +168,32 @@ def ingest(
             " FROM arrivals"
         )
     }
-    known_files = {s for (s,) in conn.execute("SELECT sha256 FROM files")}
-    new: list[_Source] = []
-    later: list[_Source] = []  # the same bytes as a file recorded or to be recorded
-    seen: set[str] = set()
+    # hashes as their 32 bytes, half the memory of their text
+    known_files = {bytes.fromhex(s) for (s,) in conn.execute("SELECT sha256 FROM files")}
+    new: SpilledList[_Source] = SpilledList()
+    later: SpilledList[_Source] = SpilledList()  # the same bytes as a file recorded or to be
+    seen: set[bytes] = set()
     for s in sources:
         known = known_pairs.get((s.sha256, s.source))
+        digest = bytes.fromhex(s.sha256)
         if known is not None:
             report.add(_already(conn, s, known))
-        elif s.sha256 in known_files or s.sha256 in seen:
+        elif digest in known_files or digest in seen:
             later.append(s)
         else:
-            seen.add(s.sha256)
+            seen.add(digest)
             new.append(s)
+    del sources, known_pairs, known_files, seen
 
     if new:
         # the workers check the originals while this process stores them: a result counts
         # only if the bytes checked have the hash of the bytes stored
-        checked = iter_checked(
-            [s.source for s in new], _options(camp), worker_count(workers), keep="check"
-        )
-        with closing(checked):
+        with (
+            campaign_check_options(camp) as options,
+            closing(
+                iter_checked(MappedView(new, _source_of), options, worker_count(workers), "check")
+            ) as checked,
+        ):
             first = next(checked)  # the workers have started
             changed = _store_all(camp, new)
             run_id = report.check_run_id = _new_check_run(camp)
@@ -214,8 +232,6 @@ def _store_all(camp: Campaign, new: Sequence[_Source]) -> set[str]:
     meanwhile. A failure to write (disk full, store not writable) stops the ingest before
     anything is recorded: one Chinese line."""
     changed: set[str] = set()
-    for s in new:
-        s.stored = stored_name(s.sha256, s.name)
     # threads: the copies wait for the disk (fsync) side by side; started after the check
     # workers, so no process is forked while they run
     # (a slice at a time: a future per file of 100,000 would hold hundreds of megabytes)
@@ -237,14 +253,6 @@ def _store_all(camp: Campaign, new: Sequence[_Source]) -> set[str]:
                         "请检查磁盘空间和存储文件夹的写入权限，然后重新运行 campaign ingest",
                     ) from e
     return changed
-
-
-def _options(camp: Campaign) -> CheckOptions:
-    roster = {code: name for code, name in camp.conn.execute("SELECT code, name FROM agencies")}
-    info = camp.info
-    return CheckOptions(
-        layout=camp.layout, year=info.year, roster_codes=roster, county=info.county or None
-    )
 
 
 def _new_check_run(camp: Campaign) -> int:
