@@ -24,6 +24,8 @@ from typing import Any
 import pytest
 import xlsxwriter
 import xlsxwriter.workbook
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import xlreport
 from xlreport.writer import xlsxwriter_private
@@ -227,3 +229,19 @@ def test_number_cells_are_written_through_format() -> None:
     """ShortestFloat relies on xlsxwriter formatting a number cell with ``format()``."""
     sheet = _package(stored=False).read("xl/worksheets/sheet1.xml").decode("utf-8")
     assert "<v>9116.36</v>" in sheet
+
+
+_PIECES = [
+    *"ab_xX0F9 \t\n\r\x00\x01\x0b\x1f&<>\"'中\ufffe\uffff\u3000\xa0",
+    "_x0000_",
+    "_x005F_",
+    "_xABCD_",
+]
+
+
+@settings(max_examples=400)
+@given(st.lists(st.sampled_from(_PIECES), max_size=12).map("".join) | st.text(max_size=12))
+def test_a_plain_text_is_written_as_xlsxwriter_escapes_it(text: str) -> None:
+    """The shortcut for text with nothing to escape gives what xlsxwriter's escaping gives."""
+    sheet = xlsxwriter_private.RowsWorksheet()
+    assert sheet.inline_string(text) == sheet.escaped_inline_string(text)
