@@ -48,7 +48,7 @@ class Finding:
         return out
 
 
-@dataclass
+@dataclass(slots=True)
 class FileReport:
     """Everything checking one file produced."""
 

@@ -84,7 +84,7 @@ SIGNOFF_VALUE_COL = 1
 SIGNOFF_INPUTS = ("filler", "phone", "head", "date", "seal")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Identity:
     """Who and what a workbook is for."""
 

@@ -7,13 +7,13 @@ The campaign folder is opened for the one call (:func:`xlreport.api.campaign.ope
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from xlreport.api.campaign import open_campaign
+from xlreport.batch.spill import SpilledList
 from xlreport.campaign.board import Board, board_bytes, reminder_text
 from xlreport.campaign.receipts import Receipt
 from xlreport.campaign.records import (
@@ -39,9 +39,10 @@ from xlreport.fsutil import safe_filename
 from xlreport.jsonout import JsonArray, JsonResult
 from xlreport.ledger import Campaign
 from xlreport.ledger.campaign import SUMMARY_DIR, Clock, utc_now
-from xlreport.ledger.chain import append_event
+from xlreport.ledger.chain import append_event, canonical_json_with_list
 from xlreport.ledger.queries import Version, current_of_agencies, events_of, versions_of
 from xlreport.ledger.schema import STATE_APPROVED
+from xlreport.ledger.store import hash_file
 from xlreport.merge import MergeResult
 
 __all__ = [
@@ -316,7 +317,7 @@ class CampaignMergeRequest:
 @dataclass
 class CampaignMergeResult(JsonResult):
     merge: MergeResult | None
-    manifest: list[ManifestRow]
+    manifest: Sequence[ManifestRow]
     manifest_path: Path | None = None
     refusal: FindingCode | None = None
     message: str = ""
@@ -343,10 +344,6 @@ class CampaignMergeResult(JsonResult):
         }
 
 
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def campaign_merge(req: CampaignMergeRequest, *, clock: Clock = utc_now) -> CampaignMergeResult:
     """The summary of exactly the approved versions (their stored files, merged as
     ``xlreport merge`` does), in summary/, with a manifest of the versions that went in,
@@ -354,7 +351,8 @@ def campaign_merge(req: CampaignMergeRequest, *, clock: Clock = utc_now) -> Camp
     agency has versions but none approved, unless ``allow_missing``."""
     with _open(req.campaign, clock) as camp:
         info = camp.info
-        approved: list[ManifestRow] = []
+        # one row per approved agency, kept in a temporary file (100,000 of them)
+        approved: SpilledList[ManifestRow] = SpilledList()
         unapproved: list[tuple[str, str, str]] = []
         for code, name, state, vid, round_no, sha256, received_at, file_name in current_of_agencies(
             camp.conn
@@ -391,7 +389,7 @@ def campaign_merge(req: CampaignMergeRequest, *, clock: Clock = utc_now) -> Camp
                 f"{out} 已存在，不会覆盖", "另选一个文件名，或省略 --out（写入活动的 summary/）"
             )
         result = merge_from_ledger(
-            camp, [r.sha256 for r in approved], out, allow_missing=req.allow_missing
+            camp, (r.sha256 for r in approved), out, allow_missing=req.allow_missing
         )
         manifest_path: Path | None = None
         if result.summary_written:
@@ -400,22 +398,22 @@ def campaign_merge(req: CampaignMergeRequest, *, clock: Clock = utc_now) -> Camp
             write_if_changed(
                 manifest_path, manifest_bytes(campaign_title(camp), approved, when, out.name)
             )
+            # which version of each agency went in, written version by version
+            recorded = canonical_json_with_list(
+                {
+                    "summary": _relative(out, camp.dir),
+                    "summary_sha256": hash_file(out)[0],
+                    "allow_missing": req.allow_missing,
+                },
+                "versions",
+                (
+                    {"agency": r.agency_code, "version_id": r.version_id,
+                     "round": r.round, "sha256": r.sha256}
+                    for r in approved
+                ),
+            )  # fmt: skip
             with camp.writing() as conn:
-                append_event(
-                    conn,
-                    at=when,
-                    kind="merge",
-                    data={
-                        "summary": _relative(out, camp.dir),
-                        "summary_sha256": _sha256(out),
-                        "allow_missing": req.allow_missing,
-                        "versions": [
-                            {"agency": r.agency_code, "version_id": r.version_id,
-                             "round": r.round, "sha256": r.sha256}
-                            for r in approved
-                        ],
-                    },
-                )  # fmt: skip
+                append_event(conn, at=when, kind="merge", data_json=recorded)
         return CampaignMergeResult(result, approved, manifest_path, unapproved=unapproved)
 
 

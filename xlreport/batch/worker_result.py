@@ -24,7 +24,7 @@ from decimal import Decimal
 from typing import Literal, NamedTuple, cast
 
 from xlreport.batch.packed import CompactValues, Packed, packed_of
-from xlreport.checks.model import CheckedFile, CheckOptions, ReturnData
+from xlreport.checks.model import EMPTY, CheckedFile, CheckOptions, ReturnData
 from xlreport.findings import FileReport, Finding
 from xlreport.identity import Identity
 from xlreport.spec import builtin_layouts
@@ -50,9 +50,9 @@ class ReturnRecord(NamedTuple):
     layout_id: str
     fingerprint: str
     identity: tuple[object, ...]  # Identity's fields, in order
-    signoff: dict[str, str]
-    raw_inputs: dict[str, str]
-    totals: dict[str, Decimal]  # only with keep="all"
+    signoff: Mapping[str, str]
+    raw_inputs: Mapping[str, str]
+    totals: Mapping[str, Decimal]  # only with keep="all"
     saved_at: str
     file_mtime: float
     packed: Packed
@@ -84,7 +84,7 @@ def _report_derived(result: CheckedFile) -> bool:
     )
 
 
-def kept_signoff(data: ReturnData, keep: Keep) -> dict[str, str]:
+def kept_signoff(data: ReturnData, keep: Keep) -> Mapping[str, str]:
     """What ``keep`` keeps of the sign-off block."""
     if keep != "merge":
         return data.signoff
@@ -93,7 +93,7 @@ def kept_signoff(data: ReturnData, keep: Keep) -> dict[str, str]:
     return {"agency_name": name} if name is not None and not data.identity.agency_name else {}
 
 
-def kept_raw_inputs(result: CheckedFile, keep: Keep) -> dict[str, str]:
+def kept_raw_inputs(result: CheckedFile, keep: Keep) -> Mapping[str, str]:
     """What ``keep`` keeps of the input cells' texts (annotate marks them)."""
     if result.data is None or keep == "merge":
         return {}
@@ -172,9 +172,9 @@ class Unpacker:
             layout=layout,
             identity=identity,
             values=self._values_of(layout, rec.packed),
-            totals=rec.totals,
-            raw_inputs=rec.raw_inputs,
-            signoff=rec.signoff,
+            totals=rec.totals or EMPTY,  # one shared empty mapping, not one per return
+            raw_inputs=rec.raw_inputs or EMPTY,
+            signoff=rec.signoff or EMPTY,
             saved_at=rec.saved_at,
             file_mtime=rec.file_mtime,
             blank_cells=rec.blank_cells,

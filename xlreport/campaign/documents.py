@@ -11,10 +11,11 @@ documents.
 from __future__ import annotations
 
 import io
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import IO, Any
 
 from xlreport.writer.guide import GENERATOR
 from xlreport.writer.styles import FONT, NOTE_FILL, display_width
@@ -22,7 +23,7 @@ from xlreport.writer.summary_bulk import BulkWorksheet
 from xlreport.writer.summary_sheets import ON_DISK_ROWS
 from xlreport.writer.tokens import SHARED_STRING, plain, substitute, xml_text
 from xlreport.writer.xlsxwriter_private import StoredWorkbook, spill_parts_to_disk
-from xlreport.writer.zippack import Member, member, pack, unzip, write_zip
+from xlreport.writer.zippack import Member, member, repack_to, unzip, write_zip
 
 #: Excel's paper number for A4.
 A4 = 9
@@ -60,21 +61,41 @@ class Document:
 
 
 def document_bytes(doc: Document) -> bytes:
-    """The document as an .xlsx workbook (deterministic: see :func:`~xlreport.writer.zippack.pack`)."""
-    return pack(_members(doc, [_measure(sheet) for sheet in doc.sheets]))
+    """The document as an .xlsx workbook (deterministic: see :func:`~xlreport.writer.zippack.pack`).
+
+    A long document (the manifest or the board of 100,000 agencies) is assembled in a
+    temporary file and deflated from there part by part (:func:`repack_to`, the same bytes
+    as ``pack``): only the deflated workbook is held in memory."""
+    geometries = [_measure(sheet) for sheet in doc.sheets]
+    long = sum(len(t.rows) for sheet in doc.sheets for t in sheet.tables) > ON_DISK_ROWS
+    out = io.BytesIO()
+    with tempfile.TemporaryFile() if long else io.BytesIO() as stored:
+        _write_stored(doc, geometries, stored, on_disk=long)
+        stored.seek(0)
+        repack_to(stored, out)
+    return out.getvalue()
 
 
 def _members(doc: Document, geometries: Sequence[_Geometry]) -> list[tuple[str, bytes]]:
     out = io.BytesIO()
+    _write_stored(doc, geometries, out, on_disk=False)
+    return unzip(out.getvalue())
+
+
+def _write_stored(
+    doc: Document, geometries: Sequence[_Geometry], out: IO[bytes], *, on_disk: bool
+) -> None:
+    """The workbook written to ``out`` by xlsxwriter, its parts stored (deflated once, by
+    ``pack``); ``on_disk``: its parts assembled through temporary files."""
     options = {
         "in_memory": True,
         "strings_to_numbers": False,
         "strings_to_formulas": False,
         "strings_to_urls": False,
     }
-    wb = StoredWorkbook(out, options, stored=True)  # deflated once, by pack
-    if sum(len(t.rows) for sheet in doc.sheets for t in sheet.tables) > ON_DISK_ROWS:
-        spill_parts_to_disk(wb)  # a long table (the manifest of 100,000 agencies): same parts
+    wb = StoredWorkbook(out, options, stored=True)
+    if on_disk:
+        spill_parts_to_disk(wb)
     wb.set_properties(
         {"title": doc.title, "subject": doc.subject, "author": GENERATOR, "created": doc.created}
     )
@@ -92,7 +113,6 @@ def _members(doc: Document, geometries: Sequence[_Geometry]) -> list[tuple[str, 
     for sheet, geometry in zip(doc.sheets, geometries, strict=True):
         _write_sheet(wb, sheet, fmt, geometry)
     wb.close()
-    return unzip(out.getvalue())
 
 
 def _widths(sheet: DocSheet) -> list[int]:
@@ -127,11 +147,12 @@ def _lines(text: str, width: int) -> int:
 @dataclass(frozen=True)
 class _Geometry:
     """A sheet's column widths and row heights, measured on its content. Row heights are
-    keyed by what the row shows: ``("title",)``, ``("field", i)``, ``("row", t, i)`` (row
-    ``i`` of table ``t``), ``("note", i)``."""
+    keyed by what the row shows: ``("title",)``, ``("field", i)``, ``("note", i)``; a
+    table's rows have theirs in ``rows`` (a table may list 100,000 agencies)."""
 
     widths: tuple[int, ...]
     heights: tuple[tuple[tuple[int | str, ...], float], ...]
+    rows: tuple[tuple[int, ...], ...]  # table t's row i: rows[t][i]
 
 
 def _measure(sheet: DocSheet) -> _Geometry:
@@ -140,12 +161,13 @@ def _measure(sheet: DocSheet) -> _Geometry:
     heights: dict[tuple[int | str, ...], float] = {("title",): 24 * (sheet.title.count("\n") + 1)}
     for i, (label, value) in enumerate(sheet.fields):
         heights["field", i] = 15 * max(_lines(value, rest), _lines(label, widths[0]))
-    for t, table in enumerate(sheet.tables):
-        for i, row in enumerate(table.rows):
-            heights["row", t, i] = 15 * max([1, *(_lines(v, widths[c]) for c, v in enumerate(row))])
+    rows = tuple(
+        tuple(15 * max([1, *(_lines(v, widths[c]) for c, v in enumerate(row))]) for row in t.rows)
+        for t in sheet.tables
+    )
     for i, note in enumerate(sheet.notes):
         heights["note", i] = 15 * _lines(note, sum(widths))
-    return _Geometry(tuple(widths), tuple(heights.items()))
+    return _Geometry(tuple(widths), tuple(heights.items()), rows)
 
 
 def _write_sheet(wb: Any, sheet: DocSheet, fmt: dict[str, Any], geometry: _Geometry) -> None:
@@ -185,7 +207,7 @@ def _write_sheet(wb: Any, sheet: DocSheet, fmt: dict[str, Any], geometry: _Geome
         texts = [fmt["cell"]] * len(table.headings)  # every value is text: no number formats
         for i, row in enumerate(table.rows):
             style = fmt["marked"] if i in table.marked else fmt["cell"]
-            ws.add_bulk_row(r, row, texts, style, height["row", t, i])
+            ws.add_bulk_row(r, row, texts, style, geometry.rows[t][i])
             r += 1
         if not table.rows:
             ws.merge_range(r, 0, r, len(table.headings) - 1, "（无）", fmt["cell"])

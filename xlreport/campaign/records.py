@@ -19,7 +19,7 @@ from typing import Any
 
 from xlreport.annotate import annotated_bytes, return_stem
 from xlreport.batch import check_paths
-from xlreport.batch.spill import SpilledList, ValueSpill
+from xlreport.batch.spill import MappedView, SpilledList, ValueSpill
 from xlreport.campaign.board import AgencyRow, Board, build_board
 from xlreport.campaign.documents import DocSheet, DocTable, Document, FormWriter, document_bytes
 from xlreport.campaign.notices import (
@@ -29,7 +29,7 @@ from xlreport.campaign.notices import (
     notice_folder_name,
 )
 from xlreport.campaign.receipts import Receipt, local_time, receipt_bytes, receipt_file_name
-from xlreport.checks.model import CheckedFile, CheckOptions, ReturnData
+from xlreport.checks.model import EMPTY, CheckedFile, CheckOptions, ReturnData
 from xlreport.checks.resubmission import CellValue, Resubmission, compare_versions
 from xlreport.codes import FindingCode
 from xlreport.errors import UsageError
@@ -39,7 +39,6 @@ from xlreport.ledger import Campaign
 from xlreport.ledger.campaign import NOTICES_DIR, RECEIPTS_DIR
 from xlreport.ledger.queries import (
     Version,
-    file_chunks,
     findings_of,
     findings_of_files,
     identity_from_json,
@@ -48,7 +47,8 @@ from xlreport.ledger.queries import (
     values_of,
     versions_of,
 )
-from xlreport.ledger.schema import STATE_FIX, STATE_RETURNED
+from xlreport.ledger.roster_lookup import LedgerRoster, campaign_check_options
+from xlreport.ledger.schema import LEDGER_FILE, STATE_FIX, STATE_RETURNED
 from xlreport.ledger.store import file_intact
 from xlreport.merge import MergeResult
 from xlreport.merge.run import merge_checked
@@ -333,14 +333,6 @@ class NoticeOutput:
     paths: list[Path] = field(default_factory=list)
 
 
-def _options(camp: Campaign) -> CheckOptions:
-    roster = {code: name for code, name in camp.conn.execute("SELECT code, name FROM agencies")}
-    info = camp.info
-    return CheckOptions(
-        layout=camp.layout, year=info.year, roster_codes=roster, county=info.county or None
-    )
-
-
 def _return_reason(camp: Campaign, code: str, version_id: int) -> str:
     row = camp.conn.execute(
         "SELECT reason FROM events WHERE agency_code = ? AND action = 'return'"
@@ -381,7 +373,8 @@ def write_notice(camp: Campaign, code: str, *, deadline: str = "") -> NoticeOutp
     res = resubmission_between(camp, previous, current) if previous is not None else None
     folder = camp.dir / NOTICES_DIR / notice_folder_name(code, name)
     stored = camp.dir / current.stored_path
-    checked = [c for c in check_paths([stored], _options(camp), workers=1) if not c.skipped]
+    with campaign_check_options(camp) as options:
+        checked = [c for c in check_paths([stored], options, workers=1) if not c.skipped]
     annotated: Path | None = None
     out = NoticeOutput(code, state, resubmission=res)
     if checked and checked[0].data is not None:
@@ -430,25 +423,51 @@ def agencies_needing_notice(camp: Campaign) -> list[str]:
 # --- merge from the ledger -------------------------------------------------------------
 
 
+#: Files rebuilt per statement of findings while merging from the ledger.
+_MERGE_CHUNK = 256
+_GIVEN = "xlreport_merge_given"  # temporary tables of this connection
+_ORDERED = "xlreport_merge_ordered"
+
+
 def checked_from_ledger(
-    camp: Campaign, shas: Sequence[str], spill: ValueSpill
+    camp: Campaign, shas: Iterable[str], spill: ValueSpill
 ) -> list[CheckedFile]:
     """The files ``shas`` as merging sees checked files, rebuilt from what the ledger
     recorded when they were ingested (their findings, identity, sign-off and exact
     values): no file is read again. Each is shown under its stored path, as ``xlreport
-    merge`` over the store would show it; the values are kept in ``spill``'s temporary
-    file, as ``xlreport merge`` keeps them (a province's returns stay small)."""
-    built: dict[str, CheckedFile] = {}
-    for chunk, marks in file_chunks(shas):
-        findings = findings_of_files(camp.conn, chunk)
-        for row in camp.conn.execute(
+    merge`` over the store would show it, and they come in the order of those paths (the
+    ledger sorts the stored paths as UTF-8 bytes: the order of their characters, as
+    Python sorts them); the values are kept in ``spill``'s temporary file, as ``xlreport
+    merge`` keeps them (a province's returns stay small)."""
+    conn = camp.conn
+    try:
+        conn.execute("BEGIN")  # temporary tables only: no lock on the ledger
+        for table in (_GIVEN, _ORDERED):
+            conn.execute(f"DROP TABLE IF EXISTS temp.{table}")
+        conn.execute(f"CREATE TEMP TABLE {_GIVEN} (sha256 TEXT NOT NULL)")
+        conn.executemany(f"INSERT INTO {_GIVEN} VALUES (?)", ((sha,) for sha in shas))
+        # sorted once by path (the hashes only), then read in that order with the values
+        conn.execute(
+            f"CREATE TEMP TABLE {_ORDERED} AS SELECT g.sha256 FROM {_GIVEN} g"
+            " JOIN files f ON f.sha256 = g.sha256 ORDER BY f.stored_path, g.rowid"
+        )
+        conn.execute("COMMIT")
+        rows = conn.execute(
             "SELECT f.sha256, f.stored_path, f.agency_code, f.agency_name, f.layout_id, f.year,"
             " f.signoff, f.saved_at, f.blank_cells, f.identity, v.layout_fingerprint, v.packed"
-            f' FROM files f LEFT JOIN "values" v ON v.sha256 = f.sha256 WHERE f.sha256 IN ({marks})',
-            chunk,
-        ):
-            built[row[0]] = _checked_file(camp, row, findings[row[0]], spill)
-    return [built[sha] for sha in shas]
+            f" FROM {_ORDERED} o JOIN files f ON f.sha256 = o.sha256"
+            ' LEFT JOIN "values" v ON v.sha256 = f.sha256 ORDER BY o.rowid'
+        )
+        out: list[CheckedFile] = []
+        while part := rows.fetchmany(_MERGE_CHUNK):
+            findings = findings_of_files(conn, [r[0] for r in part])
+            out.extend(_checked_file(camp, r, findings[r[0]], spill) for r in part)
+        return out
+    finally:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        for table in (_GIVEN, _ORDERED):
+            conn.execute(f"DROP TABLE IF EXISTS temp.{table}")
 
 
 def _checked_file(
@@ -457,8 +476,11 @@ def _checked_file(
     sha256, stored, code, name, layout_id, year, signoff_json, saved_at, blanks = row[:9]
     path = str(camp.dir / stored)
     findings = [replace(f, file=path) for f in findings]
-    report = FileReport(path, findings, code, name, sys.intern(layout_id), year)
     identity = identity_from_json(row[9])
+    if identity is not None:  # one text each for the code and name (100,000 files)
+        code = identity.agency_code if identity.agency_code == code else code
+        name = identity.agency_name if identity.agency_name == name else name
+    report = FileReport(path, findings, code, name, sys.intern(layout_id), year)
     packed = packed_from_row(camp.layout, row[10], row[11])
     if identity is None or packed is None:
         return CheckedFile(report, None)
@@ -467,16 +489,16 @@ def _checked_file(
     # merging reads the sign-off's agency name only when the identity has none
     kept = {"agency_name": signoff["agency_name"]} if (
         "agency_name" in signoff and not identity.agency_name
-    ) else {}  # fmt: skip
+    ) else EMPTY  # fmt: skip
     data = ReturnData(
-        path, sha256, camp.layout, identity, values, {}, {}, kept, saved_at, 0.0, int(blanks)
+        path, sha256, camp.layout, identity, values, EMPTY, EMPTY, kept, saved_at, 0.0, int(blanks)
     )
     return CheckedFile(report, data)
 
 
 def merge_from_ledger(
     camp: Campaign,
-    shas: Sequence[str],
+    shas: Iterable[str],
     out: Path,
     *,
     allow_missing: bool,
@@ -484,25 +506,13 @@ def merge_from_ledger(
     """The summary of the files ``shas`` from their recorded values, as ``xlreport merge``
     over the stored files makes it (the campaign's roster, layout, year and county)."""
     info = camp.info
-    roster = {
-        code: name
-        for code, name in camp.conn.execute(
-            "SELECT code, name FROM agencies WHERE withdrawn = 0 ORDER BY seq, code"
-        )
-    }
-    options = CheckOptions(
-        layout=camp.layout, year=info.year, roster_codes=roster, county=info.county or None
-    )
+    options = CheckOptions(layout=camp.layout, year=info.year, county=info.county or None)
     spill = ValueSpill()  # the values wait in a temporary file, as xlreport merge keeps them
-    checked = sorted(checked_from_ledger(camp, shas, spill), key=lambda c: c.report.path)
-    return merge_checked(
-        checked,
-        out,
-        replace(options, roster_codes=None),
-        roster=roster,
-        name=info.county,
-        allow_missing=allow_missing,
-    )
+    checked = checked_from_ledger(camp, shas, spill)  # in the order of their paths
+    with LedgerRoster((camp.dir / LEDGER_FILE).absolute(), withdrawn=False) as roster:
+        return merge_checked(
+            checked, out, options, roster=roster, name=info.county, allow_missing=allow_missing
+        )
 
 
 # --- merge manifest ---------------------------------------------------------------------
@@ -523,23 +533,17 @@ class ManifestRow:
         return dict(self.__dict__)
 
 
+def _manifest_cells(r: ManifestRow) -> tuple[str, ...]:
+    when = local_time(r.received_at).strftime("%Y-%m-%d %H:%M:%S")
+    return (r.agency_code, r.agency_name, str(r.round), when, r.state, r.file_name, r.sha256)
+
+
 def manifest_bytes(title: str, rows: Sequence[ManifestRow], when: str, summary: str) -> bytes:
     """The summary's manifest: which version (sha256) of each agency went in."""
     table = DocTable(
         "",
         ("单位编码", "单位名称", "轮次", "收到时间", "状态", "文件名", "SHA-256"),
-        [
-            (
-                r.agency_code,
-                r.agency_name,
-                str(r.round),
-                local_time(r.received_at).strftime("%Y-%m-%d %H:%M:%S"),
-                r.state,
-                r.file_name,
-                r.sha256,
-            )
-            for r in rows
-        ],
+        MappedView(rows, _manifest_cells),  # made row by row (rows may be a SpilledList)
         (10, 30, 6, 20, 8, 30, 66),
         autofilter=True,
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+from collections.abc import Iterable
 from typing import Any
 
 #: The hash the first event refers to.
@@ -36,6 +37,16 @@ EVENT_FIELDS = (
 def canonical_json(value: Any) -> str:
     """One text for one value, whoever writes it."""
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def canonical_json_with_list(head: dict[str, Any], key: str, items: Iterable[Any]) -> str:
+    """``canonical_json({**head, key: list(items)})`` made item by item: a campaign
+    merge records 100,000 versions without holding them as objects all at once. ``key``
+    must sort after every key of ``head`` (it is written last)."""
+    if any(k >= key for k in head):
+        raise ValueError(f"{key!r} must sort after every key of head")
+    start = canonical_json(head)[:-1] + ("," if head else "") + canonical_json(key) + ":["
+    return start + ",".join(canonical_json(item) for item in items) + "]}"
 
 
 def event_hash(fields: dict[str, Any]) -> str:
@@ -64,8 +75,13 @@ def append_event(
     version_id: int | None = None,
     reason: str = "",
     data: dict[str, Any] | None = None,
+    data_json: str | None = None,
 ) -> int:
-    """Append one event (inside the caller's write transaction); its id."""
+    """Append one event (inside the caller's write transaction); its id. ``data_json``:
+    the data already as its canonical JSON (see :func:`canonical_json_with_list`)
+    instead of ``data``."""
+    if data is not None and data_json is not None:
+        raise ValueError("data or data_json, not both")
     last_id, prev = last_hash(conn)
     fields: dict[str, Any] = {
         "id": last_id + 1,
@@ -79,7 +95,7 @@ def append_event(
         "check_run_id": check_run_id,
         "version_id": version_id,
         "reason": reason,
-        "data": canonical_json(data or {}),
+        "data": data_json if data_json is not None else canonical_json(data or {}),
         "prev_hash": prev,
     }
     fields["hash"] = event_hash(fields)

@@ -63,16 +63,17 @@ def current_versions(conn: sqlite3.Connection) -> dict[str, Version]:
 
 def current_of_agencies(
     conn: sqlite3.Connection,
-) -> list[tuple[str, str, str, int, int, str, str, str]]:
+) -> Iterator[tuple[str, str, str, int, int, str, str, str]]:
     """For every agency not withdrawn that has a current version, in roster order: code,
     name, state, and the version's id, round, sha256, received time and original file
-    name — one statement, plain tuples (a province's merge reads 100,000 of them)."""
+    name — one statement, plain tuples read as they are used (a province's merge reads
+    100,000 of them)."""
     return conn.execute(
         "SELECT a.code, a.name, a.state, v.id, v.round, v.sha256, v.received_at, f.original_name"
         " FROM agencies a JOIN versions v ON v.id = a.current_version"
         " JOIN files f ON f.sha256 = v.sha256"
         " WHERE a.withdrawn = 0 ORDER BY a.seq, a.code"
-    ).fetchall()
+    )
 
 
 def findings_of(conn: sqlite3.Connection, sha256: str) -> list[Finding]:
