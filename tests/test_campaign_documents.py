@@ -274,7 +274,7 @@ def test_board_counts_add_up(
         assert t.late == 0
     for name in ("expected", "received", "on_time", "approved", "overdue"):
         assert getattr(t, name) == sum(getattr(c, name) for k, c in b.by_type.items() if k != TOTAL)
-    assert b.to_dict()["counts"][TOTAL]["expected"] == t.expected
+    assert b.json_document()["counts"][TOTAL]["expected"] == t.expected
 
 
 def test_board_lists_and_export() -> None:

@@ -93,7 +93,7 @@ class CampaignStatusResult(JsonResult):
 
     def json_document(self) -> dict[str, Any]:
         return {
-            **self.board.to_dict(),
+            **self.board.json_document(),
             "reminders": self.reminders(),
             "export": str(self.export) if self.export else None,
         }

@@ -268,36 +268,36 @@ def resubmission_of(camp: Campaign, code: str) -> Resubmission | None:
 
 def agency_rows(camp: Campaign, *, marks: bool = True) -> list[AgencyRow]:
     """Every agency of the ledger as a board row; ``marks``: with the resubmission counts
-    of each agency with two versions or more."""
-    first: dict[str, str] = {}
-    rounds: dict[str, int] = {}
-    for code, received, n in camp.conn.execute(
-        "SELECT agency_code, MIN(received_at), COUNT(*) FROM versions GROUP BY agency_code"
-    ):
-        first[code] = received
-        rounds[code] = int(n)
+    of each agency with two versions or more. One statement read row by row; the few
+    texts every agency repeats (its type and state) kept once (100,000 agencies)."""
+    shared: dict[str, str] = {}
     rows = []
     for (
         code, name, kind, state, contact, phone, email, withdrawn, received, errors, warnings,
+        first, rounds,
     ) in camp.conn.execute(
         "SELECT a.code, a.name, a.type, a.state, a.contact, a.phone, a.email, a.withdrawn,"
-        " v.received_at, v.errors, v.warnings FROM agencies a"
-        " LEFT JOIN versions v ON v.id = a.current_version ORDER BY a.seq, a.code"
-    ).fetchall():  # fmt: skip
-        res = resubmission_of(camp, code) if marks and rounds.get(code, 0) > 1 else None
+        " v.received_at, v.errors, v.warnings, g.first, g.rounds FROM agencies a"
+        " LEFT JOIN versions v ON v.id = a.current_version"
+        " LEFT JOIN (SELECT agency_code, MIN(received_at) AS first, COUNT(*) AS rounds"
+        "   FROM versions GROUP BY agency_code) g ON g.agency_code = a.code"
+        " ORDER BY a.seq, a.code"
+    ):  # fmt: skip
+        rounds = int(rounds or 0)
+        res = resubmission_of(camp, code) if marks and rounds > 1 else None
         rows.append(
             AgencyRow(
                 code=code,
                 name=name,
-                type=kind,
-                state=state,
+                type=shared.setdefault(kind, kind),
+                state=shared.setdefault(state, state),
                 contact=contact,
                 phone=phone,
                 email=email,
                 withdrawn=bool(withdrawn),
-                first_received_at=first.get(code, ""),
+                first_received_at=first or "",
                 last_received_at=received or "",
-                rounds=rounds.get(code, 0),
+                rounds=rounds,
                 errors=int(errors or 0),
                 warnings=int(warnings or 0),
                 marks={str(k): v for k, v in res.counts().items()} if res is not None else None,
