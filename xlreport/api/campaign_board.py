@@ -20,17 +20,18 @@ from xlreport.campaign.records import (
     ManifestRow,
     NoticeOutput,
     ReceiptCheck,
+    ReceiptDocuments,
     agencies_needing_notice,
     campaign_board,
     campaign_title,
     manifest_bytes,
     merge_from_ledger,
+    receipt_numbers,
     receipts_of,
     resubmission_between,
     verify_receipt_number,
     write_if_changed,
     write_notice,
-    write_receipts,
 )
 from xlreport.checks.resubmission import Resubmission
 from xlreport.codes import FindingCode
@@ -38,7 +39,7 @@ from xlreport.errors import UsageError
 from xlreport.fsutil import safe_filename
 from xlreport.jsonout import JsonArray, JsonResult
 from xlreport.ledger import Campaign
-from xlreport.ledger.campaign import SUMMARY_DIR, Clock, utc_now
+from xlreport.ledger.campaign import RECEIPTS_DIR, SUMMARY_DIR, Clock, utc_now
 from xlreport.ledger.chain import append_event, canonical_json_with_list
 from xlreport.ledger.queries import Version, current_of_agencies, events_of, versions_of
 from xlreport.ledger.schema import STATE_APPROVED
@@ -229,7 +230,7 @@ class CampaignReceiptsRequest:
 
 @dataclass
 class CampaignReceiptsResult(JsonResult):
-    receipts: list[Receipt]
+    receipts: Sequence[Receipt]
     written: Sequence[Path]
     folder: Path
 
@@ -238,17 +239,21 @@ class CampaignReceiptsResult(JsonResult):
     def json_document(self) -> dict[str, Any]:
         return {
             "folder": str(self.folder),
-            "receipts": [r.to_dict() for r in self.receipts],
-            "written": [str(p) for p in self.written],
+            "receipts": JsonArray(self.receipts, Receipt.to_dict),
+            "written": JsonArray(self.written, str),
         }
 
 
 def campaign_receipts(req: CampaignReceiptsRequest) -> CampaignReceiptsResult:
     """Every receipt (of one agency) as a document in receipts/ and a line of text."""
     with _open(req.campaign) as camp:
-        receipts = receipts_of(camp, req.code.strip() if req.code else None)
-        written = write_receipts(camp, [r.number for r in receipts])
-        return CampaignReceiptsResult(receipts, written, camp.dir / "receipts")
+        documents = ReceiptDocuments(camp)
+        receipts: SpilledList[Receipt] = SpilledList()  # 100,000 of them: on disk
+        for number in receipt_numbers(camp, req.code.strip() if req.code else None):
+            r = documents.write(number)
+            if r is not None:
+                receipts.append(r)
+        return CampaignReceiptsResult(receipts, documents.written, camp.dir / RECEIPTS_DIR)
 
 
 # --- notices ----------------------------------------------------------------------------

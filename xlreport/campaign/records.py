@@ -158,16 +158,18 @@ class ReceiptDocuments:
         self.forms = FormWriter()
         self.written: SpilledList[Path] = SpilledList()  # 100,000 receipts: on disk
 
-    def write(self, number: str) -> None:
-        """The document of receipt ``number`` (none if the ledger has no such receipt);
-        :class:`UsageError` (in Chinese) if it cannot be written."""
+    def write(self, number: str) -> Receipt | None:
+        """The document of receipt ``number``, and the receipt (None, nothing written, if
+        the ledger has no such receipt); :class:`UsageError` (in Chinese) if it cannot be
+        written."""
         rec = receipt(self.camp.conn, number)
         if rec is None:
-            return
+            return None
         r = receipt_record(self.camp, rec, self.title)
         target = self.camp.dir / RECEIPTS_DIR / receipt_file_name(r)
         if write_if_changed(target, receipt_bytes(r, self.forms), durable=False):
             self.written.append(target)
+        return r
 
 
 @dataclass(frozen=True)
@@ -569,6 +571,7 @@ __all__ = [
     "current_and_previous",
     "manifest_bytes",
     "receipt_by_number",
+    "receipt_numbers",
     "receipts_of",
     "resubmission_between",
     "resubmission_of",

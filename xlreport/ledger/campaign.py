@@ -345,6 +345,9 @@ def historical_names(conn: sqlite3.Connection, code: str) -> set[str]:
     return names
 
 
+_LISTED = "xlreport_roster_listed"  # a temporary table of update_roster
+
+
 def update_roster(camp: Campaign, roster: str | Path) -> tuple[list[RosterChange], list[str]]:
     """Apply a new roster: agencies added, renamed (or their details changed), withdrawn
     (missing from the new roster), restored (back again). Nothing is deleted: every change
@@ -357,22 +360,23 @@ def update_roster(camp: Campaign, roster: str | Path) -> tuple[list[RosterChange
     fresh: list[Agency] = []
     with camp.writing() as conn:
         now = camp.clock()
-        known = {
-            r[0]: (r[1:6], bool(r[6]))
-            for r in conn.execute(
-                "SELECT code, name, type, contact, phone, email, withdrawn FROM agencies"
-            )
-        }
-        listed = set()
+        # the codes on the new roster, in a temporary table: each agency is looked up in
+        # the ledger as it comes (a roster of 100,000 is not held twice in memory)
+        conn.execute(f"DROP TABLE IF EXISTS temp.{_LISTED}")
+        conn.execute(f"CREATE TEMP TABLE {_LISTED} (code TEXT PRIMARY KEY)")
         for seq, a in enumerate(agencies):
-            listed.add(a.code)
+            conn.execute(f"INSERT OR IGNORE INTO temp.{_LISTED} VALUES (?)", (a.code,))
             new = agency_fields(a)
-            if a.code not in known:
+            row = conn.execute(
+                "SELECT name, type, contact, phone, email, withdrawn FROM agencies WHERE code = ?",
+                (a.code,),
+            ).fetchone()
+            if row is None:
                 _add_agency(conn, a, seq, roster_sha, now)
                 changes.append(RosterChange(a.code, "added", {}, new))
                 fresh.append(a)
                 continue
-            values, withdrawn = known[a.code]
+            values, withdrawn = row[:5], bool(row[5])
             old = dict(zip(("name", "type", "contact", "phone", "email"), values, strict=True))
             conn.execute(
                 "UPDATE agencies SET name = ?, type = ?, contact = ?, phone = ?, email = ?,"
@@ -389,9 +393,12 @@ def update_roster(camp: Campaign, roster: str | Path) -> tuple[list[RosterChange
             elif old != new and not withdrawn:
                 _history(conn, a.code, "details", old, new, roster_sha, now)
                 changes.append(RosterChange(a.code, "details", old, new))
-        for code, (values, withdrawn) in known.items():
-            if code in listed or withdrawn:
-                continue
+        gone = conn.execute(
+            "SELECT code, name, type, contact, phone, email FROM agencies WHERE withdrawn = 0"
+            f" AND code NOT IN (SELECT code FROM temp.{_LISTED})"
+        ).fetchall()  # read before they change
+        conn.execute(f"DROP TABLE temp.{_LISTED}")
+        for code, *values in gone:
             old = dict(zip(("name", "type", "contact", "phone", "email"), values, strict=True))
             conn.execute("UPDATE agencies SET withdrawn = 1 WHERE code = ?", (code,))
             _history(conn, code, "withdrawn", old, old, roster_sha, now)
@@ -405,8 +412,10 @@ def write_new_templates(camp: Campaign, roster: Sequence[Agency], which: Sequenc
     """The templates of ``which`` (agencies of ``roster``) into the campaign's templates/
     (named as :func:`~xlreport.template.write_templates` names them for the whole roster)."""
     layout, info = camp.layout, camp.info
-    codes = [a.code for a in roster]
-    names = dict(zip(codes, file_names(layout, info.year, list(roster)), strict=True))
+    wanted = {a.code for a in which}
+    every = file_names(layout, info.year, list(roster))  # names are unique across the roster
+    names = {a.code: n for a, n in zip(roster, every, strict=True) if a.code in wanted}
+    del every
     maker = Personaliser(layout, password=camp.template_password())
     for a in which:
         data = maker.build(agency_identity(layout, info.year, a, county=info.county))
