@@ -29,6 +29,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "identity",
         "interrupt",
         "jsonout",
+        "mapped_view",
         "outputs",
         "roster",
         "safetext",

@@ -19,7 +19,7 @@ from cli_helpers import as_nobody
 from merge_helpers import PASSWORD, ident, valid_values
 
 from xlreport.errors import UsageError
-from xlreport.fsutil import FilesIn
+from xlreport.mapped_view import MappedView
 from xlreport.outputs import refuse_existing
 from xlreport.spec import resolve_layout
 from xlreport.writer import build_workbook
@@ -271,7 +271,7 @@ def test_templates_follow_the_umask_and_the_password_stays_private(tmp_path: Pat
 
 def test_existing_outputs_are_named_ten_at_most_and_counted(tmp_path: Path) -> None:
     names = [f"模板{i:02d}.xlsx" for i in range(12)]
-    files = FilesIn(tmp_path, names)
+    files = MappedView(names, tmp_path.joinpath)
     refuse_existing(files, "模板文件", force=False)  # none there yet
     for p in files[:11]:
         p.write_bytes(b"x")

@@ -7,8 +7,9 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from xlreport.batch.spill import MappedView, SpilledList
+from xlreport.batch.spill import SpilledList
 from xlreport.ledger.model import IngestItem, IngestReport
+from xlreport.mapped_view import MappedView
 
 
 @given(st.lists(st.one_of(st.integers(), st.text(), st.none()), max_size=40), st.data())

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import BinaryIO, overload
+from typing import BinaryIO
 
 
 def atomic_write_bytes(
@@ -65,32 +65,3 @@ def safe_filename(name: str, max_len: int = 120) -> str:
     if not cleaned or cleaned.split(".")[0].upper() in _WINDOWS_RESERVED:
         cleaned = "_" + cleaned
     return cleaned[:max_len]
-
-
-class FilesIn(Sequence[Path]):
-    """The files ``names`` in ``folder`` as paths, made when asked for: a list of 100,000
-    names costs a third of what 100,000 ``Path`` objects do."""
-
-    __slots__ = ("folder", "names")
-
-    def __init__(self, folder: Path, names: list[str]) -> None:
-        self.folder = folder
-        self.names = names
-
-    def __len__(self) -> int:
-        return len(self.names)
-
-    @overload
-    def __getitem__(self, index: int) -> Path: ...
-    @overload
-    def __getitem__(self, index: slice) -> list[Path]: ...
-    def __getitem__(self, index: int | slice) -> Path | list[Path]:
-        if isinstance(index, slice):
-            return [self.folder / n for n in self.names[index]]
-        return self.folder / self.names[index]
-
-    def __iter__(self) -> Iterator[Path]:
-        return (self.folder / n for n in self.names)
-
-    def __repr__(self) -> str:
-        return f"FilesIn({self.folder!r}, {len(self.names)} names)"

@@ -12,8 +12,9 @@ from pathlib import Path
 
 from xlreport.batch.prior import Carried, PriorSet, carried, read_prior
 from xlreport.errors import UsageError
-from xlreport.fsutil import FilesIn, atomic_write_bytes, safe_filename
+from xlreport.fsutil import atomic_write_bytes, safe_filename
 from xlreport.identity import Identity, template_id_of
+from xlreport.mapped_view import MappedView
 from xlreport.outputs import check_folder_writable, refuse_existing, refuse_roster
 from xlreport.roster import Agency, load_roster
 from xlreport.spec.model import Layout
@@ -39,9 +40,10 @@ class WrittenTemplates:
     prior_missing: list[str] = field(default_factory=list)
 
     @property
-    def paths(self) -> FilesIn:
-        """The workbooks written, in roster order."""
-        return FilesIn(self.out_dir, self.names)
+    def paths(self) -> MappedView[Path]:
+        """The workbooks written, in roster order (made when asked: 100,000 names cost a
+        third of what 100,000 ``Path`` objects do)."""
+        return MappedView(self.names, self.out_dir.joinpath)
 
 
 def template_id(layout: Layout, year: int, county: str, agency_code: str) -> str:
@@ -139,7 +141,7 @@ def write_templates(
         if agencies
         else [workbook_name(layout, year, GENERIC_SUFFIX)]
     )
-    targets = FilesIn(out, names)
+    targets = MappedView(names, out.joinpath)
     extra = [result.password_file] if result.password_file is not None else []
     if isinstance(roster, str | Path):
         refuse_roster(chain(targets, extra), roster, "模板")

@@ -17,7 +17,6 @@ from typing import Any
 
 from xlreport.campaign.records import ReceiptDocuments
 from xlreport.errors import UsageError
-from xlreport.fsutil import FilesIn
 from xlreport.jsonout import JsonArray, JsonResult
 from xlreport.ledger import (
     Campaign,
@@ -36,6 +35,7 @@ from xlreport.ledger import (
     verify,
 )
 from xlreport.ledger.campaign import TEMPLATES_DIR, Clock, utc_now
+from xlreport.mapped_view import MappedView
 
 
 def open_campaign(folder: str | Path = ".", *, clock: Clock = utc_now) -> Campaign:
@@ -96,10 +96,10 @@ def campaign_init(req: CampaignInitRequest, *, clock: Clock = utc_now) -> Campai
     with camp:
         count = camp.conn.execute("SELECT COUNT(*) FROM agencies").fetchone()[0]
         folder = camp.dir / TEMPLATES_DIR
-        templates = FilesIn(
-            folder,
-            sorted(n for n in os.listdir(folder) if n.endswith(".xlsx") and not n.startswith(".")),
+        names = sorted(
+            n for n in os.listdir(folder) if n.endswith(".xlsx") and not n.startswith(".")
         )
+        templates = MappedView(names, folder.joinpath)  # paths made when asked (100,000)
         return CampaignInitResult(camp.dir, camp.info, int(count), templates, notes)
 
 

@@ -15,14 +15,13 @@ import pickle
 import tempfile
 import weakref
 from array import array
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, Generic, TypeVar, overload
 
 from xlreport.batch.packed import CompactValues, Packed, input_index
 from xlreport.spec.model import Layout
 
 T = TypeVar("T")
-U = TypeVar("U")
 
 
 class PickleFile(Generic[T]):
@@ -114,34 +113,6 @@ class SpilledList(Sequence[T]):
 
     def __repr__(self) -> str:
         return f"SpilledList({list(self)!r})"
-
-
-class MappedView(Sequence[U]):
-    """``items`` seen through ``convert``, each item converted when it is asked for
-    (nothing copied: a table of a :class:`SpilledList`'s 100,000 items stays on disk)."""
-
-    __slots__ = ("_convert", "_items")
-
-    def __init__(self, items: Sequence[T], convert: Callable[[T], U]) -> None:
-        self._items: Sequence[Any] = items
-        self._convert: Callable[[Any], U] = convert
-
-    def __len__(self) -> int:
-        return len(self._items)
-
-    @overload
-    def __getitem__(self, index: int) -> U: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[U]: ...
-
-    def __getitem__(self, index: int | slice) -> U | list[U]:
-        if isinstance(index, slice):
-            return [self._convert(x) for x in self._items[index]]
-        return self._convert(self._items[index])
-
-    def __iter__(self) -> Iterator[U]:
-        return map(self._convert, self._items)
 
 
 class SpilledValues(CompactValues):

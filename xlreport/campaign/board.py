@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from xlreport.batch.spill import MappedView
 from xlreport.campaign.documents import DocSheet, DocTable, Document, document_bytes
 from xlreport.campaign.receipts import local_time, show_time
 from xlreport.jsonout import JsonArray
@@ -26,6 +25,7 @@ from xlreport.ledger.schema import (
     STATE_PENDING,
     STATE_RETURNED,
 )
+from xlreport.mapped_view import MappedView
 
 #: The type of an agency whose roster gives none.
 UNTYPED = "未分类"

@@ -19,7 +19,7 @@ from typing import Any
 
 from xlreport.annotate import annotated_bytes, return_stem
 from xlreport.batch import check_paths
-from xlreport.batch.spill import MappedView, SpilledList, ValueSpill
+from xlreport.batch.spill import SpilledList, ValueSpill
 from xlreport.campaign.board import AgencyRow, Board, build_board
 from xlreport.campaign.documents import DocSheet, DocTable, Document, FormWriter, document_bytes
 from xlreport.campaign.notices import (
@@ -50,6 +50,7 @@ from xlreport.ledger.queries import (
 from xlreport.ledger.roster_lookup import LedgerRoster, campaign_check_options
 from xlreport.ledger.schema import LEDGER_FILE, STATE_FIX, STATE_RETURNED
 from xlreport.ledger.store import file_intact
+from xlreport.mapped_view import MappedView
 from xlreport.merge import MergeResult
 from xlreport.merge.run import merge_checked
 from xlreport.spec import Layout

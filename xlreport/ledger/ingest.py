@@ -30,7 +30,7 @@ from pathlib import Path
 from xlreport.batch.check import iter_checked, worker_count
 from xlreport.batch.discover import discover
 from xlreport.batch.packed import Packed, packed_of
-from xlreport.batch.spill import MappedView, SpilledList
+from xlreport.batch.spill import SpilledList
 from xlreport.checks.catalogue import CATALOGUE
 from xlreport.checks.model import CheckedFile
 from xlreport.codes import FindingCode
@@ -58,6 +58,7 @@ from xlreport.ledger.store import (
     store_copy,
     stored_name,
 )
+from xlreport.mapped_view import MappedView
 from xlreport.safetext import printable
 
 _NEXT = {(f, a): t for f, a, t in TRANSITIONS}
