@@ -7,6 +7,7 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
 from campaign_helpers import (
     COUNTY,
     YEAR,
@@ -40,6 +41,9 @@ from xlreport.api.campaign_board import (
     campaign_status,
     verify_receipt,
 )
+from xlreport.batch.spill import ValueSpill
+from xlreport.campaign import records
+from xlreport.campaign.records import checked_from_ledger
 from xlreport.checks.model import CheckOptions
 from xlreport.merge import merge_paths
 from xlreport.spec import resolve_layout
@@ -161,3 +165,42 @@ def test_an_unwritable_receipts_folder_does_not_lose_the_ingest(tmp_path: Path) 
     assert [p.name for p in later.written] == [
         f"回执_{YEAR}-{AGENCIES[0].code}-001_{AGENCIES[0].name}.xlsx"
     ]
+
+
+class _FullSpill(ValueSpill):
+    """A temporary file that fills up after ``room`` returns (the disk is full)."""
+
+    def __init__(self, room: int) -> None:
+        super().__init__()
+        self.room = room
+
+    def put(self, obj: object) -> int:
+        if self.room == 0:
+            raise OSError(28, "No space left on device")
+        self.room -= 1
+        return super().put(obj)  # type: ignore[arg-type]
+
+
+def test_a_failure_while_reading_the_ledger_is_reported_as_itself(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The real cause (here a full disk) reaches the caller, not a locked temporary table,
+    and the ledger's connection is left clean; inside a transaction it is refused."""
+    monkeypatch.setattr(records, "_MERGE_CHUNK", 2)  # the failure comes mid-read
+    folder = _campaign(tmp_path)
+    files = tmp_path / "收到"
+    for i, a in enumerate(AGENCIES):
+        write_return(files / f"{a.code}.xlsx", a, valid_values(LAYOUT, i))
+    campaign_ingest(CampaignIngestRequest([files], folder, workers=1))
+    with open_campaign(folder) as camp:
+        shas = [r[0] for r in camp.conn.execute("SELECT sha256 FROM files")]
+        with pytest.raises(OSError, match="No space"):
+            checked_from_ledger(camp, shas, _FullSpill(1))
+        assert not camp.conn.in_transaction
+        assert camp.conn.execute("SELECT COUNT(*) FROM temp.sqlite_master").fetchone() == (0,)
+        assert len(checked_from_ledger(camp, shas, ValueSpill())) == len(AGENCIES)  # again
+        camp.conn.execute("BEGIN")
+        with pytest.raises(RuntimeError):
+            checked_from_ledger(camp, shas, ValueSpill())
+        assert camp.conn.in_transaction  # the caller's transaction is untouched
+        camp.conn.execute("ROLLBACK")

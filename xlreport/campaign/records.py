@@ -10,6 +10,7 @@ bytes.
 from __future__ import annotations
 
 import json
+import sqlite3
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -443,6 +444,9 @@ def checked_from_ledger(
     Python sorts them); the values are kept in ``spill``'s temporary file, as ``xlreport
     merge`` keeps them (a province's returns stay small)."""
     conn = camp.conn
+    if conn.in_transaction:  # its own transaction below would end the caller's
+        raise RuntimeError("checked_from_ledger inside a transaction")
+    rows: sqlite3.Cursor | None = None
     try:
         conn.execute("BEGIN")  # temporary tables only: no lock on the ledger
         for table in (_GIVEN, _ORDERED):
@@ -467,8 +471,10 @@ def checked_from_ledger(
             out.extend(_checked_file(camp, r, findings[r[0]], spill) for r in part)
         return out
     finally:
+        if rows is not None:
+            rows.close()  # an open read would keep the tables from being dropped
         if conn.in_transaction:
-            conn.execute("ROLLBACK")
+            conn.execute("ROLLBACK")  # ours: the caller had none
         for table in (_GIVEN, _ORDERED):
             conn.execute(f"DROP TABLE IF EXISTS temp.{table}")
 

@@ -23,6 +23,9 @@ from xlreport.ledger.campaign import Campaign
 from xlreport.ledger.schema import BUSY_TIMEOUT_S, LEDGER_FILE
 
 _NAME = "SELECT name FROM agencies WHERE code = ?"
+#: Connections a forked process inherited: kept, so that the child never closes its
+#: parent's SQLite connection (which SQLite forbids across a fork).
+_INHERITED: list[sqlite3.Connection] = []
 
 
 class LedgerRoster(Mapping[str, str]):
@@ -39,7 +42,11 @@ class LedgerRoster(Mapping[str, str]):
         self._pid = 0
 
     def _db(self) -> sqlite3.Connection:
-        if self._conn is None or self._pid != os.getpid():
+        if self._conn is not None and self._pid != os.getpid():
+            # opened before this process was forked: never used nor closed here
+            _INHERITED.append(self._conn)
+            self._conn = None
+        if self._conn is None:
             # read only by use: never a write, so never a lock held against the ingest
             self._conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S)
             self._pid = os.getpid()
@@ -48,9 +55,12 @@ class LedgerRoster(Mapping[str, str]):
     def close(self) -> None:
         """Close this process's connection (asked again, the mapping opens a new one).
         Whoever makes a roster closes it when done: an open connection would keep the
-        ledger's WAL files in the campaign folder, and on Windows the folder in use."""
+        ledger's WAL files in the campaign folder, and on Windows the folder in use. (A
+        check worker's own connection lasts as long as the worker.)"""
         if self._conn is not None and self._pid == os.getpid():
             self._conn.close()
+        elif self._conn is not None:
+            _INHERITED.append(self._conn)  # a parent's: not closed here
         self._conn = None
 
     def __enter__(self) -> LedgerRoster:
