@@ -48,8 +48,8 @@ from xlreport.ledger.queries import (
     values_of,
     versions_of,
 )
-from xlreport.ledger.roster_lookup import LedgerRoster, campaign_check_options
-from xlreport.ledger.schema import LEDGER_FILE, STATE_FIX, STATE_RETURNED
+from xlreport.ledger.roster_lookup import campaign_check_options
+from xlreport.ledger.schema import STATE_FIX, STATE_RETURNED
 from xlreport.ledger.store import file_intact
 from xlreport.mapped_view import MappedView
 from xlreport.merge import MergeResult
@@ -518,10 +518,17 @@ def merge_from_ledger(
     options = CheckOptions(layout=camp.layout, year=info.year, county=info.county or None)
     spill = ValueSpill()  # the values wait in a temporary file, as xlreport merge keeps them
     checked = checked_from_ledger(camp, shas, spill)  # in the order of their paths
-    with LedgerRoster((camp.dir / LEDGER_FILE).absolute(), withdrawn=False) as roster:
-        return merge_checked(
-            checked, out, options, roster=roster, name=info.county, allow_missing=allow_missing
+    # the agencies on the roster now, in roster order: a dict, as the summary asks for
+    # every file's code several times (gone before the merge's event, its peak at 100,000)
+    roster = {
+        code: name
+        for code, name in camp.conn.execute(
+            "SELECT code, name FROM agencies WHERE withdrawn = 0 ORDER BY seq, code"
         )
+    }
+    return merge_checked(
+        checked, out, options, roster=roster, name=info.county, allow_missing=allow_missing
+    )
 
 
 # --- merge manifest ---------------------------------------------------------------------

@@ -2,11 +2,10 @@
 
 A campaign of 100,000 agencies would otherwise hand every check process a dict of
 100,000 names (tens of megabytes in each of them); the check asks for one or two codes per
-file, the summary walks it once. :class:`LedgerRoster` is a read-only mapping that asks
-the ledger: it travels to a worker process as the ledger's path and opens its own
-connection there (one per process, never one inherited across a fork). The names are
-the roster's at the moment asked, as a dict read at the start would have them while
-the roster is not changed.
+file. :class:`LedgerRoster` is a read-only mapping that asks the ledger: it travels to a
+worker process as the ledger's path and opens its own connection there (one per process,
+never one inherited across a fork). The names are the roster's at the moment asked, as a
+dict read at the start would have them while the roster is not changed.
 """
 
 from __future__ import annotations
@@ -29,15 +28,12 @@ _INHERITED: list[sqlite3.Connection] = []
 
 
 class LedgerRoster(Mapping[str, str]):
-    """The agencies of the ledger at ``path``, code → name, in roster order. With
-    ``withdrawn`` (the check's view) withdrawn agencies too: the check says a file is of
-    a withdrawn agency, the campaign then refuses it; without, the agencies on the roster
-    now (the summary's view). Iterating reads the roster from the ledger as it goes."""
+    """The agencies of the ledger at ``path``, code → name, in roster order, withdrawn
+    ones too (the check says a file is of a withdrawn agency; the campaign then refuses
+    it). Iterating reads the roster from the ledger as it goes."""
 
-    def __init__(self, path: Path, *, withdrawn: bool = True) -> None:
+    def __init__(self, path: Path) -> None:
         self.path = path
-        self.withdrawn = withdrawn
-        self._where = "" if withdrawn else " AND withdrawn = 0"
         self._conn: sqlite3.Connection | None = None
         self._pid = 0
 
@@ -72,8 +68,7 @@ class LedgerRoster(Mapping[str, str]):
     def _name(self, code: object) -> str | None:
         if not isinstance(code, str):
             return None
-        sql = f"SELECT name FROM agencies WHERE code = ?{self._where}"
-        row = self._db().execute(sql, (code,)).fetchone()
+        row = self._db().execute(_NAME, (code,)).fetchone()
         return None if row is None else str(row[0])
 
     def __getitem__(self, code: str) -> str:
@@ -86,13 +81,11 @@ class LedgerRoster(Mapping[str, str]):
         return self._name(code) is not None
 
     def __len__(self) -> int:
-        sql = f"SELECT COUNT(*) FROM agencies WHERE 1 = 1{self._where}"
-        return int(self._db().execute(sql).fetchone()[0])
+        return int(self._db().execute("SELECT COUNT(*) FROM agencies").fetchone()[0])
 
     def pairs(self) -> Iterator[tuple[str, str]]:
         """(code, name) of every agency, in roster order, read as they are used."""
-        sql = f"SELECT code, name FROM agencies WHERE 1 = 1{self._where} ORDER BY seq, code"
-        for code, name in self._db().execute(sql):
+        for code, name in self._db().execute("SELECT code, name FROM agencies ORDER BY seq, code"):
             yield str(code), str(name)
 
     def __iter__(self) -> Iterator[str]:
@@ -102,20 +95,20 @@ class LedgerRoster(Mapping[str, str]):
         return _Pairs(self)
 
     def __getstate__(self) -> dict[str, Any]:
-        return {"path": self.path, "withdrawn": self.withdrawn}
+        return {"path": self.path}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__init__(state["path"], withdrawn=state["withdrawn"])  # type: ignore[misc]
+        self.__init__(state["path"])  # type: ignore[misc]
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, LedgerRoster):
-            return (self.path, self.withdrawn) == (other.path, other.withdrawn)
+            return self.path == other.path
         return super().__eq__(other)
 
     __hash__ = None  # type: ignore[assignment]
 
     def __repr__(self) -> str:
-        return f"LedgerRoster({str(self.path)!r}, withdrawn={self.withdrawn})"
+        return f"LedgerRoster({str(self.path)!r})"
 
 
 class _Pairs(ItemsView[str, str]):
