@@ -1,6 +1,7 @@
 """How fast the campaign board and the campaign merge are at N agencies.
 
     python benchmarks/bench_campaign_board.py [N ...]   (default: 1000)  [--workers W] [--work DIR]
+                                                 [--memory]
 
 For each N: a campaign of N agencies (as bench_campaign_ingest.py: every fifth return with
 an error), ingested; every clean one approved; then 2 % of the faulty agencies resubmit a
@@ -9,8 +10,11 @@ fixed return (so the board computes resubmission marks). Measured: ``campaign st
 ``campaign merge --allow-missing`` (the stored files of the approved versions through the
 merge code), and ``merge`` again after one more approval. Prints numbers; asserts only that
 the counts add up.
+With ``--memory``: then each campaign command once more in a fresh process (``python -m
+xlreport``), with its peak memory (the command or a process it waited for, whichever is
+largest, as /usr/bin/time reports).
 Targets (issue 12): status at 10,000 agencies < 1 s; merge at 10,000 < 3 s and < 1 s more
-after one new return.
+after one new return; peak memory < 150 MB at 10,000 and 100,000 agencies.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from __future__ import annotations
 import argparse
 import random
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -109,16 +114,80 @@ def bench(n: int, work: Path, workers: int | None) -> None:
         CampaignMergeRequest(folder, allow_missing=True)))  # fmt: skip
 
 
+#: Runs ``xlreport`` in this (fresh) process and, at its end, writes its own peak (VmHWM:
+#: this process since its exec, not the benchmark it was forked from) and the largest of
+#: the processes it waited for (its check workers) to stderr.
+_MEASURED = """
+import resource, sys
+from xlreport.__main__ import main
+sys.argv = sys.argv[1:]  # ["xlreport", args…]
+try:
+    main()
+finally:
+    hwm = next(int(x.split()[1]) for x in open("/proc/self/status") if x.startswith("VmHWM"))
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    print(f"XLR-PEAK {hwm} {kids}", file=sys.stderr)
+"""
+
+
+def peak_mb(args: list[str]) -> tuple[float, int, int]:
+    """``xlreport args…`` in a fresh process: its wall time, exit code and peak memory in
+    MB (the command's own or its largest worker's, whichever is larger)."""
+    t = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-c", _MEASURED, "xlreport", *args],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        check=False,
+    )
+    seconds = time.perf_counter() - t
+    line = next(x for x in reversed(done.stderr.splitlines()) if x.startswith("XLR-PEAK"))
+    own, kids = (int(v) for v in line.split()[1:])
+    return seconds, done.returncode, max(own, kids) // 1024
+
+
+def memory(n: int, work: Path) -> None:
+    """Peak memory of each campaign command on the campaign ``bench`` built (target: < 150 MB)."""
+    folder = str(work / f"c{n}")
+    roster = work / "roster.csv"
+    renamed = work / "roster-renamed.csv"
+    lines = roster.read_text(encoding="utf-8").splitlines()
+    code, name = lines[2].split(",")[:2]
+    lines[2] = lines[2].replace(name, name + "（更名）", 1)
+    renamed.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    some = [agency(i).code for i in range(5, n + 1, 5)][-20:]
+    commands = {
+        "ingest (unchanged inbox)": ["campaign", "ingest"],
+        "status": ["campaign", "status"],
+        "status --json": ["campaign", "status", "--json"],
+        "status --export": ["campaign", "status", "--export", str(work / f"status{n}-m.xlsx")],
+        f"notice ({len(some)} agencies)": ["campaign", "notice", *some],
+        "history": ["campaign", "history", code],
+        "receipts --json": ["campaign", "receipts", "--json"],
+        "verify": ["campaign", "verify"],
+        "roster (one renamed)": ["campaign", "roster", str(renamed)],
+        "merge --allow-missing": ["campaign", "merge", "--allow-missing"],
+    }
+    print(f"peak memory, N = {n} (fresh process per command; target < 150 MB)", flush=True)
+    for what, args in commands.items():
+        seconds, code_, mb = peak_mb([*args, "--campaign", folder])
+        print(f"  {what}: {mb} MB, {seconds:.1f} s, exit {code_}", flush=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     p.add_argument("n", nargs="*", type=int, default=[1000])
     p.add_argument("--workers", type=int, default=None)
     p.add_argument("--work", type=Path, default=None)
+    p.add_argument("--memory", action="store_true", help="then each command's peak memory")
     args = p.parse_args(argv)
     work = args.work or Path(tempfile.mkdtemp(prefix="xlr-bench-board-"))
     try:
         for n in args.n:
             bench(n, work, args.workers)
+            if args.memory:
+                memory(n, work)
     finally:
         if args.work is None:
             shutil.rmtree(work, ignore_errors=True)
