@@ -42,8 +42,8 @@ from xlreport.api.campaign_board import (
     verify_receipt,
 )
 from xlreport.batch.spill import ValueSpill
-from xlreport.campaign import records
-from xlreport.campaign.records import checked_from_ledger
+from xlreport.campaign import summary
+from xlreport.campaign.summary import checked_from_ledger
 from xlreport.checks.model import CheckOptions
 from xlreport.merge import merge_paths
 from xlreport.spec import resolve_layout
@@ -186,7 +186,7 @@ def test_a_failure_while_reading_the_ledger_is_reported_as_itself(
 ) -> None:
     """The real cause (here a full disk) reaches the caller, not a locked temporary table,
     and the ledger's connection is left clean; inside a transaction it is refused."""
-    monkeypatch.setattr(records, "_MERGE_CHUNK", 2)  # the failure comes mid-read
+    monkeypatch.setattr(summary, "_MERGE_CHUNK", 2)  # the failure comes mid-read
     folder = _campaign(tmp_path)
     files = tmp_path / "收到"
     for i, a in enumerate(AGENCIES):

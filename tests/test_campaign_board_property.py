@@ -12,7 +12,8 @@ from hypothesis import HealthCheck, settings
 from hypothesis.stateful import invariant
 
 from xlreport.campaign.board import TOTAL
-from xlreport.campaign.records import campaign_board, merge_from_ledger
+from xlreport.campaign.records import campaign_board
+from xlreport.campaign.summary import merge_from_ledger
 from xlreport.ledger.queries import current_versions, values_of
 from xlreport.ledger.schema import (
     STATE_APPROVED,

@@ -17,15 +17,12 @@ from xlreport.batch.spill import SpilledList
 from xlreport.campaign.board import Board, board_bytes, reminder_text
 from xlreport.campaign.receipts import Receipt
 from xlreport.campaign.records import (
-    ManifestRow,
     NoticeOutput,
     ReceiptCheck,
     ReceiptDocuments,
     agencies_needing_notice,
     campaign_board,
     campaign_title,
-    manifest_bytes,
-    merge_from_ledger,
     receipt_numbers,
     receipts_of,
     resubmission_between,
@@ -33,6 +30,7 @@ from xlreport.campaign.records import (
     write_if_changed,
     write_notice,
 )
+from xlreport.campaign.summary import ManifestRow, manifest_bytes, merge_from_ledger
 from xlreport.checks.resubmission import Resubmission
 from xlreport.codes import FindingCode
 from xlreport.errors import UsageError

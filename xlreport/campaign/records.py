@@ -1,6 +1,7 @@
 """What the campaign's documents and board read from the ledger, and what they write.
 
-Receipts, notices, the board and the merge from an open :class:`xlreport.ledger.Campaign`:
+Receipts, notices and the board from an open :class:`xlreport.ledger.Campaign` (the merge:
+:mod:`xlreport.campaign.summary`):
 the ledger's rows made into the documents' plain records (:mod:`xlreport.campaign.receipts`,
 :mod:`~xlreport.campaign.notices`, :mod:`~xlreport.campaign.board`), written atomically
 into the campaign's folders. A document written again from the same ledger has the same
@@ -9,9 +10,6 @@ bytes.
 
 from __future__ import annotations
 
-import json
-import sqlite3
-import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -20,30 +18,26 @@ from typing import Any
 
 from xlreport.annotate import annotated_bytes, return_stem
 from xlreport.batch import check_paths
-from xlreport.batch.spill import SpilledList, ValueSpill
+from xlreport.batch.spill import SpilledList
 from xlreport.campaign.board import AgencyRow, Board, build_board
-from xlreport.campaign.documents import DocSheet, DocTable, Document, FormWriter, document_bytes
+from xlreport.campaign.documents import FormWriter
 from xlreport.campaign.notices import (
     Notice,
     notice_bytes,
     notice_file_name,
     notice_folder_name,
 )
-from xlreport.campaign.receipts import Receipt, local_time, receipt_bytes, receipt_file_name
-from xlreport.checks.model import EMPTY, CheckedFile, CheckOptions, ReturnData
+from xlreport.campaign.receipts import Receipt, receipt_bytes, receipt_file_name
 from xlreport.checks.resubmission import CellValue, Resubmission, compare_versions
 from xlreport.codes import FindingCode
 from xlreport.errors import UsageError
-from xlreport.findings import FileReport, Finding
+from xlreport.findings import Finding
 from xlreport.fsutil import atomic_write_bytes
 from xlreport.ledger import Campaign
 from xlreport.ledger.campaign import NOTICES_DIR, RECEIPTS_DIR
 from xlreport.ledger.queries import (
     Version,
     findings_of,
-    findings_of_files,
-    identity_from_json,
-    packed_from_row,
     receipt,
     values_of,
     versions_of,
@@ -51,9 +45,6 @@ from xlreport.ledger.queries import (
 from xlreport.ledger.roster_lookup import campaign_check_options
 from xlreport.ledger.schema import STATE_FIX, STATE_RETURNED
 from xlreport.ledger.store import file_intact
-from xlreport.mapped_view import MappedView
-from xlreport.merge import MergeResult
-from xlreport.merge.run import merge_checked
 from xlreport.spec import Layout
 
 
@@ -424,157 +415,7 @@ def agencies_needing_notice(camp: Campaign) -> list[str]:
     return [str(r[0]) for r in rows]
 
 
-# --- merge from the ledger -------------------------------------------------------------
-
-
-#: Files rebuilt per statement of findings while merging from the ledger.
-_MERGE_CHUNK = 256
-_GIVEN = "xlreport_merge_given"  # temporary tables of this connection
-_ORDERED = "xlreport_merge_ordered"
-
-
-def checked_from_ledger(
-    camp: Campaign, shas: Iterable[str], spill: ValueSpill
-) -> list[CheckedFile]:
-    """The files ``shas`` as merging sees checked files, rebuilt from what the ledger
-    recorded when they were ingested (their findings, identity, sign-off and exact
-    values): no file is read again. Each is shown under its stored path, as ``xlreport
-    merge`` over the store would show it, and they come in the order of those paths (the
-    ledger sorts the stored paths as UTF-8 bytes: the order of their characters, as
-    Python sorts them); the values are kept in ``spill``'s temporary file, as ``xlreport
-    merge`` keeps them (a province's returns stay small)."""
-    conn = camp.conn
-    if conn.in_transaction:  # its own transaction below would end the caller's
-        raise RuntimeError("checked_from_ledger inside a transaction")
-    rows: sqlite3.Cursor | None = None
-    try:
-        conn.execute("BEGIN")  # temporary tables only: no lock on the ledger
-        for table in (_GIVEN, _ORDERED):
-            conn.execute(f"DROP TABLE IF EXISTS temp.{table}")
-        conn.execute(f"CREATE TEMP TABLE {_GIVEN} (sha256 TEXT NOT NULL)")
-        conn.executemany(f"INSERT INTO {_GIVEN} VALUES (?)", ((sha,) for sha in shas))
-        # sorted once by path (the hashes only), then read in that order with the values
-        conn.execute(
-            f"CREATE TEMP TABLE {_ORDERED} AS SELECT g.sha256 FROM {_GIVEN} g"
-            " JOIN files f ON f.sha256 = g.sha256 ORDER BY f.stored_path, g.rowid"
-        )
-        conn.execute("COMMIT")
-        rows = conn.execute(
-            "SELECT f.sha256, f.stored_path, f.agency_code, f.agency_name, f.layout_id, f.year,"
-            " f.signoff, f.saved_at, f.blank_cells, f.identity, v.layout_fingerprint, v.packed"
-            f" FROM {_ORDERED} o JOIN files f ON f.sha256 = o.sha256"
-            ' LEFT JOIN "values" v ON v.sha256 = f.sha256 ORDER BY o.rowid'
-        )
-        out: list[CheckedFile] = []
-        while part := rows.fetchmany(_MERGE_CHUNK):
-            findings = findings_of_files(conn, [r[0] for r in part])
-            out.extend(_checked_file(camp, r, findings[r[0]], spill) for r in part)
-        return out
-    finally:
-        if rows is not None:
-            rows.close()  # an open read would keep the tables from being dropped
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")  # ours: the caller had none
-        for table in (_GIVEN, _ORDERED):
-            conn.execute(f"DROP TABLE IF EXISTS temp.{table}")
-
-
-def _checked_file(
-    camp: Campaign, row: tuple[Any, ...], findings: list[Finding], spill: ValueSpill
-) -> CheckedFile:
-    sha256, stored, code, name, layout_id, year, signoff_json, saved_at, blanks = row[:9]
-    path = str(camp.dir / stored)
-    findings = [replace(f, file=path) for f in findings]
-    identity = identity_from_json(row[9])
-    if identity is not None:  # one text each for the code and name (100,000 files)
-        code = identity.agency_code if identity.agency_code == code else code
-        name = identity.agency_name if identity.agency_name == name else name
-    report = FileReport(path, findings, code, name, sys.intern(layout_id), year)
-    packed = packed_from_row(camp.layout, row[10], row[11])
-    if identity is None or packed is None:
-        return CheckedFile(report, None)
-    values = spill.values(camp.layout, packed)
-    signoff = json.loads(signoff_json)
-    # merging reads the sign-off's agency name only when the identity has none
-    kept = {"agency_name": signoff["agency_name"]} if (
-        "agency_name" in signoff and not identity.agency_name
-    ) else EMPTY  # fmt: skip
-    data = ReturnData(
-        path, sha256, camp.layout, identity, values, EMPTY, EMPTY, kept, saved_at, 0.0, int(blanks)
-    )
-    return CheckedFile(report, data)
-
-
-def merge_from_ledger(
-    camp: Campaign,
-    shas: Iterable[str],
-    out: Path,
-    *,
-    allow_missing: bool,
-) -> MergeResult:
-    """The summary of the files ``shas`` from their recorded values, as ``xlreport merge``
-    over the stored files makes it (the campaign's roster, layout, year and county)."""
-    info = camp.info
-    options = CheckOptions(layout=camp.layout, year=info.year, county=info.county or None)
-    spill = ValueSpill()  # the values wait in a temporary file, as xlreport merge keeps them
-    checked = checked_from_ledger(camp, shas, spill)  # in the order of their paths
-    # the agencies on the roster now, in roster order: a dict, as the summary asks for
-    # every file's code several times (gone before the merge's event, its peak at 100,000)
-    roster = {
-        code: name
-        for code, name in camp.conn.execute(
-            "SELECT code, name FROM agencies WHERE withdrawn = 0 ORDER BY seq, code"
-        )
-    }
-    return merge_checked(
-        checked, out, options, roster=roster, name=info.county, allow_missing=allow_missing
-    )
-
-
-# --- merge manifest ---------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ManifestRow:
-    agency_code: str
-    agency_name: str
-    version_id: int
-    round: int
-    sha256: str
-    received_at: str
-    state: str
-    file_name: str
-
-    def to_dict(self) -> dict[str, Any]:
-        return dict(self.__dict__)
-
-
-def _manifest_cells(r: ManifestRow) -> tuple[str, ...]:
-    when = local_time(r.received_at).strftime("%Y-%m-%d %H:%M:%S")
-    return (r.agency_code, r.agency_name, str(r.round), when, r.state, r.file_name, r.sha256)
-
-
-def manifest_bytes(title: str, rows: Sequence[ManifestRow], when: str, summary: str) -> bytes:
-    """The summary's manifest: which version (sha256) of each agency went in."""
-    table = DocTable(
-        "",
-        ("单位编码", "单位名称", "轮次", "收到时间", "状态", "文件名", "SHA-256"),
-        MappedView(rows, _manifest_cells),  # made row by row (rows may be a SpilledList)
-        (10, 30, 6, 20, 8, 30, 66),
-        autofilter=True,
-    )
-    sheet = DocSheet(
-        "汇总清单",
-        f"{title}\n汇总所用版本清单",
-        fields=(("汇总表", summary), ("单位数", str(len(rows)))),
-        tables=(table,),
-        landscape=True,
-    )
-    return document_bytes(Document(f"{title} 汇总清单", [sheet], local_time(when), title))
-
-
 __all__ = [
-    "ManifestRow",
     "NoticeOutput",
     "ReceiptCheck",
     "ReceiptDocuments",
@@ -583,7 +424,6 @@ __all__ = [
     "campaign_board",
     "campaign_title",
     "current_and_previous",
-    "manifest_bytes",
     "receipt_by_number",
     "receipt_numbers",
     "receipts_of",
