@@ -7,7 +7,7 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from xlreport.batch.spill import SpilledList
+from xlreport.batch.spill import PickleFile, SpilledList
 from xlreport.ledger.model import IngestItem, IngestReport
 from xlreport.mapped_view import MappedView
 
@@ -23,6 +23,22 @@ def test_reads_back_what_was_appended(items: list[object], data: st.DataObject) 
         i = data.draw(st.integers(-len(items), len(items) - 1))
         assert spilled[i] == items[i]
     assert spilled[1:-1] == items[1:-1]
+
+
+@given(st.lists(st.one_of(st.integers(), st.text(), st.binary(max_size=300)), max_size=30))
+def test_a_pickle_file_reads_each_object_by_its_offset_in_any_order(items: list[object]) -> None:
+    spill: PickleFile[object] = PickleFile()
+    offsets = [spill.put(item) for item in items]
+    for offset, item in reversed(list(zip(offsets, items, strict=True))):
+        assert spill.get(offset) == item
+    assert [spill.item(i) for i in range(len(spill))] == items
+    if items:  # an offset that starts no object is refused, not read half-way
+        for wrong in (offsets[-1] + 1, -1):
+            try:
+                spill.get(wrong)
+            except KeyError:
+                continue
+            raise AssertionError(f"offset {wrong} was read")
 
 
 @given(st.lists(st.integers(), max_size=30), st.data())

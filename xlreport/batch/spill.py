@@ -15,6 +15,7 @@ import pickle
 import tempfile
 import weakref
 from array import array
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, Generic, TypeVar, overload
 
@@ -33,6 +34,9 @@ class PickleFile(Generic[T]):
     def __init__(self) -> None:
         self._file = tempfile.TemporaryFile()  # noqa: SIM115 (lives as long as the spill)
         self._end = 0
+        # where each object starts, in the order stored (offsets only grow): an object is
+        # read back as exactly its own bytes, in one read
+        self._starts = array("q")
         self._last: tuple[int, Any] = (-1, None)
         self._closer = weakref.finalize(self, self._file.close)
 
@@ -43,15 +47,36 @@ class PickleFile(Generic[T]):
         self._file.seek(offset)
         self._file.write(data)
         self._end += len(data)
+        self._starts.append(offset)
         return offset
 
     def get(self, offset: int) -> T:
         """The object stored at ``offset`` (the last one read is kept: a return's cells
         are usually looked up one after another)."""
         if self._last[0] != offset:
-            self._file.seek(offset)
-            self._last = (offset, pickle.load(self._file))
+            i = bisect_left(self._starts, offset)
+            if i == len(self._starts) or self._starts[i] != offset:
+                raise KeyError(offset)
+            self._last = (offset, self._load(i))
         obj: T = self._last[1]
+        return obj
+
+    def item(self, i: int) -> T:
+        """The ``i``-th object stored (0 ≤ ``i`` < ``len(self)``)."""
+        offset = self._starts[i]
+        if self._last[0] != offset:
+            self._last = (offset, self._load(i))
+        obj: T = self._last[1]
+        return obj
+
+    def __len__(self) -> int:
+        return len(self._starts)
+
+    def _load(self, i: int) -> T:
+        offset = self._starts[i]
+        end = self._starts[i + 1] if i + 1 < len(self._starts) else self._end
+        self._file.seek(offset)
+        obj: T = pickle.loads(self._file.read(end - offset))
         return obj
 
     def close(self) -> None:
@@ -70,24 +95,23 @@ class SpilledList(Sequence[T]):
     """A list kept in a temporary file: items are appended and read back, one at a time.
 
     For results that list one item per file or agency of a campaign (100,000 of them):
-    what stays in memory is an offset per item. Items are pickled, so what is read back
+    what stays in memory is an offset per item (the file's). Items are pickled, so what is read back
     equals what was appended, but is a copy.
     """
 
     def __init__(self, items: Iterable[T] = ()) -> None:
         self._file: PickleFile[T] = PickleFile()
-        self._offsets = array("q")
         self.extend(items)
 
     def append(self, item: T) -> None:
-        self._offsets.append(self._file.put(item))
+        self._file.put(item)
 
     def extend(self, items: Iterable[T]) -> None:
         for item in items:
             self.append(item)
 
     def __len__(self) -> int:
-        return len(self._offsets)
+        return len(self._file)
 
     @overload
     def __getitem__(self, index: int) -> T: ...
@@ -97,12 +121,12 @@ class SpilledList(Sequence[T]):
 
     def __getitem__(self, index: int | slice) -> T | list[T]:
         if isinstance(index, slice):
-            return [self._file.get(o) for o in self._offsets[index]]
-        return self._file.get(self._offsets[index])
+            return [self._file.item(i) for i in range(len(self))[index]]
+        return self._file.item(range(len(self))[index])
 
     def __iter__(self) -> Iterator[T]:
-        for offset in self._offsets:
-            yield self._file.get(offset)
+        for i in range(len(self)):
+            yield self._file.item(i)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Sequence) or isinstance(other, str | bytes):
