@@ -28,7 +28,6 @@ from xlreport.merge.status import RosterStatus
 from xlreport.merge.subtotals import (
     GROUPS,
     group_coverage,
-    group_values,
     grouper,
     subtotal_sheet,
     type_layout,
@@ -137,14 +136,15 @@ def summary_document(
     roster_size: int | None,
     roster_types: Mapping[str, str] | None,
     story: NarrativeText | None,
-    by_type: bool = False,
+    by_type: bool,
+    by_group: Mapping[str, Mapping[str, Decimal]],
 ) -> SummaryDocument:
     """What the summary holds besides the statutory tables (and, ``by_type``, those tables
-    once more per 单位类型)."""
+    once more per 单位类型); ``by_group``: each group's sums
+    (:func:`~xlreport.merge.subtotals.group_values`)."""
     title = f"{identity.agency_name}{identity.year}年度"
     header = page_header(identity)
     group_of = grouper(roster_types)
-    by_group = group_values(layout, counted, group_of)
     counts = {g: sum(1 for d in counted if group_of(d) == g) for g in GROUPS}
     overview = overview_sheet(layout, identity, values, counted, files, status, roster_size, title)
     overview = replace(

@@ -27,7 +27,7 @@ from xlreport.merge.narrative import NarrativeText, PriorSummary, load_prior, na
 from xlreport.merge.outputs import guard_outputs
 from xlreport.merge.select import coverage, select_returns
 from xlreport.merge.status import RosterStatus, roster_status
-from xlreport.merge.subtotals import group_coverage, grouper
+from xlreport.merge.subtotals import group_coverage, group_values, grouper
 from xlreport.merge.sums import merge_values
 from xlreport.safetext import printable
 from xlreport.spec.model import Layout
@@ -284,7 +284,10 @@ def merge_checked(
     for d in sel.counted:
         contributors |= coverage(d)
     identity = summary_identity(layout, year, contributors, name=name, code=code)
-    values = merge_values(layout, (d.values for d in sel.counted))
+    # each 单位类型's sums, and the summary's as theirs added up (exact: the same numbers
+    # as adding every return, with each return's values read once)
+    by_group = group_values(layout, sel.counted, grouper(roster_types))
+    values = merge_values(layout, by_group.values())
     result.identity, result.values = identity, values
     if prior is not None and prior.year >= year:
         raise UsageError(
@@ -307,6 +310,7 @@ def merge_checked(
             roster_types,
             result.narrative,
             by_type,
+            by_group,
         )
     result.summary_written = True
     if export is not None:
@@ -335,13 +339,15 @@ def write_summary(
     counted: Sequence[ReturnData],
     result: MergeResult,
     status: RosterStatus,
-    roster_types: Mapping[str, str] | None = None,
-    story: NarrativeText | None = None,
-    by_type: bool = False,
+    roster_types: Mapping[str, str] | None,
+    story: NarrativeText | None,
+    by_type: bool,
+    by_group: Mapping[str, Mapping[str, Decimal]],
 ) -> None:
     """The summary written to ``out`` (seekable, at its start) as it is made: 概览, the
     statutory tables holding the sums (``by_type``: then once more per 单位类型), then the
-    other sheets (:mod:`xlreport.merge.document`)."""
+    other sheets (:mod:`xlreport.merge.document`); ``by_group``: each 单位类型's sums
+    (:func:`~xlreport.merge.subtotals.group_values`)."""
     doc = summary_document(
         layout,
         identity,
@@ -353,6 +359,7 @@ def write_summary(
         roster_types,
         story,
         by_type,
+        by_group,
     )
     password = summary_password(identity)
     inputs: dict[str, Decimal | str] = {c.id: values[c.id] for c in layout.inputs()}
