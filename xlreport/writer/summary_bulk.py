@@ -13,6 +13,7 @@ their exact decimal text.
 
 from __future__ import annotations
 
+import io
 import tempfile
 from array import array
 from collections.abc import Sequence
@@ -48,6 +49,8 @@ def number_text(value: int | Decimal) -> str:
 
 #: Rendered rows of one sheet kept in memory up to this size, then in a temporary file.
 _SPOOL_BYTES = 1 << 20
+#: Rendered rows gathered in memory up to this size, then appended to the spill at once.
+_WRITE_BYTES = 1 << 16
 #: Rendered rows copied into the sheet's XML at most this many at a time.
 _RUN_ROWS = 256
 _NUMBER_TYPES = frozenset({int, Decimal})
@@ -68,6 +71,9 @@ class BulkWorksheet(RowsWorksheet):
         self._rows = array("q")
         self._ends = array("q")
         self._spill: IO[bytes] | None = None
+        # rendered rows not yet in the spill: written a batch at a time
+        self._pending: list[bytes] = []
+        self._pending_bytes = 0
         # the columns of the last call: (number formats, text format, width, (letters,
         # style) of each column, text style)
         self._columns: tuple[object, object, int, tuple[tuple[str, int], ...], int] | None = None
@@ -120,13 +126,25 @@ class BulkWorksheet(RowsWorksheet):
             add("".join([f"{o}{r}{m}{v}</v></c>" for o, m, v in tail]))
         add("</row>")
         data = "".join(parts).encode("utf-8")
-        if self._spill is None:
-            # closed once its last row is written into the sheet
-            self._spill = tempfile.SpooledTemporaryFile(max_size=_SPOOL_BYTES)  # noqa: SIM115
-        self._spill.write(data)
+        self._pending.append(data)
+        self._pending_bytes += len(data)
+        if self._pending_bytes >= _WRITE_BYTES:
+            self._flush()
         self._rows.append(row)
         self._ends.append((self._ends[-1] if self._ends else 0) + len(data))
         self.extend_used_range(row, max(len(values) - 1, 0))
+
+    def _flush(self) -> None:
+        """The rendered rows waiting in memory appended to the spill."""
+        if not self._pending:
+            return
+        if self._spill is None:
+            # closed once its last row is written into the sheet
+            self._spill = tempfile.SpooledTemporaryFile(max_size=_SPOOL_BYTES)  # noqa: SIM115
+        self._spill.seek(0, io.SEEK_END)
+        self._spill.write(b"".join(self._pending))
+        self._pending.clear()
+        self._pending_bytes = 0
 
     def _columns_of(
         self, width: int, number_formats: Sequence[Any], text_format: Any
@@ -160,6 +178,7 @@ class BulkWorksheet(RowsWorksheet):
         if not self._rows:
             self.write_own_rows()
             return
+        self._flush()
         lo, hi = self.row_span
         assert lo is not None and hi is not None  # a bulk row extends the span
         # a row added twice is written as last added
