@@ -7,6 +7,7 @@ import json
 import shutil
 from pathlib import Path
 
+import openpyxl
 import pytest
 from campaign_helpers import (
     COUNTY,
@@ -45,6 +46,7 @@ from xlreport.batch.spill import ValueSpill
 from xlreport.campaign import summary
 from xlreport.campaign.summary import checked_from_ledger
 from xlreport.checks.model import CheckOptions
+from xlreport.errors import UsageError
 from xlreport.merge import merge_paths
 from xlreport.spec import resolve_layout
 
@@ -204,3 +206,68 @@ def test_a_failure_while_reading_the_ledger_is_reported_as_itself(
             checked_from_ledger(camp, shas, ValueSpill())
         assert camp.conn.in_transaction  # the caller's transaction is untouched
         camp.conn.execute("ROLLBACK")
+
+
+def test_an_approved_version_the_summary_leaves_out_is_not_recorded_as_counted(
+    tmp_path: Path,
+) -> None:
+    """A blank input cell is a warning, so such a return can be approved; the summary
+    leaves it out (not counted without --blank-as-zero), and so do the manifest's list of
+    versions that went in and the ledger's merge event — they say why instead."""
+    folder = _campaign(tmp_path)
+    files = tmp_path / "收到"
+    blank_one = AGENCIES[1]
+    for i, a in enumerate(AGENCIES[:3]):
+        values = valid_values(LAYOUT, i)
+        if a is blank_one:
+            del values[next(iter(LAYOUT.inputs())).id]
+        write_return(files / f"{a.code}.xlsx", a, values)
+    campaign_ingest(CampaignIngestRequest([files], folder, workers=1))
+    codes = [a.code for a in AGENCIES[:3]]
+    campaign_approve(CampaignApproveRequest(codes=codes, campaign=folder))
+    result = campaign_merge(CampaignMergeRequest(folder, allow_missing=True))
+    assert result.merge is not None and result.merge.summary_written
+    assert result.exit_code == 1  # a return left out
+    counted = [c for c in codes if c != blank_one.code]
+    assert [r.agency_code for r in result.manifest] == counted
+    assert [r.agency_code for r in result.left_out] == [blank_one.code]
+    assert result.left_out[0].state.startswith("有空白未汇总")
+    with open_campaign(folder) as camp:
+        (data,) = camp.conn.execute("SELECT data FROM events WHERE kind = 'merge'").fetchone()
+    recorded = json.loads(data)
+    assert [v["agency"] for v in recorded["versions"]] == counted
+    assert [v["agency"] for v in recorded["left_out"]] == [blank_one.code]
+    assert result.manifest_path is not None
+    sheet = openpyxl.load_workbook(result.manifest_path).active
+    texts = [str(c.value) for row in sheet.iter_rows() for c in row if c.value is not None]
+    assert any(t.startswith("已通过但未计入汇总") for t in texts)
+    assert blank_one.code in texts
+    assert result.json_document()["left_out"][0]["agency_code"] == blank_one.code
+
+
+def test_merge_never_replaces_a_file_outside_the_campaigns_summary_folder(
+    tmp_path: Path,
+) -> None:
+    folder = _campaign(tmp_path)
+    files = tmp_path / "收到"
+    write_return(files / "a.xlsx", AGENCIES[0], valid_values(LAYOUT, 0))
+    campaign_ingest(CampaignIngestRequest([files], folder, workers=1))
+    campaign_approve(CampaignApproveRequest(all_clean=True, campaign=folder))
+    # a folder that is only named like the campaign's summary/
+    theirs = tmp_path / "别处" / "summary" / "重要.xlsx"
+    theirs.parent.mkdir(parents=True)
+    theirs.write_bytes(b"keep me")
+    with pytest.raises(UsageError):
+        campaign_merge(CampaignMergeRequest(folder, allow_missing=True, out=theirs))
+    assert theirs.read_bytes() == b"keep me"
+    # a new summary whose manifest's name is taken
+    out = tmp_path / "我的" / "年报.xlsx"
+    out.parent.mkdir()
+    manifest = out.with_name("年报_汇总清单.xlsx")
+    manifest.write_bytes(b"mine")
+    with pytest.raises(UsageError):
+        campaign_merge(CampaignMergeRequest(folder, allow_missing=True, out=out))
+    assert manifest.read_bytes() == b"mine" and not out.exists()
+    # in the campaign's own summary/, a merge again replaces its earlier outputs
+    for _ in range(2):
+        assert campaign_merge(CampaignMergeRequest(folder, allow_missing=True)).exit_code == 0

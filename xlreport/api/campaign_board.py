@@ -8,7 +8,7 @@ The campaign folder is opened for the one call (:func:`xlreport.api.campaign.ope
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +43,7 @@ from xlreport.ledger.queries import Version, current_of_agencies, events_of, ver
 from xlreport.ledger.schema import STATE_APPROVED
 from xlreport.ledger.store import hash_file
 from xlreport.merge import MergeResult
+from xlreport.merge.model import STATUS_TEXT
 
 __all__ = [
     "CampaignHistoryRequest",
@@ -325,6 +326,8 @@ class CampaignMergeResult(JsonResult):
     refusal: FindingCode | None = None
     message: str = ""
     unapproved: list[tuple[str, str, str]] = field(default_factory=list)  # code, name, state
+    #: approved versions the summary left out (``state``: why), not in ``manifest``
+    left_out: list[ManifestRow] = field(default_factory=list)
 
     @property
     def exit_code(self) -> int:
@@ -338,6 +341,7 @@ class CampaignMergeResult(JsonResult):
             "summary": str(m.out) if m is not None and m.summary_written else None,
             "manifest_file": str(self.manifest_path) if self.manifest_path else None,
             "versions": JsonArray(self.manifest, ManifestRow.to_dict),
+            "left_out": [r.to_dict() for r in self.left_out],
             "missing": [list(x) for x in m.missing] if m is not None else [],
             "partial": m.partial if m is not None else None,
             "unapproved": [list(x) for x in self.unapproved],
@@ -387,37 +391,74 @@ def campaign_merge(req: CampaignMergeRequest, *, clock: Clock = utc_now) -> Camp
             if req.out is not None
             else camp.dir / SUMMARY_DIR / (safe_filename(f"{name}{info.year}年度汇总") + ".xlsx")
         )
-        if req.out is not None and out.exists() and SUMMARY_DIR not in out.parts:
-            raise UsageError(
-                f"{out} 已存在，不会覆盖", "另选一个文件名，或省略 --out（写入活动的 summary/）"
-            )
+        manifest_path = out.with_name(out.stem + "_汇总清单.xlsx")
+        _refuse_overwriting(camp, out, manifest_path)
         result = merge_from_ledger(
             camp, (r.sha256 for r in approved), out, allow_missing=req.allow_missing
         )
-        manifest_path: Path | None = None
-        if result.summary_written:
-            manifest_path = out.with_name(out.stem + "_汇总清单.xlsx")
-            when = clock()
-            write_if_changed(
-                manifest_path, manifest_bytes(campaign_title(camp), approved, when, out.name)
+        if not result.summary_written:
+            return CampaignMergeResult(result, [], None, unapproved=unapproved)
+        counted, left_out = _counted_versions(approved, result)
+        when = clock()
+        write_if_changed(
+            manifest_path,
+            manifest_bytes(campaign_title(camp), counted, when, out.name, left_out),
+        )
+        # which version of each agency went in, written version by version
+        recorded = canonical_json_with_list(
+            {
+                "summary": _relative(out, camp.dir),
+                "summary_sha256": hash_file(out)[0],
+                "allow_missing": req.allow_missing,
+                "left_out": [
+                    {"agency": r.agency_code, "version_id": r.version_id, "sha256": r.sha256,
+                     "reason": r.state}
+                    for r in left_out
+                ],
+            },
+            "versions",
+            (
+                {"agency": r.agency_code, "version_id": r.version_id,
+                 "round": r.round, "sha256": r.sha256}
+                for r in counted
+            ),
+        )  # fmt: skip
+        with camp.writing() as conn:
+            append_event(conn, at=when, kind="merge", data_json=recorded)
+        return CampaignMergeResult(
+            result, counted, manifest_path, unapproved=unapproved, left_out=left_out
+        )
+
+
+def _refuse_overwriting(camp: Campaign, out: Path, manifest: Path) -> None:
+    """Outside the campaign's summary/ (``--out``), neither the summary nor its manifest
+    may replace a file that is already there."""
+    if out.resolve().parent == (camp.dir / SUMMARY_DIR).resolve():
+        return
+    for path in (out, manifest):
+        if path.exists():
+            raise UsageError(
+                f"{path} 已存在，不会覆盖", "另选一个文件名，或省略 --out（写入活动的 summary/）"
             )
-            # which version of each agency went in, written version by version
-            recorded = canonical_json_with_list(
-                {
-                    "summary": _relative(out, camp.dir),
-                    "summary_sha256": hash_file(out)[0],
-                    "allow_missing": req.allow_missing,
-                },
-                "versions",
-                (
-                    {"agency": r.agency_code, "version_id": r.version_id,
-                     "round": r.round, "sha256": r.sha256}
-                    for r in approved
-                ),
-            )  # fmt: skip
-            with camp.writing() as conn:
-                append_event(conn, at=when, kind="merge", data_json=recorded)
-        return CampaignMergeResult(result, approved, manifest_path, unapproved=unapproved)
+
+
+def _counted_versions(
+    approved: Sequence[ManifestRow], result: MergeResult
+) -> tuple[SpilledList[ManifestRow], list[ManifestRow]]:
+    """The approved versions the summary counts, and those it left out (a blank cell, a
+    count that looks like a date …), each with why in its ``state``: the manifest and the
+    ledger say only what went in."""
+    counted: SpilledList[ManifestRow] = SpilledList()
+    why = {f.sha256: f for f in result.files if f.status != "merged"}
+    left_out: list[ManifestRow] = []
+    for r in approved:
+        f = why.get(r.sha256)
+        if f is None:
+            counted.append(r)
+        else:
+            state = f"{STATUS_TEXT[f.status]}：{f.reason}" if f.reason else STATUS_TEXT[f.status]
+            left_out.append(replace(r, state=state))
+    return counted, left_out
 
 
 def _relative(path: Path, base: Path) -> str:

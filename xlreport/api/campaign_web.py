@@ -631,6 +631,8 @@ def merge_summary(req: CampaignRequest) -> ActionDone:
         raise UsageError(result.message or "未能生成汇总表", "请先审核通过各单位的报表")
     m = result.merge
     tail = f"，{len(m.missing)} 个单位未计入（汇总表中已注明）" if m.missing else ""
+    if result.left_out:
+        tail += f"，{len(result.left_out)} 个已通过的版本未计入（原因见所用版本清单）"
     return ActionDone(f"已生成汇总表：{len(result.manifest)} 个单位已通过的报表计入汇总{tail}。")
 
 

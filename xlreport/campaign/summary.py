@@ -153,20 +153,44 @@ def _manifest_cells(r: ManifestRow) -> tuple[str, ...]:
     return (r.agency_code, r.agency_name, str(r.round), when, r.state, r.file_name, r.sha256)
 
 
-def manifest_bytes(title: str, rows: Sequence[ManifestRow], when: str, summary: str) -> bytes:
-    """The summary's manifest: which version (sha256) of each agency went in."""
-    table = DocTable(
-        "",
-        ("单位编码", "单位名称", "轮次", "收到时间", "状态", "文件名", "SHA-256"),
-        MappedView(rows, _manifest_cells),  # made row by row (rows may be a SpilledList)
-        (10, 30, 6, 20, 8, 30, 66),
-        autofilter=True,
-    )
+_MANIFEST_HEADINGS = ("单位编码", "单位名称", "轮次", "收到时间", "状态", "文件名", "SHA-256")
+_MANIFEST_WIDTHS = (10, 30, 6, 20, 8, 30, 66)
+
+
+def manifest_bytes(
+    title: str,
+    rows: Sequence[ManifestRow],
+    when: str,
+    summary: str,
+    left_out: Sequence[ManifestRow] = (),
+) -> bytes:
+    """The summary's manifest: which version (sha256) of each agency went in; then the
+    approved versions the summary left out (``left_out``, their ``state`` saying why)."""
+    tables = [
+        DocTable(
+            "",
+            _MANIFEST_HEADINGS,
+            MappedView(rows, _manifest_cells),  # made row by row (rows may be a SpilledList)
+            _MANIFEST_WIDTHS,
+            autofilter=True,
+        )
+    ]
+    fields = [("汇总表", summary), ("单位数", str(len(rows)))]
+    if left_out:
+        tables.append(
+            DocTable(
+                "已通过但未计入汇总的版本（原因见“状态”；改正后重新审核、汇总）",
+                _MANIFEST_HEADINGS,
+                MappedView(left_out, _manifest_cells),
+                (*_MANIFEST_WIDTHS[:4], 40, *_MANIFEST_WIDTHS[5:]),
+            )
+        )
+        fields.append(("已通过未计入", str(len(left_out))))
     sheet = DocSheet(
         "汇总清单",
         f"{title}\n汇总所用版本清单",
-        fields=(("汇总表", summary), ("单位数", str(len(rows)))),
-        tables=(table,),
+        fields=tuple(fields),
+        tables=tuple(tables),
         landscape=True,
     )
     return document_bytes(Document(f"{title} 汇总清单", [sheet], local_time(when), title))

@@ -214,6 +214,10 @@ def merge_cmd(
         _say(f"已汇总 {len(result.manifest)} 个单位的已通过版本：{m.out}")
         if result.manifest_path is not None:
             _say(f"所用版本清单：{result.manifest_path}")
+        for r in result.left_out[:20]:
+            _warn(f"已通过但未计入汇总：{r.agency_name}（{r.agency_code}）{r.state}")
+        if len(result.left_out) > 20:
+            _warn(f"……共 {len(result.left_out)} 个已通过的版本未计入汇总，见所用版本清单")
         if m.missing:
             _warn(
                 "部分汇总，未计入："
