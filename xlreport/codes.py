@@ -60,6 +60,7 @@ FindingCode = Literal[
     "file-skipped",
     "folder-unreadable",
     "link-broken",
+    "file-name-undecodable",
     "not-xlreport-workbook",
     "unknown-layout",
     "identity-damaged",

@@ -21,3 +21,27 @@ def printable(text: str) -> str:
         else:
             out.append(f"\\u{ord(ch):04x}")
     return "".join(out)
+
+
+def undecodable(name: str) -> bool:
+    """Whether a file or folder name holds bytes the system could not decode (Python keeps
+    them as lone surrogates: a Windows zip's GBK names unpacked on Linux); such a text
+    cannot be written into a workbook, a document or the ledger."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def likely_name(name: str) -> str:
+    """An undecodable name shown as it was probably meant: its bytes as GB18030 (the
+    Chinese Windows encoding), else with the bytes escaped — for messages only."""
+    try:
+        raw = name.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a lone surrogate that stands for no byte
+        return printable(name)
+    try:
+        return printable(raw.decode("gb18030"))
+    except UnicodeDecodeError:
+        return printable(raw.decode("utf-8", "backslashreplace"))

@@ -29,6 +29,7 @@ from xlreport.errors import UnreadableFileError
 from xlreport.findings import FileReport
 from xlreport.identity import SUMMARY_SHEETS
 from xlreport.reader import read_xlsx
+from xlreport.safetext import printable
 
 #: From this many files on, files are read in a process pool.
 PARALLEL_FROM = 8
@@ -62,7 +63,7 @@ def check_file(path: str | Path, options: CheckOptions) -> CheckedFile:
 def skipped_file(f: FoundFile) -> CheckedFile:
     """The result of a file not checked: skipped (with the reason), or what cannot be read."""
     if f.problem:
-        return unreadable_file(f.shown, finding(f.code, f.problem, found=f.path.name))
+        return unreadable_file(f.shown, finding(f.code, f.problem, found=printable(f.path.name)))
     report = FileReport(
         path=f.shown,
         findings=[finding("file-skipped", f"未校验：{f.skip}。", file=f.shown, found=f.path.name)],

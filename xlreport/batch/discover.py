@@ -2,7 +2,8 @@
 
 Every file under a folder is accounted for: checked, or skipped with the reason (an Excel
 lock file ``~$…``, a hidden file, a file that is not a spreadsheet at all), or listed with
-why it cannot be read (a folder that cannot be listed, a broken link).
+why it cannot be read (a folder that cannot be listed, a broken link, a name whose bytes
+are no text: a Windows zip's Chinese names unpacked elsewhere).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from pathlib import Path
 
 from xlreport.codes import FindingCode
 from xlreport.reader.sniff import SPREADSHEET_SUFFIXES
-from xlreport.safetext import printable
+from xlreport.safetext import likely_name, printable, undecodable
 
 #: Files under a folder with SPREADSHEET_SUFFIXES are checked (the reader explains why an
 #: .xls, .et, .xlsm … cannot be used); anything else there is skipped as "not a workbook". A
@@ -95,6 +96,19 @@ def _broken_link(path: Path, shown: str, e: OSError) -> FoundFile:
     return _problem(path, shown, "link-broken", f"{printable(shown)}：{what}，无法读取。")
 
 
+def _bad_name(path: str, shown: str) -> FoundFile:
+    """A file or folder whose name is not text (see :func:`~xlreport.safetext.undecodable`):
+    listed with the name as it was probably meant, never opened (a folder: not entered)."""
+    name = os.path.basename(path.rstrip(os.sep)) or path
+    return _problem(
+        Path(path),
+        printable(shown),
+        "file-name-undecodable",
+        f"{printable(shown)}：名称的编码无法识别（可能是“{likely_name(name)}”），未打开；"
+        "请改名后重新运行。",
+    )
+
+
 def _walk(top: Path) -> Iterator[tuple[FoundFile, object | None]]:
     """Every entry under ``top``, each accounted for: files (links to files followed, links
     to folders not, as ``Path.rglob`` does) with their :func:`file_key` and skip reason,
@@ -118,6 +132,9 @@ def _walk(top: Path) -> Iterator[tuple[FoundFile, object | None]]:
         while entries:  # each listing entry let go once used (a folder of 100,000 files)
             entry = entries.pop()
             parts = (*rel, entry.name)
+            if undecodable(entry.name):
+                yield _bad_name(entry.path, entry.path), None
+                continue
             path = Path(entry.path)
             try:
                 if entry.is_dir(follow_symlinks=False):
@@ -139,6 +156,8 @@ def _walk(top: Path) -> Iterator[tuple[FoundFile, object | None]]:
 
 def _named(p: Path, arg: str) -> tuple[FoundFile, os.stat_result | None]:
     """A path named on the command line that is not a folder: checked, or why not."""
+    if undecodable(arg):
+        return _bad_name(arg, arg), None
     try:
         st = p.stat()
     except OSError as e:

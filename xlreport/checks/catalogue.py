@@ -61,6 +61,11 @@ _KINDS = (
         "找到链接原本指向的报表文件，把文件本身放入文件夹后重新运行。",
     ),
     FindingKind(
+        "file-name-undecodable", "error", _FILE,
+        "文件名的编码无法识别（多为在别的系统上解压的压缩包中的中文文件名）",
+        "把该文件改名（例如“单位名称.xlsx”）后放回原处，重新运行。",
+    ),
+    FindingKind(
         "not-xlreport-workbook", "error", _FILE, "不是本工具生成的报表模板",
         "请单位使用下发的模板填写（不要复制到新建的表格中），再重新报送。",
     ),

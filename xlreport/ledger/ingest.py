@@ -152,6 +152,9 @@ def ingest(
             why = f.skip or "活动自己的文件（模板、存档、回执、通知或汇总），不是收到的报表"
             report.add(IngestItem(f.shown, "skipped", None, f"未导入：{why}。"))
             continue
+        if f.problem:  # a broken link, a name that is no text …: never opened, not recorded
+            report.add(IngestItem(f.shown, "unreadable", f.code, f"{f.problem}未登记。"))
+            continue
         try:
             st = path.stat()
             sha, size = hash_file(path)

@@ -20,6 +20,7 @@ from typing import Any
 from xlreport.checks.model import CheckOptions
 from xlreport.ledger.campaign import Campaign
 from xlreport.ledger.schema import BUSY_TIMEOUT_S, LEDGER_FILE
+from xlreport.safetext import undecodable
 
 _NAME = "SELECT name FROM agencies WHERE code = ?"
 #: Connections a forked process inherited: kept, so that the child never closes its
@@ -43,8 +44,14 @@ class LedgerRoster(Mapping[str, str]):
             _INHERITED.append(self._conn)
             self._conn = None
         if self._conn is None:
-            # read only by use: never a write, so never a lock held against the ingest
-            self._conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S)
+            # read only (opened so: a missing ledger is an error, never a new empty one),
+            # so never a lock held against the ingest; its lookups may come from any thread
+            self._conn = sqlite3.connect(
+                Path(self.path).resolve().as_uri() + "?mode=ro",
+                uri=True,
+                timeout=BUSY_TIMEOUT_S,
+                check_same_thread=False,
+            )
             self._pid = os.getpid()
         return self._conn
 
@@ -66,7 +73,7 @@ class LedgerRoster(Mapping[str, str]):
         self.close()
 
     def _name(self, code: object) -> str | None:
-        if not isinstance(code, str):
+        if not isinstance(code, str) or undecodable(code):  # no text: no agency's code
             return None
         row = self._db().execute(_NAME, (code,)).fetchone()
         return None if row is None else str(row[0])

@@ -14,11 +14,20 @@ from xlreport.reader.xmlsafe import MAIN_NS, Budget, names, new_parser, run
 _ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def unescape(text: str) -> str:
-    """Undo OOXML's ``_xHHHH_`` escapes (how Excel stores control characters)."""
+    """Undo OOXML's ``_xHHHH_`` escapes (how Excel stores control characters). The
+    escapes are UTF-16 units: a pair of surrogates is the one character it encodes, a
+    lone surrogate (no character at all, and no text a workbook, a document or the ledger
+    could hold) becomes U+FFFD."""
     if "_x" not in text:
         return text
-    return _ESCAPE.sub(lambda m: chr(int(m[1], 16)), text)
+    text = _ESCAPE.sub(lambda m: chr(int(m[1], 16)), text)
+    if _SURROGATE.search(text) is None:
+        return text
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
 
 
 _SI, _T, _RPH = 1, 2, 3
