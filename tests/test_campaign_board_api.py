@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sqlite3
 from pathlib import Path
 
 import openpyxl
@@ -186,8 +187,9 @@ class _FullSpill(ValueSpill):
 def test_a_failure_while_reading_the_ledger_is_reported_as_itself(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The real cause (here a full disk) reaches the caller, not a locked temporary table,
-    and the ledger's connection is left clean; inside a transaction it is refused."""
+    """The real cause (here a full disk) reaches the caller, and the campaign's own
+    connection is untouched (the reading is done on a snapshot of its own); outside a
+    snapshot the reading is refused."""
     monkeypatch.setattr(summary, "_MERGE_CHUNK", 2)  # the failure comes mid-read
     folder = _campaign(tmp_path)
     files = tmp_path / "收到"
@@ -196,16 +198,39 @@ def test_a_failure_while_reading_the_ledger_is_reported_as_itself(
     campaign_ingest(CampaignIngestRequest([files], folder, workers=1))
     with open_campaign(folder) as camp:
         shas = [r[0] for r in camp.conn.execute("SELECT sha256 FROM files")]
-        with pytest.raises(OSError, match="No space"):
-            checked_from_ledger(camp, shas, _FullSpill(1))
+        busy = camp.conn.execute("SELECT code FROM agencies")  # a read the caller has open
+        busy.fetchone()
+        with camp.snapshot() as conn, pytest.raises(OSError, match="No space"):
+            checked_from_ledger(conn, camp, shas, _FullSpill(1))
+        with camp.snapshot() as conn:
+            assert len(checked_from_ledger(conn, camp, shas, ValueSpill())) == len(AGENCIES)
+            assert len(checked_from_ledger(conn, camp, shas, ValueSpill())) == len(AGENCIES)
         assert not camp.conn.in_transaction
         assert camp.conn.execute("SELECT COUNT(*) FROM temp.sqlite_master").fetchone() == (0,)
-        assert len(checked_from_ledger(camp, shas, ValueSpill())) == len(AGENCIES)  # again
-        camp.conn.execute("BEGIN")
+        busy.close()
         with pytest.raises(RuntimeError):
-            checked_from_ledger(camp, shas, ValueSpill())
-        assert camp.conn.in_transaction  # the caller's transaction is untouched
-        camp.conn.execute("ROLLBACK")
+            checked_from_ledger(camp.conn, camp, shas, ValueSpill())
+
+
+def test_the_summary_reads_the_ledger_of_one_moment(tmp_path: Path) -> None:
+    """What is written while the summary is being made (a renamed agency, a new file) is
+    not half in it: the snapshot reads the ledger as it was when it began."""
+    folder = _campaign(tmp_path)
+    files = tmp_path / "收到"
+    write_return(files / "a.xlsx", AGENCIES[0], valid_values(LAYOUT, 0))
+    campaign_ingest(CampaignIngestRequest([files], folder, workers=1))
+    with open_campaign(folder) as camp, camp.snapshot() as conn:
+        before = conn.execute("SELECT name FROM agencies WHERE code = ?", (AGENCIES[0].code,))
+        assert before.fetchone() == (AGENCIES[0].name,)
+        with camp.writing() as w:
+            w.execute("UPDATE agencies SET name = '改名' WHERE code = ?", (AGENCIES[0].code,))
+        row = conn.execute("SELECT name FROM agencies WHERE code = ?", (AGENCIES[0].code,))
+        assert row.fetchone() == (AGENCIES[0].name,)
+        with pytest.raises(sqlite3.OperationalError):  # read only
+            conn.execute("DELETE FROM agencies")
+    with open_campaign(folder) as camp, camp.snapshot() as conn:
+        row = conn.execute("SELECT name FROM agencies WHERE code = ?", (AGENCIES[0].code,))
+        assert row.fetchone() == ("改名",)
 
 
 def test_an_approved_version_the_summary_leaves_out_is_not_recorded_as_counted(

@@ -57,7 +57,9 @@ class BoardMachine(base.CampaignMachine):
         if not approved:
             return
         out = self.tmp / "summary" / "汇总.xlsx"
-        result = merge_from_ledger(self.camp, [v.sha256 for v in approved], out, allow_missing=True)
+        with self.camp.snapshot() as conn:
+            shas = [v.sha256 for v in approved]
+            result = merge_from_ledger(self.camp, conn, shas, out, allow_missing=True)
         assert result.summary_written, result.problem
         recorded = [values_of(self.camp, v.sha256) for v in approved]
         for cell in self.camp.layout.inputs():

@@ -7,6 +7,7 @@ The campaign folder is opened for the one call (:func:`xlreport.api.campaign.ope
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -357,45 +358,29 @@ def campaign_merge(req: CampaignMergeRequest, *, clock: Clock = utc_now) -> Camp
     recorded in the ledger as an event. Refused (``campaign-merge-unapproved``) while an
     agency has versions but none approved, unless ``allow_missing``."""
     with _open(req.campaign, clock) as camp:
-        info = camp.info
-        # one row per approved agency, kept in a temporary file (100,000 of them)
-        approved: SpilledList[ManifestRow] = SpilledList()
-        unapproved: list[tuple[str, str, str]] = []
-        for code, name, state, vid, round_no, sha256, received_at, file_name in current_of_agencies(
-            camp.conn
-        ):
-            if state == STATE_APPROVED:
-                approved.append(
-                    ManifestRow(code, name, vid, round_no, sha256, received_at, state, file_name)
-                )
-            else:
-                unapproved.append((code, name, state))
-        if not approved:
-            return CampaignMergeResult(
-                None, [], refusal="campaign-merge-nothing",
-                message="没有已通过的版本，无法汇总：先用 campaign approve 审核通过",
-                unapproved=unapproved,
-            )  # fmt: skip
-        if unapproved and not req.allow_missing:
-            shown = "、".join(f"{n}（{c}，{s}）" for c, n, s in unapproved[:10])
-            more = f"等 {len(unapproved)} 个单位" if len(unapproved) > 10 else ""
-            return CampaignMergeResult(
-                None, approved, refusal="campaign-merge-unapproved",
-                message=f"{shown}{more}已报送但没有已通过的版本，未汇总；"
-                "先审核（campaign approve / return），或加 --allow-missing 先出部分汇总",
-                unapproved=unapproved,
-            )  # fmt: skip
-        name = info.county or campaign_title(camp)
-        out = (
-            Path(req.out)
-            if req.out is not None
-            else camp.dir / SUMMARY_DIR / (safe_filename(f"{name}{info.year}年度汇总") + ".xlsx")
-        )
-        manifest_path = out.with_name(out.stem + "_汇总清单.xlsx")
-        _refuse_overwriting(camp, out, manifest_path)
-        result = merge_from_ledger(
-            camp, (r.sha256 for r in approved), out, allow_missing=req.allow_missing
-        )
+        # the approved versions, the roster and the files read at one moment
+        with camp.snapshot() as conn:
+            approved, unapproved = _approved_versions(conn)
+            if not approved:
+                return CampaignMergeResult(
+                    None, [], refusal="campaign-merge-nothing",
+                    message="没有已通过的版本，无法汇总：先用 campaign approve 审核通过",
+                    unapproved=unapproved,
+                )  # fmt: skip
+            if unapproved and not req.allow_missing:
+                shown = "、".join(f"{n}（{c}，{s}）" for c, n, s in unapproved[:10])
+                more = f"等 {len(unapproved)} 个单位" if len(unapproved) > 10 else ""
+                return CampaignMergeResult(
+                    None, approved, refusal="campaign-merge-unapproved",
+                    message=f"{shown}{more}已报送但没有已通过的版本，未汇总；"
+                    "先审核（campaign approve / return），或加 --allow-missing 先出部分汇总",
+                    unapproved=unapproved,
+                )  # fmt: skip
+            out = _summary_path(camp, req.out)
+            manifest_path = out.with_name(out.stem + "_汇总清单.xlsx")
+            _refuse_overwriting(camp, out, manifest_path)
+            shas = (r.sha256 for r in approved)
+            result = merge_from_ledger(camp, conn, shas, out, allow_missing=req.allow_missing)
         if not result.summary_written:
             return CampaignMergeResult(result, [], None, unapproved=unapproved)
         counted, left_out = _counted_versions(approved, result)
@@ -423,11 +408,39 @@ def campaign_merge(req: CampaignMergeRequest, *, clock: Clock = utc_now) -> Camp
                 for r in counted
             ),
         )  # fmt: skip
-        with camp.writing() as conn:
-            append_event(conn, at=when, kind="merge", data_json=recorded)
+        with camp.writing() as writing:
+            append_event(writing, at=when, kind="merge", data_json=recorded)
         return CampaignMergeResult(
             result, counted, manifest_path, unapproved=unapproved, left_out=left_out
         )
+
+
+def _approved_versions(
+    conn: sqlite3.Connection,
+) -> tuple[SpilledList[ManifestRow], list[tuple[str, str, str]]]:
+    """The approved current version of each agency (kept in a temporary file: 100,000 of
+    them), and the agencies with versions but none approved (code, name, state)."""
+    approved: SpilledList[ManifestRow] = SpilledList()
+    unapproved: list[tuple[str, str, str]] = []
+    for code, name, state, vid, round_no, sha256, received_at, file_name in current_of_agencies(
+        conn
+    ):
+        if state == STATE_APPROVED:
+            approved.append(
+                ManifestRow(code, name, vid, round_no, sha256, received_at, state, file_name)
+            )
+        else:
+            unapproved.append((code, name, state))
+    return approved, unapproved
+
+
+def _summary_path(camp: Campaign, out: str | Path | None) -> Path:
+    """``--out``, else summary/<county><year>年度汇总.xlsx in the campaign."""
+    if out is not None:
+        return Path(out)
+    info = camp.info
+    name = info.county or campaign_title(camp)
+    return camp.dir / SUMMARY_DIR / (safe_filename(f"{name}{info.year}年度汇总") + ".xlsx")
 
 
 def _refuse_overwriting(camp: Campaign, out: Path, manifest: Path) -> None:

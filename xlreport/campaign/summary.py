@@ -8,6 +8,7 @@ import json
 import sqlite3
 import sys
 from collections.abc import Iterable, Sequence
+from contextlib import closing
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -33,49 +34,40 @@ _ORDERED = "xlreport_merge_ordered"
 
 
 def checked_from_ledger(
-    camp: Campaign, shas: Iterable[str], spill: ValueSpill
+    conn: sqlite3.Connection, camp: Campaign, shas: Iterable[str], spill: ValueSpill
 ) -> list[CheckedFile]:
     """The files ``shas`` as merging sees checked files, rebuilt from what the ledger
     recorded when they were ingested (their findings, identity, sign-off and exact
-    values): no file is read again. Each is shown under its stored path, as ``xlreport
-    merge`` over the store would show it, and they come in the order of those paths (the
-    ledger sorts the stored paths as UTF-8 bytes: the order of their characters, as
-    Python sorts them); the values are kept in ``spill``'s temporary file, as ``xlreport
-    merge`` keeps them (a province's returns stay small)."""
-    conn = camp.conn
-    if conn.in_transaction:  # its own transaction below would end the caller's
-        raise RuntimeError("checked_from_ledger inside a transaction")
-    rows: sqlite3.Cursor | None = None
-    try:
-        conn.execute("BEGIN")  # temporary tables only: no lock on the ledger
-        for table in (_GIVEN, _ORDERED):
-            conn.execute(f"DROP TABLE IF EXISTS temp.{table}")
-        conn.execute(f"CREATE TEMP TABLE {_GIVEN} (sha256 TEXT NOT NULL)")
-        conn.executemany(f"INSERT INTO {_GIVEN} VALUES (?)", ((sha,) for sha in shas))
-        # sorted once by path (the hashes only), then read in that order with the values
+    values): no file is read again. ``conn``: a :meth:`~xlreport.ledger.Campaign.snapshot`
+    of ``camp``'s ledger (its temporary tables go with it). Each is shown under its stored
+    path, as ``xlreport merge`` over the store would show it, and they come in the order
+    of those paths (the ledger sorts the stored paths as UTF-8 bytes: the order of their
+    characters, as Python sorts them); the values are kept in ``spill``'s temporary file,
+    as ``xlreport merge`` keeps them (a province's returns stay small)."""
+    if not conn.in_transaction:  # each statement would read the ledger at another moment
+        raise RuntimeError("checked_from_ledger outside a snapshot")
+    for table in (_GIVEN, _ORDERED):
+        conn.execute(f"DROP TABLE IF EXISTS temp.{table}")
+    conn.execute(f"CREATE TEMP TABLE {_GIVEN} (sha256 TEXT NOT NULL)")
+    conn.executemany(f"INSERT INTO {_GIVEN} VALUES (?)", ((sha,) for sha in shas))
+    # sorted once by path (the hashes only), then read in that order with the values
+    conn.execute(
+        f"CREATE TEMP TABLE {_ORDERED} AS SELECT g.sha256 FROM {_GIVEN} g"
+        " JOIN files f ON f.sha256 = g.sha256 ORDER BY f.stored_path, g.rowid"
+    )
+    out: list[CheckedFile] = []
+    with closing(
         conn.execute(
-            f"CREATE TEMP TABLE {_ORDERED} AS SELECT g.sha256 FROM {_GIVEN} g"
-            " JOIN files f ON f.sha256 = g.sha256 ORDER BY f.stored_path, g.rowid"
-        )
-        conn.execute("COMMIT")
-        rows = conn.execute(
             "SELECT f.sha256, f.stored_path, f.agency_code, f.agency_name, f.layout_id, f.year,"
             " f.signoff, f.saved_at, f.blank_cells, f.identity, v.layout_fingerprint, v.packed"
             f" FROM {_ORDERED} o JOIN files f ON f.sha256 = o.sha256"
             ' LEFT JOIN "values" v ON v.sha256 = f.sha256 ORDER BY o.rowid'
         )
-        out: list[CheckedFile] = []
+    ) as rows:
         while part := rows.fetchmany(_MERGE_CHUNK):
             findings = findings_of_files(conn, [r[0] for r in part])
             out.extend(_checked_file(camp, r, findings[r[0]], spill) for r in part)
-        return out
-    finally:
-        if rows is not None:
-            rows.close()  # an open read would keep the tables from being dropped
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")  # ours: the caller had none
-        for table in (_GIVEN, _ORDERED):
-            conn.execute(f"DROP TABLE IF EXISTS temp.{table}")
+    return out
 
 
 def _checked_file(
@@ -106,22 +98,25 @@ def _checked_file(
 
 def merge_from_ledger(
     camp: Campaign,
+    conn: sqlite3.Connection,
     shas: Iterable[str],
     out: Path,
     *,
     allow_missing: bool,
 ) -> MergeResult:
     """The summary of the files ``shas`` from their recorded values, as ``xlreport merge``
-    over the stored files makes it (the campaign's roster, layout, year and county)."""
+    over the stored files makes it (the campaign's roster, layout, year and county), all
+    read from the snapshot ``conn`` (:meth:`~xlreport.ledger.Campaign.snapshot`): the
+    roster and the files of one moment."""
     info = camp.info
     options = CheckOptions(layout=camp.layout, year=info.year, county=info.county or None)
     spill = ValueSpill()  # the values wait in a temporary file, as xlreport merge keeps them
-    checked = checked_from_ledger(camp, shas, spill)  # in the order of their paths
-    # the agencies on the roster now, in roster order: a dict, as the summary asks for
-    # every file's code several times (gone before the merge's event, its peak at 100,000)
+    checked = checked_from_ledger(conn, camp, shas, spill)  # in the order of their paths
+    # the agencies on the roster, in roster order: a dict, as the summary asks for every
+    # file's code several times
     roster = {
         code: name
-        for code, name in camp.conn.execute(
+        for code, name in conn.execute(
             "SELECT code, name FROM agencies WHERE withdrawn = 0 ORDER BY seq, code"
         )
     }

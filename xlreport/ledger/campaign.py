@@ -28,7 +28,14 @@ from xlreport.fsutil import atomic_write_bytes
 from xlreport.identity import normal_name
 from xlreport.ledger.chain import append_event, canonical_json
 from xlreport.ledger.model import RosterChange
-from xlreport.ledger.schema import LEDGER_FILE, STATE_NONE, connect, migrate, write
+from xlreport.ledger.schema import (
+    BUSY_TIMEOUT_S,
+    LEDGER_FILE,
+    STATE_NONE,
+    connect,
+    migrate,
+    write,
+)
 from xlreport.ledger.store import STORE_DIR, hash_file
 from xlreport.roster import Agency, load_roster
 from xlreport.spec import Layout, load_layout, resolve_layout
@@ -169,6 +176,24 @@ class Campaign:
                 f"无法写入台账 {self.dir / LEDGER_FILE}：{e}",
                 "台账未作改动；请检查磁盘空间和文件夹权限后重试",
             ) from e
+
+    @contextmanager
+    def snapshot(self) -> Iterator[sqlite3.Connection]:
+        """A connection of its own that reads the ledger as it is now, all of it from one
+        moment (one read transaction) however long the reading takes and whatever is
+        written meanwhile; read only; closed afterwards, with any temporary table made
+        on it."""
+        conn = sqlite3.connect(
+            (self.dir / LEDGER_FILE).resolve().as_uri() + "?mode=ro",
+            uri=True,
+            timeout=BUSY_TIMEOUT_S,
+            isolation_level=None,
+        )
+        try:
+            conn.execute("BEGIN")
+            yield conn
+        finally:
+            conn.close()
 
     def agencies(self) -> list[sqlite3.Row]:
         self.conn.row_factory = sqlite3.Row
