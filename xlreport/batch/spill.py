@@ -38,13 +38,16 @@ class PickleFile(Generic[T]):
         # read back as exactly its own bytes, in one read
         self._starts = array("q")
         self._last: tuple[int, Any] = (-1, None)
+        self._reading = False  # read since the last write (the position is not the end)
         self._closer = weakref.finalize(self, self._file.close)
 
     def put(self, obj: T) -> int:
         """Store ``obj``; its offset, for :meth:`get`."""
         data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
         offset = self._end
-        self._file.seek(offset)
+        if self._reading:  # a read moved the file's position: back to its end
+            self._file.seek(offset)
+            self._reading = False
         self._file.write(data)
         self._end += len(data)
         self._starts.append(offset)
@@ -76,6 +79,7 @@ class PickleFile(Generic[T]):
         offset = self._starts[i]
         end = self._starts[i + 1] if i + 1 < len(self._starts) else self._end
         self._file.seek(offset)
+        self._reading = True
         obj: T = pickle.loads(self._file.read(end - offset))
         return obj
 

@@ -118,7 +118,10 @@ def _pack_json(packed: Packed) -> str:
 
 def unpack_json(text: str) -> Packed:
     """The packed values as stored (see :func:`_pack_json`) back as a packed tuple."""
-    return tuple(Decimal(v) if type(v) is str else v for v in json.loads(text))
+    values = json.loads(text)
+    if '"' not in text:  # no Decimal among them (most returns): ints and None as read
+        return tuple(values)
+    return tuple(Decimal(v) if type(v) is str else v for v in values)
 
 
 def _inside(path: Path, folders: Sequence[Path]) -> bool:
