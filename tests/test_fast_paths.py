@@ -283,3 +283,20 @@ def test_streamed_repack_writes_what_repack_returns(
         out = io.BytesIO()
         zippack.repack_to(io.BytesIO(buf.getvalue()), out)
         assert out.getvalue() == zippack.pack(zippack.unzip(buf.getvalue()))
+
+
+def test_a_large_member_is_deflated_at_the_large_level(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fixed bytes either way: the level follows from the member's size alone."""
+    monkeypatch.setattr(zippack, "_STREAM_FROM", 1000)
+    monkeypatch.setattr(zippack, "_PIECE", 1024)
+    rnd = random.Random(7)
+    raw = "".join(f"<c><v>{rnd.randint(0, 10**6)}</v></c>" for _ in range(500)).encode()
+    pieces = [raw[i : i + 1024] for i in range(0, len(raw), 1024)]
+    expected = b"".join(
+        zippack.deflate(p, last=i == len(pieces) - 1, level=zippack.LARGE_LEVEL)
+        for i, p in enumerate(pieces)
+    )
+    assert zippack.member("xl/worksheets/sheet1.xml", raw).deflated == expected
+    small = raw[:900]
+    assert zippack.member("xl/styles.xml", small).deflated == zippack.deflate(small, last=True)
+    assert zippack.LARGE_LEVEL != zippack.LEVEL

@@ -25,6 +25,10 @@ from dataclasses import dataclass
 from typing import IO
 
 LEVEL = 6
+#: A member larger than ``_STREAM_FROM`` (a province summary's 分单位明细: ~45 MB of XML at
+#: 10,000 agencies) is deflated at this level: a quarter of the time of ``LEVEL``, ~25 %
+#: larger. Chosen by the member's size alone, so the bytes are still fixed.
+LARGE_LEVEL = 2
 #: Worksheets are split before the page header (the only per-agency text in a sheet).
 _SPLIT_BEFORE = b"<headerFooter"
 _DOS_TIME = 0
@@ -68,24 +72,30 @@ def segments(name: str, data: bytes) -> list[bytes]:
     return [data]
 
 
-def deflate(raw: bytes, *, last: bool) -> bytes:
+def level_for(size: int) -> int:
+    """The deflate level of a member of ``size`` bytes."""
+    return LARGE_LEVEL if size > _STREAM_FROM else LEVEL
+
+
+def deflate(raw: bytes, *, last: bool, level: int = LEVEL) -> bytes:
     """Raw deflate of one segment; non-final segments end byte-aligned (Z_SYNC_FLUSH)."""
-    co = zlib.compressobj(LEVEL, zlib.DEFLATED, -15)
+    co = zlib.compressobj(level, zlib.DEFLATED, -15)
     return co.compress(raw) + co.flush(zlib.Z_FINISH if last else zlib.Z_SYNC_FLUSH)
 
 
-def compress_segments(parts: Sequence[bytes]) -> list[Segment]:
+def compress_segments(parts: Sequence[bytes], level: int = LEVEL) -> list[Segment]:
     """Each part deflated on its own (the last one finished); many parts on threads (zlib
     lets go of the interpreter lock while it deflates)."""
     last = len(parts) - 1
     if last < 2:
-        return [_segment(p, i == last) for i, p in enumerate(parts)]
+        return [_segment(p, i == last, level) for i, p in enumerate(parts)]
     with ThreadPoolExecutor(_threads()) as pool:
-        return list(pool.map(_segment, parts, [i == last for i in range(len(parts))]))
+        ends = [i == last for i in range(len(parts))]
+        return list(pool.map(_segment, parts, ends, [level] * len(parts)))
 
 
-def _segment(raw: bytes, last: bool) -> Segment:
-    return Segment(raw, deflate(raw, last=last), zlib.crc32(raw))
+def _segment(raw: bytes, last: bool, level: int = LEVEL) -> Segment:
+    return Segment(raw, deflate(raw, last=last, level=level), zlib.crc32(raw))
 
 
 def _threads() -> int:
@@ -103,7 +113,7 @@ def join(name: str, parts: Sequence[Segment]) -> Member:
 
 
 def member(name: str, data: bytes) -> Member:
-    return join(name, compress_segments(segments(name, data)))
+    return join(name, compress_segments(segments(name, data), level_for(len(data))))
 
 
 class _ZipWriter:
@@ -229,7 +239,8 @@ class _Deflating:
             piece = _read_piece(f)
             while piece:
                 following = _read_piece(f)
-                ahead.append(pool.submit(_segment, piece, not following))
+                level = level_for(info.file_size)
+                ahead.append(pool.submit(_segment, piece, not following, level))
                 piece = following
                 while ahead and (len(ahead) > 2 * _threads() or not piece):
                     done = ahead.popleft().result()
