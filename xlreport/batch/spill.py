@@ -100,7 +100,8 @@ class SpilledList(Sequence[T]):
 
     For results that list one item per file or agency of a campaign (100,000 of them):
     what stays in memory is an offset per item (the file's). Items are pickled, so what is read back
-    equals what was appended, but is a copy.
+    equals what was appended, but is a copy (the same copy when one item is read twice in a row:
+    change it and the next read shows the change).
     """
 
     def __init__(self, items: Iterable[T] = ()) -> None:
