@@ -359,3 +359,14 @@ def test_upward_merge_of_summaries_equals_the_flat_merge(n: int) -> None:
         )
     up = select_returns(summaries, L, 2024)
     assert merge_values(L, (d.values for d in up.counted)) == flat_values
+
+
+def test_a_code_holding_the_contributor_separator_is_not_merged() -> None:
+    """A summary lists its agencies' codes joined by commas: a code with a comma would be
+    read back as two agencies (and one agency counted twice a level up)."""
+    sel = select_returns(
+        [checked(L, "A,1", V1, path="/x/a.xlsx"), checked(L, "B", V2, path="/x/b.xlsx")], L, 2024
+    )
+    f = by_name(sel.files)
+    assert f["a.xlsx"].status == "unidentified" and "逗号" in f["a.xlsx"].reason
+    assert [d.identity.agency_code for d in sel.counted] == ["B"]

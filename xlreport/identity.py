@@ -52,6 +52,9 @@ META_KEYS = (
     "generator",  # "xlreport 0.1.0"
 )
 META_FORMAT = "xlreport"
+#: Between the agency codes of a summary's ``contributors`` in its identity sheet: a code
+#: holding it would be read back as two agencies (refused in a roster and a merge).
+CONTRIBUTOR_SEPARATOR = ","
 #: Defined names that mirror the meta rows that identify a workbook.
 NAME_OF_KEY = {
     "layout_id": "XLR_LAYOUT",
@@ -118,7 +121,7 @@ class Identity:
             "kind": self.kind,
             "template_id": self.template_id,
             "county": self.county,
-            "contributors": ",".join(self.contributors),
+            "contributors": CONTRIBUTOR_SEPARATOR.join(self.contributors),
             "generator": generator,
         }
         return [(k, values[k]) for k in META_KEYS]

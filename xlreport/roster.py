@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from xlreport.errors import UsageError
+from xlreport.identity import CONTRIBUTOR_SEPARATOR
 
 COL_CODE = "单位编码"
 COL_NAME = "单位名称"
@@ -174,6 +175,11 @@ def _parse(name: str, rows: Iterable[tuple[int, list[str]]], notes: list[str]) -
             raise UsageError(f"{where}：单位编码为空", "每个单位都需要唯一的单位编码")
         if not agency_name:
             raise UsageError(f"{where}：单位名称为空（单位编码 {code}）")
+        if CONTRIBUTOR_SEPARATOR in code:
+            raise UsageError(
+                f"{where}：单位编码“{code}”含有逗号",
+                "汇总表用逗号分隔所含单位的编码，编码中不能有逗号（全角逗号也不行）；请改用其他字符",
+            )
         if code in seen:
             raise UsageError(
                 f"{where}：单位编码“{code}”与第 {seen[code]} 行重复（已把全角字符和空格规范化后比较）",

@@ -15,6 +15,7 @@ from xlreport.checks.model import CheckOptions
 from xlreport.codes import FindingCode
 from xlreport.findings import Finding, TemplatePos
 from xlreport.identity import (
+    CONTRIBUTOR_SEPARATOR,
     GUIDE_SHEET,
     META_FORMAT,
     META_SHEET,
@@ -107,7 +108,9 @@ def _identity(fields: Mapping[str, str]) -> Identity | None:
             kind="summary" if fields.get("kind") == WORKBOOK_KIND_SUMMARY else "return",
             template_id=fields.get("template_id", ""),
             county=fields.get("county", ""),
-            contributors=tuple(c for c in fields.get("contributors", "").split(",") if c),
+            contributors=tuple(
+                c for c in fields.get("contributors", "").split(CONTRIBUTOR_SEPARATOR) if c
+            ),
         )
     except (KeyError, ValueError):
         return None

@@ -16,7 +16,7 @@ from typing import TypeVar
 from xlreport.checks.catalogue import CATALOGUE, IDENTITY_GROUP
 from xlreport.checks.model import CheckedFile, ReturnData
 from xlreport.findings import FileReport
-from xlreport.identity import WORKBOOK_KIND_SUMMARY, normal_name
+from xlreport.identity import CONTRIBUTOR_SEPARATOR, WORKBOOK_KIND_SUMMARY, normal_name
 from xlreport.merge.confirm import drop_unconfirmed
 from xlreport.merge.model import FileOutcome, agency_key, base_name
 from xlreport.merge.versions import resolve_versions
@@ -116,6 +116,12 @@ def select_returns(
             outcomes[i] = FileOutcome(cf, "error", _error_reason(rep))
         elif not agency_key(data):
             reason = "工作簿中既没有单位编码，也没有填写单位名称，无法确定是哪个单位的报表"
+            outcomes[i] = FileOutcome(cf, "unidentified", reason)
+        elif CONTRIBUTOR_SEPARATOR in agency_key(data):
+            reason = (
+                f"单位编码“{agency_key(data)}”含有逗号：汇总表用逗号分隔所含单位，"
+                "这个编码会被读成两个单位，无法汇总；请改正名单和模板中的单位编码"
+            )
             outcomes[i] = FileOutcome(cf, "unidentified", reason)
         elif (
             own_code
