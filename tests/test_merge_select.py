@@ -370,3 +370,39 @@ def test_a_code_holding_the_contributor_separator_is_not_merged() -> None:
     f = by_name(sel.files)
     assert f["a.xlsx"].status == "unidentified" and "逗号" in f["a.xlsx"].reason
     assert [d.identity.agency_code for d in sel.counted] == ["B"]
+
+
+@pytest.mark.parametrize("typed", ["单位A0", "单位A0局"])  # the same name, or a near one
+def test_a_generic_return_named_as_a_coded_agency_is_a_version_of_it(typed: str) -> None:
+    """Without a roster, a return from the generic template that types the name a coded
+    return states is that agency's second version — never a second agency summed."""
+    sel = select_returns(
+        [
+            checked(L, "A0", V1, path="/x/coded.xlsx", name="单位A0"),
+            checked(L, "", V1, path="/x/generic.xlsx", name=typed, sha="f" * 64),
+            checked(L, "B", V2, path="/x/b.xlsx"),
+        ],
+        L,
+        2024,
+    )
+    f = by_name(sel.files)
+    assert f["coded.xlsx"].status == f["generic.xlsx"].status == "conflict"
+    assert f["b.xlsx"].status == "merged"
+    assert [d.identity.agency_code for d in sel.counted] == ["B"]
+    # the same figures in two different files: said as it is
+    assert "填报的数据相同，但文件不同" in f["coded.xlsx"].reason
+
+
+def test_blank_and_zero_are_a_difference_between_versions() -> None:
+    blank = {"a20_8.fees.amount": Decimal("1.25")}
+    zero = {"s3.new.natural": Decimal(0), "a20_8.fees.amount": Decimal("1.25")}
+    sel = select_returns(
+        [checked(L, "A", blank, path="/x/a1.xlsx"), checked(L, "A", zero, path="/x/a2.xlsx")],
+        L,
+        2024,
+        blank_as_zero=True,
+    )
+    f = by_name(sel.files)
+    assert f["a1.xlsx"].status == "conflict"
+    assert [d.cell_id for d in f["a1.xlsx"].differences] == ["s3.new.natural"]
+    assert "空" in f["a1.xlsx"].reason

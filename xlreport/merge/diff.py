@@ -13,12 +13,12 @@ from xlreport.spec.model import Layout
 def differing_cells(
     layout: Layout, kept: Mapping[str, Decimal], replaced: Mapping[str, Decimal]
 ) -> tuple[CellDiff, ...]:
-    """Input cells whose value differs (blank and 0 are the same: both count as 0), in layout order."""
+    """Input cells whose value differs, in layout order. Blank and 0 differ: a blank cell is
+    no number (a merge does not count it as 0 unless told to)."""
     out: list[CellDiff] = []
-    zero = Decimal(0)
     for cell in layout.inputs():
         a, b = kept.get(cell.id), replaced.get(cell.id)
-        if (a if a is not None else zero) == (b if b is not None else zero):
+        if a == b:  # the same number (1.0 and 1 too), or both blank
             continue
         out.append(
             CellDiff(

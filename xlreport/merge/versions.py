@@ -8,7 +8,8 @@ time marked as UTC, PC clocks are wrong, some producers write none).
 Without a roster a generic template's return is known by the name it typed; names that are
 the same after :func:`xlreport.identity.normal_name` are one agency, and names that differ
 by a character or two added or dropped (a corrected or completed name) are treated as one
-agency too — a conflict, never two agencies summed.
+agency too — a conflict, never two agencies summed. So is a generic return whose name is
+(near) the name a coded return states: a version of that agency.
 """
 
 from __future__ import annotations
@@ -80,12 +81,15 @@ def group_versions(
     """Inputs grouped by agency; generic returns with near names joined into one group.
     Also returns, per group, the distinct names that were joined (more than one: near)."""
     groups: dict[str, list[int]] = defaultdict(list)
-    name_of: dict[str, str] = {}
+    name_of: dict[str, str] = {}  # generic returns' keys → their names
+    coded: dict[str, set[str]] = defaultdict(set)  # names → the coded returns' keys
     for i, data in members:
         key = version_key(data)
         groups[key].append(i)
         if not data.identity.agency_code and key.startswith(DERIVED_PREFIX):
             name_of[key] = normal_name(agency_name(data))
+        elif data.identity.kind != WORKBOOK_KIND_SUMMARY and agency_name(data):
+            coded[normal_name(agency_name(data))].add(key)
     parent = {k: k for k in groups}
 
     def root(k: str) -> str:
@@ -94,11 +98,24 @@ def group_versions(
             k = parent[k]
         return k
 
-    key_of_name = {n: k for k, n in name_of.items()}
-    for a, b in near_pairs(name_of.values()):
-        ra, rb = root(key_of_name[a]), root(key_of_name[b])
+    def join(a: str, b: str) -> None:
+        ra, rb = root(a), root(b)
         if ra != rb:
             parent[max(ra, rb)] = min(ra, rb)
+
+    key_of_name = {n: k for k, n in name_of.items()}
+    for a, b in near_pairs(name_of.values()):
+        join(key_of_name[a], key_of_name[b])
+    # a generic return whose name is (near) a coded return's is that agency's too: a
+    # version of it, never a second agency summed beside it
+    for name, key in key_of_name.items():
+        for other in coded.get(name, ()):
+            join(key, other)
+    for a, b in near_pairs([*key_of_name, *coded]):
+        for generic, other in ((a, b), (b, a)):
+            if generic in key_of_name and other in coded:
+                for k in coded[other]:
+                    join(key_of_name[generic], k)
     joined: dict[str, list[int]] = defaultdict(list)
     names: dict[str, list[str]] = defaultdict(list)
     for k, idx in groups.items():
@@ -181,6 +198,12 @@ def _conflict_reason(
             "内容不同，无法确定以哪份为准，均未汇总"
         )
         tail = "；移走一份或用 --prefer 指定；如确为不同单位，请用 --roster 给出单位名单"
+    elif not differing_cells(d.layout, data_of[others[0]].values, d.values):
+        head = (
+            f"同一单位（{who}）另有文件{_files(data_of, others)}：填报的数据相同，但文件不同"
+            "（如重新保存过、改了填报人或电话），无法确定以哪份为准，均未汇总"
+        )
+        tail = "；核实后移走其余文件，或用 --prefer 指定以哪份为准"
     else:
         head = (
             f"同一单位（{who}）另有内容不同的文件{_files(data_of, others)}，"
