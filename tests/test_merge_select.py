@@ -406,3 +406,22 @@ def test_blank_and_zero_are_a_difference_between_versions() -> None:
     assert f["a1.xlsx"].status == "conflict"
     assert [d.cell_id for d in f["a1.xlsx"].differences] == ["s3.new.natural"]
     assert "空" in f["a1.xlsx"].reason
+
+
+def test_prefer_naming_a_byte_identical_copy_prefers_its_content() -> None:
+    twin = "e" * 64
+    sel = select_returns(
+        [
+            checked(L, "A", V1, path="/x/v1.xlsx"),
+            checked(L, "A", V2, path="/x/v2.xlsx", sha=twin),
+            checked(L, "A", V2, path="/x/v2 - 副本.xlsx", sha=twin),
+        ],
+        L,
+        2024,
+        prefer={"/x/v2 - 副本.xlsx"},
+    )
+    f = by_name(sel.files)
+    assert f["v2.xlsx"].status == "merged"  # the copy kept of the two identical files
+    assert f["v2 - 副本.xlsx"].status == "duplicate"
+    assert f["v1.xlsx"].status == "superseded"
+    assert sel.counted[0].values == V2

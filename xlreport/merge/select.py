@@ -173,12 +173,15 @@ def select_returns(
         and not _identity_in_doubt(cf.report)
     ]
     members = [(i, data_of(i)) for i in sorted([*unique, *drafts])]
-    wanted = set(prefer)
+    # a preferred file's byte-identical copy stands for it (the copy may be the one kept)
+    wanted = {
+        cf.data.sha256 for cf in ordered if cf.report.path in prefer and cf.data is not None
+    }
     latest = resolve_versions(
         ordered,
         members,
         set(unique),
-        lambda i: ordered[i].report.path in wanted,
+        lambda i: data_of(i).sha256 in wanted,
         outcomes,
         layout,
     )
