@@ -174,9 +174,7 @@ def select_returns(
     ]
     members = [(i, data_of(i)) for i in sorted([*unique, *drafts])]
     # a preferred file's byte-identical copy stands for it (the copy may be the one kept)
-    wanted = {
-        cf.data.sha256 for cf in ordered if cf.report.path in prefer and cf.data is not None
-    }
+    wanted = {cf.data.sha256 for cf in ordered if cf.report.path in prefer and cf.data is not None}
     latest = resolve_versions(
         ordered,
         members,
