@@ -138,6 +138,8 @@ class _Walker:
         self.geometric = True
         self.colmap: dict[int, int] | None = None  # x → column index (geometric)
         self.col_ok = False
+        #: a PDF's text layer: a line break in a cell is where a narrow cell wrapped
+        self.wrapped = False
         self.variant_labels: set[str] = set()
         self.verbatim = statutory_texts(layout)
 
@@ -488,7 +490,7 @@ class _Walker:
         layout = self.layout
         for cid, text in self.out.published.items():
             cell = layout.cells[cid]
-            p = parse_value(text, cell.type)
+            p = parse_value(text, cell.type, wrapped=self.wrapped)
             if p.value is not None:
                 self.out.values[cid] = p.value
             if p.code is not None:
@@ -513,6 +515,7 @@ class _Walker:
 
 def extract(doc: Document, layout: Layout) -> Extracted:
     w = _Walker(layout)
+    w.wrapped = doc.kind == "pdf"
     for t in doc.tables:
         w.geometric = t.geometric
         for row in t.rows:
