@@ -86,29 +86,45 @@ def read_prior(
     return out
 
 
+#: The note on a cell not pre-filled because a cell it comes from was blank last year.
+BLANK_NOTE = "上年该栏为空白，未预填（空白不是 0）：请按实际情况填写。"
+
+
 @dataclass(frozen=True)
 class Carried:
     """One cell of this year's template, from last year."""
 
     cell: str  # cell id
-    value: Decimal  # last year's value
+    value: Decimal  # last year's value (0 when ``blank``: nothing is carried)
     fill: bool  # pre-filled (else only the note)
     note: str  # the comment on the cell
     sources: tuple[tuple[str, Decimal], ...] = ()  # last year's cells it came from, their values
+    blank: tuple[str, ...] = ()  # last year's cells it came from that were blank
 
 
 def carried(layout: Layout, prior: ReturnData) -> list[Carried]:
     """What ``layout``'s ``[[carry]]`` takes from ``prior`` (its inputs and recomputed
-    totals); a carry whose cells last year's layout lacks is left out."""
+    totals); a carry whose cells last year's layout lacks is left out. A carry from a cell
+    left blank last year carries nothing: blank is not 0 (only :data:`BLANK_NOTE`)."""
     out: list[Carried] = []
     known = prior.layout.cells
     for c in layout.carry:
         if any(t.cell not in known for t in c.source.terms):
             continue
+        blank = tuple(
+            t.cell
+            for t in c.source.terms
+            if t.cell not in (prior.values if known[t.cell].kind == "input" else prior.totals)
+        )
+        sources = tuple(
+            (t.cell, prior.totals[t.cell]) for t in c.source.terms if t.cell not in blank
+        )
+        if blank:
+            out.append(Carried(c.cell, Decimal(0), False, BLANK_NOTE, sources, blank))
+            continue
         value = c.source.evaluate(prior.totals)
-        sources = tuple((t.cell, prior.totals.get(t.cell, Decimal(0))) for t in c.source.terms)
         out.append(Carried(c.cell, value, c.fill, c.note.replace(PRIOR, fmt(value)), sources))
     return out
 
 
-__all__ = ["Carried", "PriorSet", "carried", "read_prior"]
+__all__ = ["BLANK_NOTE", "Carried", "PriorSet", "carried", "read_prior"]
