@@ -86,6 +86,43 @@ def test_real_tables_import_exactly(name: str, kind: str) -> None:
     assert _codes(got) == ["import-variant"]  # totals agree, nothing blank
 
 
+@pytest.mark.parametrize(
+    "meta",
+    [
+        "<meta charset='gbk'>",
+        "<meta http-equiv='Content-Type' content='text/html; charset=gb2312'>",
+        "",  # no charset said at all
+    ],
+)
+def test_a_gbk_page_imports_as_its_utf8_twin(meta: str) -> None:
+    """Many government sites serve GB2312/GBK pages: the text is decoded once (its bytes
+    as UTF-8, else GB18030), never again by the page's own charset (labels garbled)."""
+    lay = _layout("gov-2021")
+    page = _doc("html", lay, _published("pingtan_2022", lay)).decode("utf-8")
+    page = page.replace("<meta charset='utf-8'>", meta)
+    want = import_document(_doc("html", lay, _published("pingtan_2022", lay)), "a", LAYOUTS)
+    for data in (page.encode("gb18030"), page.encode("utf-8")):
+        got = import_document(data, "x.html", LAYOUTS)
+        assert got.refused is None and got.layout is lay
+        assert (got.agency, got.values) == (want.agency, want.values)
+
+
+def test_a_superscript_footnote_mark_is_not_read_as_a_digit() -> None:
+    """``5<sup>1</sup>`` (a footnote mark) is not 51: the cell is left blank with why."""
+    lay = _layout("gov-2021")
+    values = _published("pingtan_2022", lay)
+    page = cms_html(lay, AGENCY, 2022, values)
+    cid = next(  # a cell whose published number appears nowhere else
+        c.id
+        for c in lay.compiled.inputs
+        if values.get(c.id) and page.count(f";{values[c.id]}</font>") == 1
+    )
+    page = page.replace(f";{values[cid]}</font>", f";{values[cid]}<sup>1</sup></font>")
+    got = import_document(page.encode("utf-8"), "x.html", LAYOUTS)
+    assert got.refused is None and cid not in got.values
+    assert any("上标" in i.message for i in got.issues)
+
+
 def test_a_document_is_sniffed_from_its_bytes_not_its_name(tmp_path: Path) -> None:
     lay = _layout("gov-2021")
     p = tmp_path / "报告.pdf"  # an HTML page saved under a misleading name

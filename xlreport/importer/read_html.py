@@ -32,6 +32,12 @@ def _span(value: str | None) -> int:
     return min(max(n, 1), _MAX_SPAN)
 
 
+#: Digits in ``<sup>`` / ``<sub>`` (a footnote mark after a number: ``1<sup>2</sup>``) kept
+#: as superscript / subscript digits, which no value reads as a plain digit — never 12.
+_RAISED = {"sup": str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹"),
+           "sub": str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")}  # fmt: skip
+
+
 def _tag(el: Any) -> str:
     return el.tag.lower() if isinstance(el.tag, str) else ""
 
@@ -41,6 +47,13 @@ def _text(el: Any, out: list[str], *, skip_tables: bool) -> None:
     when ``skip_tables``)."""
     tag = _tag(el)
     if tag in _SKIP or not tag:
+        return
+    if tag in _RAISED:
+        inner: list[str] = [el.text or ""]
+        for child in el:
+            _text(child, inner, skip_tables=skip_tables)
+            inner.append(child.tail or "")
+        out.append("".join(inner).translate(_RAISED[tag]))
         return
     if tag in _BLOCK:
         out.append("\n")
@@ -84,8 +97,16 @@ def read_html(text: str, limits: ImportLimits) -> Document:
             f"网页有 {len(text)} 个字符，超过上限 {limits.max_chars}",
             "请确认文件来源",
         )
+    # the text is already decoded (xlreport.importer.document.decode_text): handed over as
+    # UTF-8 and read as such, never again by the page's own charset (a GB2312 page's labels
+    # garbled) nor guessed as Latin-1 when it says none
     parser = etree.HTMLParser(
-        recover=True, no_network=True, remove_comments=True, remove_pis=True, huge_tree=False
+        recover=True,
+        no_network=True,
+        remove_comments=True,
+        remove_pis=True,
+        huge_tree=False,
+        encoding="utf-8",
     )
     try:
         root = etree.fromstring(text.encode("utf-8"), parser)
