@@ -123,6 +123,28 @@ def test_a_superscript_footnote_mark_is_not_read_as_a_digit() -> None:
     assert any("上标" in i.message for i in got.issues)
 
 
+def test_a_superscript_run_in_word_is_not_read_as_a_digit() -> None:
+    import docx
+
+    lay = _layout("gov-2021")
+    values = _published("pingtan_2022", lay)
+    d = docx.Document(io.BytesIO(_doc("docx", lay, values)))
+    cells = [c for t in d.tables for row in t.rows for c in row.cells]
+    texts = [c.text for c in cells]
+    cid = next(  # a cell whose published number appears nowhere else
+        c.id
+        for c in lay.compiled.inputs
+        if values.get(c.id) and texts.count(str(values[c.id])) == 1
+    )
+    cell = cells[texts.index(str(values[cid]))]
+    cell.paragraphs[0].add_run("1").font.superscript = True
+    buf = io.BytesIO()
+    d.save(buf)
+    got = import_document(buf.getvalue(), "x.docx", LAYOUTS)
+    assert got.refused is None and cid not in got.values
+    assert any("上标" in i.message for i in got.issues)
+
+
 def test_a_document_is_sniffed_from_its_bytes_not_its_name(tmp_path: Path) -> None:
     lay = _layout("gov-2021")
     p = tmp_path / "报告.pdf"  # an HTML page saved under a misleading name

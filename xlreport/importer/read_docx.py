@@ -15,6 +15,7 @@ from xlreport.errors import UnreadableFileError
 from xlreport.importer.grid import Document, GCell, GRow, GTable
 from xlreport.importer.issues import ImportRefused
 from xlreport.importer.limits import ImportLimits
+from xlreport.importer.values import RAISED
 from xlreport.reader.archive import Archive
 from xlreport.reader.limits import ReadLimits
 
@@ -23,11 +24,15 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
 def _text(el: Element) -> str:
-    """A paragraph's text (tabs and breaks as spaces/newlines)."""
+    """A paragraph's text (tabs and breaks as spaces/newlines; digits of a superscript or
+    subscript run kept raised, see :data:`~xlreport.importer.values.RAISED`)."""
     out: list[str] = []
+    raised: dict[int, int] | None = None
     for node in el.iter():
-        if node.tag == W + "t" and node.text:
-            out.append(node.text)
+        if node.tag == W + "r":  # a run: its text follows
+            raised = RAISED.get(_val(node.find(f"{W}rPr/{W}vertAlign")))
+        elif node.tag == W + "t" and node.text:
+            out.append(node.text.translate(raised) if raised else node.text)
         elif node.tag == W + "tab":
             out.append(" ")
         elif node.tag in (W + "br", W + "cr"):

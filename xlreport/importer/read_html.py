@@ -15,6 +15,7 @@ from lxml import etree
 from xlreport.importer.grid import Document, GCell, place
 from xlreport.importer.issues import ImportRefused
 from xlreport.importer.limits import ImportLimits
+from xlreport.importer.values import RAISED
 
 _BLOCK = frozenset(
     {"p", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "li", "tr", "td", "th", "table",
@@ -32,10 +33,8 @@ def _span(value: str | None) -> int:
     return min(max(n, 1), _MAX_SPAN)
 
 
-#: Digits in ``<sup>`` / ``<sub>`` (a footnote mark after a number: ``1<sup>2</sup>``) kept
-#: as superscript / subscript digits, which no value reads as a plain digit — never 12.
-_RAISED = {"sup": str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹"),
-           "sub": str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")}  # fmt: skip
+#: Digits in ``<sup>`` / ``<sub>`` kept raised (:data:`~xlreport.importer.values.RAISED`).
+_RAISED = {"sup": RAISED["superscript"], "sub": RAISED["subscript"]}
 
 
 def _tag(el: Any) -> str:

@@ -41,6 +41,15 @@ def looks_like_value(text: str) -> bool:
     return bool(_NUM.match(t) or _GROUPED.match(t))
 
 
+#: Digits set raised or lowered (HTML ``<sup>``/``<sub>``, Word's superscript runs: a
+#: footnote mark after a number, ``5<sup>1</sup>``) written as superscript / subscript
+#: digits, which :func:`parse_value` never reads as plain ones — 5¹ is not 51.
+RAISED = {
+    "superscript": str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹"),
+    "subscript": str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"),
+}
+
+
 def _odd_digit(text: str) -> str:
     """The first character that reads as a digit but is no plain one (superscript ``²``,
     circled ``①``, subscript, another script's digit…), or ""."""
