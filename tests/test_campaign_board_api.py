@@ -296,3 +296,25 @@ def test_merge_never_replaces_a_file_outside_the_campaigns_summary_folder(
     # in the campaign's own summary/, a merge again replaces its earlier outputs
     for _ in range(2):
         assert campaign_merge(CampaignMergeRequest(folder, allow_missing=True)).exit_code == 0
+
+
+def test_a_file_sent_through_one_agencys_link_is_never_another_agencys_version(
+    tmp_path: Path,
+) -> None:
+    """The ingest decides whose return a file is as it records it (the identity the check
+    recognised): from QH001's link, QH002's return — or one naming no agency — is refused
+    with QH001's receipt; QH002 gets no version, no receipt."""
+    folder = _campaign(tmp_path)
+    a, b = AGENCIES[0], AGENCIES[1]
+    theirs = write_return(tmp_path / "收到" / "b.xlsx", b, valid_values(LAYOUT, 1))
+    result = campaign_ingest(CampaignIngestRequest([theirs], folder, workers=1, sender=a.code))
+    (item,) = result.report.items
+    assert (item.outcome, item.code) == ("refused", "serve-other-agency")
+    assert item.receipt.startswith(f"{YEAR}-{a.code}-")
+    with open_campaign(folder) as camp:
+        assert camp.conn.execute("SELECT COUNT(*) FROM versions").fetchone() == (0,)
+        states = dict(camp.conn.execute("SELECT code, state FROM agencies"))
+        assert states[b.code] == states[a.code]  # neither has reported
+    with open_campaign(folder) as camp:  # accounted for: an arrival of QH001's, refused
+        arrivals = list(camp.conn.execute("SELECT agency_code, outcome FROM arrivals"))
+    assert arrivals == [(a.code, "refused")]

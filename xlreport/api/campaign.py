@@ -147,6 +147,9 @@ class CampaignIngestRequest:
     paths: Sequence[str | Path] = ()  # files or folders; none: the campaign's inbox/
     campaign: str | Path = "."
     workers: int | None = None
+    #: The agency the files came from (an upload through its link): a file of another
+    #: agency, or of none, is refused (see :func:`xlreport.ledger.ingest`).
+    sender: str | None = None
 
 
 @dataclass
@@ -197,7 +200,7 @@ def campaign_ingest(req: CampaignIngestRequest, *, clock: Clock = utc_now) -> Ca
                 except UsageError as e:
                     problem = f"{e}；回执文档未写入（稍后运行 campaign receipts 补写）"
 
-        report = ingest(camp, req.paths, workers=req.workers, recorded=write)
+        report = ingest(camp, req.paths, workers=req.workers, recorded=write, sender=req.sender)
         return CampaignIngestResult(report, documents.written, problem)
 
 

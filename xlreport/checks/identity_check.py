@@ -121,10 +121,24 @@ def _guide_pos(key: str) -> tuple[str, TemplatePos]:
     return a1(r, SIGNOFF_VALUE_COL), (GUIDE_SHEET, r, SIGNOFF_VALUE_COL)
 
 
-def recognise(raw: RawWorkbook, options: CheckOptions) -> Recognised:
+def identity_fields(raw: RawWorkbook) -> dict[str, str] | None:
+    """The identity's fields as :func:`recognise` reads them (the hidden sheet's record
+    over the workbook's names), or None when the workbook carries neither."""
     meta = read_meta(raw)
     names = read_names(raw)
     if (meta is None or meta.get("format") != META_FORMAT) and not names:
+        return None
+    fields = dict(names)
+    if meta is not None and meta.get("format") == META_FORMAT:
+        fields.update({k: v for k, v in meta.items() if v or k not in fields})
+    return fields
+
+
+def recognise(raw: RawWorkbook, options: CheckOptions) -> Recognised:
+    meta = read_meta(raw)
+    names = read_names(raw)
+    fields = identity_fields(raw)
+    if fields is None:
         return _unreadable(
             "not-xlreport-workbook",
             "这不是用本工具生成的报表模板（找不到模板的标识信息），无法按报表校验。",
@@ -132,9 +146,7 @@ def recognise(raw: RawWorkbook, options: CheckOptions) -> Recognised:
             found="其他 Excel 文件",
         )
     rec = Recognised()
-    fields = dict(names)
     if meta is not None and meta.get("format") == META_FORMAT:
-        fields.update({k: v for k, v in meta.items() if v or k not in fields})
         differ = [k for k, v in names.items() if meta.get(k, "") != v]
         if differ:
             both = "；".join(f"{k}：“{meta.get(k, '')}”与“{names[k]}”" for k in differ)

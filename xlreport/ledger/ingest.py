@@ -139,11 +139,16 @@ def ingest(
     *,
     workers: int | None = None,
     recorded: Callable[[Sequence[IngestItem]], None] | None = None,
+    sender: str | None = None,
 ) -> IngestReport:
     """Ingest ``paths`` (files or folders; default the campaign's inbox). ``recorded`` is
     called with the items of each committed transaction of new files, while the workers
     go on checking (the receipt documents are written there): every item given a receipt
-    reaches it exactly once (duplicates and files already ingested get none)."""
+    reaches it exactly once (duplicates and files already ingested get none). ``sender``:
+    the agency the files came from (an upload through its link): a file whose identity —
+    as the check recognised it, in the transaction that records it — names another agency,
+    or none, is refused (``serve-other-agency`` / ``serve-no-identity``), its receipt the
+    sender's."""
     report = IngestReport()
     todo = list(paths) or [camp.dir / INBOX_DIR]
     own = [(camp.dir / d).resolve() for d in OWN_FOLDERS]
@@ -214,7 +219,7 @@ def ingest(
                     batch.append((s, result))
                 if len(batch) >= BATCH or (i == len(new) and batch):
                     with camp.writing() as conn:  # whole files only, a few per transaction
-                        items = [_record_tx(camp, conn, *b, run_id) for b in batch]
+                        items = [_record_tx(camp, conn, *b, run_id, sender) for b in batch]
                     report.extend(items)
                     batch.clear()
                     if recorded is not None:
@@ -417,9 +422,10 @@ def _identity_json(identity: Identity) -> str:
 
 
 def _refusal(
-    conn: sqlite3.Connection, result: CheckedFile, found: list[Finding]
+    conn: sqlite3.Connection, result: CheckedFile, found: list[Finding], sender: str | None
 ) -> tuple[FindingCode, str] | None:
-    """Why the file is not a return of this campaign (code, message), or None."""
+    """Why the file is not a return of this campaign (code, message), or None; from
+    ``sender``'s link, also when it is not ``sender``'s return."""
     data = result.data
     for f in found:
         why = _REFUSING.get(f.code)
@@ -431,6 +437,13 @@ def _refusal(
     if data.identity.kind != "return":
         return "campaign-not-a-return", "这是一份汇总表，不是单位的报表。"
     code = data.identity.agency_code
+    if sender is not None and code != sender:
+        if not code:
+            return "serve-no-identity", CATALOGUE["serve-no-identity"].action
+        return "serve-other-agency", (
+            f"文件是单位 {code} 的报表，不是本单位（{sender}）的。"
+            + CATALOGUE["serve-other-agency"].action
+        )
     row = conn.execute("SELECT withdrawn, name FROM agencies WHERE code = ?", (code,)).fetchone()
     if not code or row is None:
         who = code or data.identity.agency_name or "（未填写）"
@@ -512,9 +525,14 @@ def _insert_file(
 
 
 def _record_tx(
-    camp: Campaign, conn: sqlite3.Connection, s: _Source, result: CheckedFile, run_id: int
+    camp: Campaign,
+    conn: sqlite3.Connection,
+    s: _Source,
+    result: CheckedFile,
+    run_id: int,
+    sender: str | None = None,
 ) -> IngestItem:
-    """Record one checked file (in the caller's transaction)."""
+    """Record one checked file (in the caller's transaction; ``sender``: see :func:`ingest`)."""
     if conn.execute("SELECT 1 FROM files WHERE sha256 = ?", (s.sha256,)).fetchone():
         return _duplicate_tx(camp, conn, s)  # another process recorded it meanwhile
     now = camp.clock()
@@ -527,9 +545,9 @@ def _record_tx(
             'INSERT INTO "values" (sha256, layout_fingerprint, packed) VALUES (?, ?, ?)',
             (s.sha256, result.data.layout.fingerprint, values_text),
         )
-    refusal = _refusal(conn, result, found)
+    refusal = _refusal(conn, result, found, sender)
     if refusal is not None:
-        return _refused(camp, conn, s, result, refusal, run_id, now)
+        return _refused(camp, conn, s, result, refusal, run_id, now, sender)
     return _version(camp, conn, s, found, values_text, run_id, now)
 
 
@@ -541,13 +559,15 @@ def _refused(
     refusal: tuple[FindingCode, str],
     run_id: int,
     now: str,
+    sender: str | None = None,
 ) -> IngestItem:
     code, why = refusal
     claimed = result.data.identity.agency_code if result.data else result.report.agency_code
     on_roster = bool(
         claimed and conn.execute("SELECT 1 FROM agencies WHERE code = ?", (claimed,)).fetchone()
     )
-    agency = claimed if on_roster else None
+    # the refusal is the sender's (its receipt too), never the agency a file claims to be
+    agency = sender if sender is not None else claimed if on_roster else None
     msg = f"{CATALOGUE[code].title}：{why}"
     arrival = _arrival(conn, s, now, "refused", code, msg, agency)
     receipt = _receipt(conn, camp.info.year, agency, arrival, s.sha256, now) if agency else ""
