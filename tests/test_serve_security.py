@@ -8,6 +8,7 @@ import asyncio
 import logging
 import re
 import sqlite3
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -201,6 +202,47 @@ def test_a_file_of_another_agency_is_refused_with_the_reason(
     assert "其他单位的报表" in r.text
     assert "QH002" in r.text
     assert "serve-other-agency" in r.text
+    assert (_versions(camp, "QH001"), _versions(camp, "QH002")) == before
+
+
+def _claiming_two_agencies(src: Path, dst: Path, first: str, last: str) -> Path:
+    """``src`` with its identity sheet's agency_code row saying ``first`` and one more
+    agency_code row after it keeping the original code (a crafted file)."""
+    with zipfile.ZipFile(src) as zin:
+        parts = {i.filename: zin.read(i) for i in zin.infolist()}
+    shared = re.findall(r"<si>(.*?)</si>", parts["xl/sharedStrings.xml"].decode(), re.S)
+    index = next(i for i, si in enumerate(shared) if re.sub("<[^>]+>", "", si) == "agency_code")
+    for name, data in parts.items():
+        text = data.decode("utf-8", "replace")
+        m = re.search(rf'<c r="A(\d+)"[^>]*t="s"[^>]*><v>{index}</v></c>', text)
+        if not name.startswith("xl/worksheets/") or m is None:
+            continue
+        row = m.group(1)
+        cell = re.search(rf'<c r="B{row}"[^>]*?(/>|>.*?</c>)', text, re.S)
+        assert cell is not None
+        original = cell.group(0)
+        text = text.replace(original, f'<c r="B{row}" t="inlineStr"><is><t>{first}</t></is></c>')
+        extra = (
+            '<row r="900"><c r="A900" t="inlineStr"><is><t>agency_code</t></is></c>'
+            f'<c r="B900" t="inlineStr"><is><t>{last}</t></is></c></row>'
+        )
+        parts[name] = text.replace("</sheetData>", extra + "</sheetData>").encode("utf-8")
+    with zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for name, data in parts.items():
+            zout.writestr(name, data)
+    return dst
+
+
+def test_a_file_claiming_two_agencies_is_never_recorded_for_the_other(
+    client: TestClient, camp: ServeCampaign, tmp_path: Path
+) -> None:
+    """Whose return a file is, is read one way only (the check's): a file whose identity
+    sheet names QH001 first and QH002 last is QH002's, refused through QH001's link."""
+    theirs = camp.good["QH002"]
+    crafted = _claiming_two_agencies(theirs, tmp_path / "QH002.xlsx", "QH001", "QH002")
+    before = (_versions(camp, "QH001"), _versions(camp, "QH002"))
+    r = _upload(client, camp.tokens["QH001"], crafted, "本单位.xlsx")
+    assert r.status_code == 422 and "serve-other-agency" in r.text
     assert (_versions(camp, "QH001"), _versions(camp, "QH002")) == before
 
 
@@ -458,3 +500,35 @@ def test_office_pages_refuse_a_foreign_host_name(client: TestClient) -> None:
     assert client.get("/", headers={"host": "127.0.0.1:8700"}).status_code == 200
     assert client.get("/", headers={"host": "localhost:8700"}).status_code == 200
     assert client.get("/", headers={"host": "[::1]:8700"}).status_code == 200
+
+
+def test_an_upload_answers_for_its_own_version_when_another_lands_meanwhile(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two uploads of one agency at once: each page shows its own version (its findings,
+    its annotated copy), not whichever was recorded last."""
+    import shutil
+
+    from xlreport.api import campaign_web
+    from xlreport.api.campaign import CampaignIngestRequest, campaign_ingest
+
+    camp = make_campaign(tmp_path)
+    faulty = tmp_path / "另一份.xlsx"
+    shutil.copyfile(camp.bad["QH002"], faulty)
+    receipts = campaign_web.campaign_receipts
+
+    def meanwhile(req: Any) -> Any:  # the other upload is recorded just after this one
+        campaign_ingest(CampaignIngestRequest([faulty], camp.folder, workers=1, sender="QH002"))
+        return receipts(req)
+
+    monkeypatch.setattr(campaign_web, "campaign_receipts", meanwhile)
+    upload = tmp_path / "上传.xlsx"
+    shutil.copyfile(camp.good["QH002"], upload)
+    out = campaign_web.upload_return(
+        campaign_web.UploadRequest(camp.folder, camp.tokens["QH002"], upload, "终稿.xlsx")
+    )
+    assert out.accepted and out.verdict == "ok" and out.round == 1
+    assert out.findings == () and not out.annotated
+    with sqlite3.connect(camp.folder / "ledger.sqlite3") as conn:
+        rounds = dict(conn.execute("SELECT round, id FROM versions WHERE agency_code = 'QH002'"))
+    assert sorted(rounds) == [1, 2] and out.version_id == rounds[1]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -59,9 +60,27 @@ _WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL"} | {
 }
 
 
-def safe_filename(name: str, max_len: int = 120) -> str:
-    """A file name that Windows, macOS and Linux all accept, keeping Chinese characters."""
+def safe_filename(name: str, max_len: int = 150) -> str:
+    """A file name that Windows, macOS and Linux all accept, keeping Chinese characters.
+
+    ``max_len`` is a budget in UTF-8 bytes (Linux allows 255 bytes in a name, and a
+    Chinese character takes 3): a longer name is cut at a character boundary, keeping its
+    extension (``.xlsx``); callers that add an extension of their own stay well within
+    255 bytes."""
     cleaned = "".join("_" if ch in _WINDOWS_BAD else ch for ch in name).strip().rstrip(". ")
     if not cleaned or cleaned.split(".")[0].upper() in _WINDOWS_RESERVED:
         cleaned = "_" + cleaned
-    return cleaned[:max_len]
+    if len(cleaned.encode("utf-8")) <= max_len:
+        return cleaned
+    found = _SUFFIX.search(cleaned)
+    suffix = found.group(0) if found and len(found.group(0)) < max_len // 2 else ""
+    stem = cleaned[: len(cleaned) - len(suffix)]
+    return (_cut_utf8(stem, max_len - len(suffix)).rstrip(". ") or "_") + suffix
+
+
+_SUFFIX = re.compile(r"\.[A-Za-z0-9]{1,10}$")
+
+
+def _cut_utf8(text: str, budget: int) -> str:
+    """The longest start of ``text`` within ``budget`` UTF-8 bytes (no character split)."""
+    return text.encode("utf-8")[:budget].decode("utf-8", errors="ignore")

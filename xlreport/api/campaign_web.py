@@ -67,6 +67,7 @@ from xlreport.campaign.board import AgencyRow as BoardAgency
 from xlreport.campaign.receipts import local_time
 from xlreport.campaign.records import files_compared
 from xlreport.checks.catalogue import CATALOGUE
+from xlreport.checks.identity_check import identity_fields
 from xlreport.checks.resubmission import Resubmission, show_value
 from xlreport.errors import UnreadableFileError, UsageError
 from xlreport.findings import Finding
@@ -467,19 +468,14 @@ def _template_of(camp: Campaign, code: str, name: str) -> Path | None:
 
 
 def _file_agency(path: Path) -> str | None:
-    """The agency code a workbook's identity sheet names ('' when none; None unreadable)."""
+    """The agency code a workbook's identity names, read as the check reads it ('' when
+    none; None unreadable or not a workbook of ours)."""
     try:
         raw = read_xlsx(path, sheets=lambda name: name == META_SHEET)
     except (UnreadableFileError, OSError):
         return None
-    sheet = raw.sheet(META_SHEET)
-    if sheet is None:
-        return ""
-    for (r, c), cell in sheet.cells.items():
-        if c == 0 and (cell.text or "").strip() == "agency_code":
-            value = sheet.cells.get((r, 1))
-            return (value.text or "").strip() if value is not None else ""
-    return ""
+    fields = identity_fields(raw)
+    return None if fields is None else fields.get("agency_code", "").strip()
 
 
 def link_view(req: LinkRequest) -> LinkView:
@@ -516,16 +512,26 @@ def upload_return(req: UploadRequest) -> UploadOutcome:
         code, _name, _ = _owner(camp, req.token)
         stamp = "".join(ch for ch in camp.clock()[:26] if ch.isdigit()) + secrets.token_hex(4)
     # one folder per upload, holding the file under the agency's own name (the ledger
-    # records that name); the name is made safe for every file system first
+    # records that name); the name is made safe for every file system first (cut to a
+    # byte budget, keeping its .xlsx), and the folder goes again if the file cannot be kept
+    base = req.original_name.replace("\\", "/").rsplit("/", 1)[-1]
     kept = (
         Path(req.campaign)
         / UPLOADS_DIR
         / safe_filename(code)
         / stamp
-        / (safe_filename(req.original_name.replace("\\", "/").rsplit("/", 1)[-1]) or "upload.xlsx")
+        / (safe_filename(base) if base.strip(" .") else "upload.xlsx")
     )
-    kept.parent.mkdir(parents=True, exist_ok=True)
-    shutil.move(str(req.path), str(kept))
+    kept.parent.parent.mkdir(parents=True, exist_ok=True)
+    kept.parent.mkdir()  # this upload's own folder (the stamp is unique)
+    try:
+        shutil.move(str(req.path), str(kept))
+    except BaseException:
+        shutil.rmtree(kept.parent, ignore_errors=True)
+        raise
+    # another agency's file (or one naming none) is turned away before the ledger sees it,
+    # so that its own agency can still send it; the ingest decides again as it records the
+    # file (from the identity the check recognised): never another agency's version
     says = _file_agency(kept)
     if says is not None and says != code:
         kept.parent.rename(kept.parent.with_name(kept.parent.name + "_拒收"))
@@ -537,24 +543,28 @@ def upload_return(req: UploadRequest) -> UploadOutcome:
             "serve-other-agency",
             f"{kind.title}：文件是单位 {says} 的报表，不是本单位（{code}）的。{kind.action}",
         )
-    result = campaign_ingest(CampaignIngestRequest([kept], req.campaign, workers=1))
+    result = campaign_ingest(CampaignIngestRequest([kept], req.campaign, workers=1, sender=code))
     items = result.report.items
     if not items:
         return _refused("campaign-refused-unreadable", "文件无法接收，请重新上传。")
     item = items[0]
+    if item.outcome == "refused":  # kept apart, for the office to see what was refused
+        kept.parent.rename(kept.parent.with_name(kept.parent.name + "_拒收"))
     if item.receipt:  # the printable receipt, as ``campaign receipts`` writes it
         campaign_receipts(CampaignReceiptsRequest(req.campaign, code))
     with open_campaign(req.campaign) as camp:
         receipts = {r.number: r for r in _receipts(camp, code)}
         receipt = receipts.get(item.receipt) if item.receipt else None
         if item.outcome != "version":
-            message = item.message
             return UploadOutcome(
-                False, item.code or "", message, "", None, (), (), (), receipt, False, None
+                False, item.code or "", item.message, "", None, (), (), (), receipt, False, None
             )
+        # this upload's version, against the one before it (another upload of the agency
+        # may have been recorded meanwhile)
         versions = _versions(camp.conn, code)
-        current, fixed, changed = _marked(camp, versions)
-        latest = versions[-1]
+        mine = next(i for i, v in enumerate(versions) if v.sha256 == item.sha256)
+        current, fixed, changed = _marked(camp, versions[: mine + 1])
+        version = versions[mine]
         if item.errors:
             message = "请按下列问题修改后重新上传（可下载标注了问题的副本对照修改）。"
         elif item.warnings:
@@ -571,8 +581,8 @@ def upload_return(req: UploadRequest) -> UploadOutcome:
             fixed,
             changed,
             receipt,
-            bool(latest.errors or latest.warnings),
-            latest.id,
+            bool(version.errors or version.warnings),
+            version.id,
         )
 
 
