@@ -19,6 +19,13 @@ from starlette.testclient import TestClient
 
 from xlreport.api.campaign_links import CampaignLinksRequest, campaign_links
 from xlreport.web.app import WebSettings, build_app
+from xlreport.web.security import (
+    LOGIN_TRIES,
+    LOGIN_WINDOW_S,
+    OFFICE_IDLE_S,
+    SESSION_COOKIE,
+    Sessions,
+)
 
 LOCAL = ("127.0.0.1", 50000)
 BASE = "http://127.0.0.1:8700"  # the Host a browser on the office machine sends
@@ -125,6 +132,32 @@ def test_office_password_admits_other_machines(camp: ServeCampaign) -> None:
         assert "报送看板" in right.text
     with TestClient(app, client=("192.168.1.51", 50000), base_url=LAN) as third:
         assert third.get("/", follow_redirects=False).status_code == 303
+
+
+def test_office_login_is_limited_renewed_and_expires(camp: ServeCampaign) -> None:
+    now = [1000.0]
+    sessions = Sessions("县办 2025", clock=lambda: now[0])
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr("xlreport.web.app.Sessions", lambda password: sessions)
+        app = build_app(WebSettings(camp.folder, office_password="县办 2025"))
+    with TestClient(app, client=("192.168.1.60", 50000), base_url=LAN) as other:
+        login = other.get("/login")
+        shown_under = other.cookies[SESSION_COOKIE]
+        for _ in range(LOGIN_TRIES):
+            wrong = other.post("/login", data={"csrf": _csrf(login.text), "password": "猜"})
+            assert wrong.status_code == 403
+        # then even the right password waits (another machine is not held up)
+        held = other.post("/login", data={"csrf": _csrf(login.text), "password": "县办 2025"})
+        assert held.status_code == 429 and "分钟后再试" in held.text
+        now[0] += LOGIN_WINDOW_S + 1
+        right = other.post("/login", data={"csrf": _csrf(login.text), "password": "县办 2025"})
+        assert right.status_code == 200 and "报送看板" in right.text
+        # admitted under a new session id, not the one the login page was shown under
+        assert other.cookies[SESSION_COOKIE] != shown_under
+        now[0] += OFFICE_IDLE_S - 10
+        assert other.get("/", follow_redirects=False).status_code == 200  # in use: kept
+        now[0] += OFFICE_IDLE_S + 1
+        assert other.get("/", follow_redirects=False).status_code == 303  # idle: log in again
 
 
 def test_downloads_are_by_ledger_id_never_by_path(client: TestClient, camp: ServeCampaign) -> None:

@@ -244,10 +244,20 @@ def build_app(settings: WebSettings) -> Starlette:
             return form
         session = sessions.session_of(request)
         assert session is not None  # csrf_ok needs one
+        machine = request.client.host if request.client else ""
+        wait = sessions.login_wait(machine)
+        if wait:
+            return refusal(
+                429,
+                "请稍后再试",
+                f"密码输错次数过多，请 {-(-wait // 60)} 分钟后再试；"
+                "忘记密码请到运行 xlreport serve 的电脑上查看或重新设置。",
+            )
         if not sessions.password_ok(_text(form, "password")):
+            sessions.wrong_password(machine)
             return page("login.html", 403, csrf=sessions.csrf_for(session), wrong=True)
-        sessions.admit(session)
-        return RedirectResponse("/", status_code=303)
+        fresh = sessions.admit(session, machine)
+        return _with_session(RedirectResponse("/", status_code=303), fresh, True)
 
     @office
     async def board(request: Request) -> Response:

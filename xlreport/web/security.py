@@ -23,6 +23,8 @@ import logging
 import re
 import secrets
 import time
+from collections.abc import Callable
+from typing import Any
 
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -112,13 +114,28 @@ def host_is_loopback(request: Request) -> bool:
     return name.lower() in _LOOPBACK_NAMES
 
 
-class Sessions:
-    """Session ids, CSRF tokens and which sessions have typed the office password."""
+#: An office session not used for this long must type the password again.
+OFFICE_IDLE_S = 8 * 3600
+#: Wrong office passwords from one machine within LOGIN_WINDOW_S before it must wait.
+LOGIN_TRIES = 5
+LOGIN_WINDOW_S = 15 * 60
+#: Office sessions (and machines with wrong passwords) remembered at most.
+_REMEMBERED = 1000
 
-    def __init__(self, office_password: str | None) -> None:
+
+class Sessions:
+    """Session ids, CSRF tokens and which sessions have typed the office password (each
+    for OFFICE_IDLE_S after its last use; a new id once admitted), and the wrong passwords
+    each machine typed (LOGIN_TRIES within LOGIN_WINDOW_S, then it waits)."""
+
+    def __init__(
+        self, office_password: str | None, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self._secret = secrets.token_bytes(32)
         self._office_password = office_password
-        self._office_sessions: set[str] = set()
+        self._office_sessions: dict[str, float] = {}  # session → last used
+        self._wrong: dict[str, list[float]] = {}  # machine → when it typed a wrong password
+        self._clock = clock
 
     @staticmethod
     def session_of(request: Request) -> str | None:
@@ -158,8 +175,32 @@ class Sessions:
             hashlib.sha256(self._office_password.encode()).digest(),
         )
 
-    def admit(self, session: str) -> None:
-        self._office_sessions.add(session)
+    def admit(self, session: str, machine: str) -> str:
+        """The password was right: a new session id for the office (the one the login page
+        was shown under is dropped: an id someone else saw or set admits nothing)."""
+        self._office_sessions.pop(session, None)
+        self._wrong.pop(machine, None)
+        fresh = self.new_session()
+        self._office_sessions[fresh] = self._clock()
+        _forget_oldest(self._office_sessions)
+        return fresh
+
+    def wrong_password(self, machine: str) -> None:
+        tries = self._recent(machine)
+        tries.append(self._clock())
+        self._wrong[machine] = tries
+        _forget_oldest(self._wrong)
+
+    def login_wait(self, machine: str) -> int:
+        """Seconds ``machine`` must wait before it may try a password again (0: now)."""
+        tries = self._recent(machine)
+        if len(tries) < LOGIN_TRIES:
+            return 0
+        return max(1, int(tries[-LOGIN_TRIES] + LOGIN_WINDOW_S - self._clock()) + 1)
+
+    def _recent(self, machine: str) -> list[float]:
+        since = self._clock() - LOGIN_WINDOW_S
+        return [t for t in self._wrong.get(machine, ()) if t > since]
 
     def office_allowed(self, request: Request) -> bool:
         if is_loopback(request) and host_is_loopback(request):
@@ -167,4 +208,18 @@ class Sessions:
         if self._office_password is None:
             return False
         session = self.session_of(request)
-        return session is not None and session in self._office_sessions
+        used = self._office_sessions.get(session) if session is not None else None
+        if session is None or used is None:
+            return False
+        now = self._clock()
+        if now - used > OFFICE_IDLE_S:
+            del self._office_sessions[session]
+            return False
+        self._office_sessions[session] = now
+        return True
+
+
+def _forget_oldest(remembered: dict[str, Any]) -> None:
+    """Keep at most _REMEMBERED entries (the oldest added go first)."""
+    while len(remembered) > _REMEMBERED:
+        del remembered[next(iter(remembered))]
