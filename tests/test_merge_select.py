@@ -136,6 +136,9 @@ def test_an_erroneous_draft_beside_a_valid_return_keeps_its_error_without_prefer
     f = by_name(select_returns([draft, final], L, 2024).files)
     # left out and named (exit 1) until the clerk says the valid one counts (--prefer)
     assert f["a-new.xlsx"].status == "merged" and f["a-old.xlsx"].status == "error"
+    # the one counted says another file of its agency was left out (which is newer: unknown)
+    assert "“a-old.xlsx”有错误未计入" in f["a-new.xlsx"].reason
+    assert "有错误未计入" in roster_status(list(f.values()), None).rows[0].note
     # last year's return of the same agency is no version of this year's
     last_year = checked(L, "A", V1, path="/in/a-2023.xlsx", year=2023)
     f = by_name(select_returns([last_year, final], L, 2024).files)

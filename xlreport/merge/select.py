@@ -175,6 +175,7 @@ def select_returns(
     members = [(i, data_of(i)) for i in sorted([*unique, *drafts])]
     # a preferred file's byte-identical copy stands for it (the copy may be the one kept)
     wanted = {cf.data.sha256 for cf in ordered if cf.report.path in prefer and cf.data is not None}
+    draft_notes: dict[int, str] = {}
     latest = resolve_versions(
         ordered,
         members,
@@ -182,13 +183,15 @@ def select_returns(
         lambda i: data_of(i).sha256 in wanted,
         outcomes,
         layout,
+        draft_notes,
     )
     counted = _drop_overlaps(ordered, latest, outcomes)
     if not blank_as_zero:
         counted = _drop_blanks(ordered, counted, outcomes)
     counted, notes = drop_unconfirmed(ordered, counted, outcomes, set(confirm))
     for i in counted:
-        outcomes[i] = FileOutcome(ordered[i], "merged", notes.get(i, ""))
+        note = "；".join(n for n in (draft_notes.get(i, ""), notes.get(i, "")) if n)
+        outcomes[i] = FileOutcome(ordered[i], "merged", note)
     files = [outcomes[i] for i in range(len(ordered))]
     chosen_data = sorted((data_of(i) for i in counted), key=agency_key)
     return Selection(layout, year, files, chosen_data)

@@ -132,12 +132,15 @@ def resolve_versions(
     preferred: Callable[[int], bool],
     outcomes: dict[int, FileOutcome],
     layout: Layout | None,
+    notes: dict[int, str] | None = None,
 ) -> list[int]:
     """Per agency: one file counts; several differing valid files are a conflict unless
     exactly one is preferred. ``members``: every input with an agency (``valid`` ones may
     count, the others already have an error outcome and keep it — an erroneous draft is
     left out either way — unless a preferred file of their agency makes them superseded).
-    Returns the valid inputs still in the running."""
+    Returns the valid inputs still in the running; ``notes`` gets, for a file that counts
+    while a draft of its agency was left out with errors, a note saying so (which of the
+    two is newer is not decided: the user checks)."""
     groups, names = group_versions(members)
     data_of: Mapping[int, ReturnData] = dict(members)
     keep: list[int] = []
@@ -155,9 +158,15 @@ def resolve_versions(
                 if i != win:
                     outcomes[i] = _superseded(ordered, data_of, i, win, layout)
             continue
+        drafts = [i for i in idx if i not in valid]
         idx = [i for i in idx if i in valid]  # errors keep their own outcome
         if len(idx) < 2:
             keep += idx
+            if idx and drafts and notes is not None:
+                notes[idx[0]] = (
+                    f"同一单位另有文件{_files(data_of, drafts)}有错误未计入，本文件计入；"
+                    "如应以那份为准，请改正后重新汇总"
+                )
             continue
         near_names = names.get(key, [])
         code = "name-near-duplicate" if len(near_names) > 1 else "version-conflict"
