@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -123,3 +124,10 @@ class Served:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+def csrf_of(html: str) -> str:
+    """The CSRF token a page carries in its forms."""
+    found = re.search(r'name="csrf" value="([^"]+)"', html)
+    assert found is not None, html[:500]
+    return found.group(1)

@@ -4,14 +4,13 @@ unforeseen ones; always a Chinese page with what to do, inside the security head
 from __future__ import annotations
 
 import logging
-import re
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from serve_helpers import ServeCampaign, make_campaign
+from serve_helpers import ServeCampaign, csrf_of, make_campaign
 from starlette.testclient import TestClient
 
 import xlreport.api.campaign_web as web_api
@@ -35,18 +34,12 @@ def client(camp: ServeCampaign) -> Iterator[TestClient]:
         yield c
 
 
-def _csrf(html: str) -> str:
-    found = re.search(r'name="csrf" value="([^"]+)"', html)
-    assert found is not None, html[:500]
-    return found.group(1)
-
-
 def _upload(client: TestClient, token: str, data: bytes, name: str) -> Any:
     page = client.get(f"/u/{token}")
     assert page.status_code == 200
     return client.post(
         f"/u/{token}/upload",
-        data={"csrf": _csrf(page.text)},
+        data={"csrf": csrf_of(page.text)},
         files={"file": (name, data, "application/octet-stream")},
     )
 
@@ -54,7 +47,7 @@ def _upload(client: TestClient, token: str, data: bytes, name: str) -> Any:
 def _raw_upload(client: TestClient, token: str, data: bytes, raw_name: bytes) -> Any:
     """A multipart upload whose file name is the bytes ``raw_name`` (as an old browser
     sends it, in the computer's own code page)."""
-    csrf = _csrf(client.get(f"/u/{token}").text).encode()
+    csrf = csrf_of(client.get(f"/u/{token}").text).encode()
     b = b"XLREPORTBOUNDARY"
     body = (
         b"--" + b + b'\r\nContent-Disposition: form-data; name="csrf"\r\n\r\n' + csrf + b"\r\n"

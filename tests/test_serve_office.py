@@ -16,7 +16,7 @@ from pathlib import Path
 
 import httpx
 from campaign_helpers import YEAR, write_return
-from serve_helpers import ServeCampaign, make_campaign, valid_values_for
+from serve_helpers import ServeCampaign, csrf_of, make_campaign, valid_values_for
 from starlette.testclient import TestClient
 
 from xlreport.api.campaign import (
@@ -50,18 +50,14 @@ def _served(camp: ServeCampaign) -> Iterator[TestClient]:
         yield c
 
 
-def _csrf(page: str) -> str:
-    found = re.search(r'name="csrf" value="([^"]+)"', page)
-    assert found is not None, page[:500]
-    return found.group(1)
-
-
 def _act(c: TestClient, page_url: str, action: str, **form: str) -> httpx.Response:
     """POST the action with the CSRF token of ``page_url`` (as its form does); the page the
     redirect leads to."""
     page = c.get(page_url)
     assert page.status_code == 200
-    r = c.post(f"/action/{action}", data={"csrf": _csrf(page.text), **form}, follow_redirects=False)
+    r = c.post(
+        f"/action/{action}", data={"csrf": csrf_of(page.text), **form}, follow_redirects=False
+    )
     assert r.status_code == 303, r.text
     landed = c.get(r.headers["location"])
     assert landed.status_code == 200
@@ -181,7 +177,7 @@ def test_undo_an_approval_with_a_reason(tmp_path: Path) -> None:
         page = c.get("/agency/QH001").text
         assert 'id="unapprove"' in page and 'id="approve"' not in page
         # no reason: refused, nothing changed
-        r = c.post("/action/unapprove", data={"csrf": _csrf(page), "code": "QH001"})
+        r = c.post("/action/unapprove", data={"csrf": csrf_of(page), "code": "QH001"})
         assert r.status_code == 400
         assert "请填写原因" in r.text
         assert _state(camp, "QH001") == "已通过"
@@ -272,7 +268,7 @@ def test_the_agency_page_shows_versions_marked_findings_changes_receipts_events(
             link = c.get(f"/u/{token}")
             r = c.post(
                 f"/u/{token}/upload",
-                data={"csrf": _csrf(link.text)},
+                data={"csrf": csrf_of(link.text)},
                 files={"file": (path.name, path.read_bytes(), "application/octet-stream")},
             )
             assert r.status_code == 200
@@ -443,7 +439,7 @@ def test_a_link_past_its_expiry_date_is_refused(tmp_path: Path) -> None:
         assert other.status_code == 200
         r = c.post(
             f"/u/{token}/upload",
-            data={"csrf": _csrf(other.text)},
+            data={"csrf": csrf_of(other.text)},
             files={"file": ("a.xlsx", camp.good["QH001"].read_bytes(), "application/octet-stream")},
         )
         assert r.status_code == 403

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from serve_helpers import ServeCampaign, make_campaign
+from serve_helpers import ServeCampaign, csrf_of, make_campaign
 from starlette.testclient import TestClient
 
 from xlreport.api.campaign_links import CampaignLinksRequest, campaign_links
@@ -43,18 +43,12 @@ def client(camp: ServeCampaign) -> Iterator[TestClient]:
         yield c
 
 
-def _csrf(html: str) -> str:
-    found = re.search(r'name="csrf" value="([^"]+)"', html)
-    assert found is not None, html[:500]
-    return found.group(1)
-
-
 def _upload(client: TestClient, token: str, path: Path, name: str | None = None) -> Any:
     page = client.get(f"/u/{token}")
     assert page.status_code == 200
     return client.post(
         f"/u/{token}/upload",
-        data={"csrf": _csrf(page.text)},
+        data={"csrf": csrf_of(page.text)},
         files={"file": (name or path.name, path.read_bytes(), "application/octet-stream")},
     )
 
@@ -98,7 +92,7 @@ def test_a_post_without_the_csrf_token_is_refused(client: TestClient, camp: Serv
     # another site's form: the right token is no help when the Origin is not this server
     r = client.post(
         "/action/ingest",
-        data={"csrf": _csrf(board.text)},
+        data={"csrf": csrf_of(board.text)},
         headers={"origin": "http://evil.example"},
     )
     assert r.status_code == 403
@@ -124,10 +118,10 @@ def test_office_password_admits_other_machines(camp: ServeCampaign) -> None:
         r = other.get("/", follow_redirects=False)
         assert r.status_code == 303 and r.headers["location"] == "/login"
         login = other.get("/login")
-        wrong = other.post("/login", data={"csrf": _csrf(login.text), "password": "县办"})
+        wrong = other.post("/login", data={"csrf": csrf_of(login.text), "password": "县办"})
         assert wrong.status_code == 403
         assert "密码不对" in wrong.text
-        right = other.post("/login", data={"csrf": _csrf(login.text), "password": "县办 2025"})
+        right = other.post("/login", data={"csrf": csrf_of(login.text), "password": "县办 2025"})
         assert right.status_code == 200
         assert "报送看板" in right.text
     with TestClient(app, client=("192.168.1.51", 50000), base_url=LAN) as third:
@@ -144,13 +138,13 @@ def test_office_login_is_limited_renewed_and_expires(camp: ServeCampaign) -> Non
         login = other.get("/login")
         shown_under = other.cookies[SESSION_COOKIE]
         for _ in range(LOGIN_TRIES):
-            wrong = other.post("/login", data={"csrf": _csrf(login.text), "password": "猜"})
+            wrong = other.post("/login", data={"csrf": csrf_of(login.text), "password": "猜"})
             assert wrong.status_code == 403
         # then even the right password waits (another machine is not held up)
-        held = other.post("/login", data={"csrf": _csrf(login.text), "password": "县办 2025"})
+        held = other.post("/login", data={"csrf": csrf_of(login.text), "password": "县办 2025"})
         assert held.status_code == 429 and "分钟后再试" in held.text
         now[0] += LOGIN_WINDOW_S + 1
-        right = other.post("/login", data={"csrf": _csrf(login.text), "password": "县办 2025"})
+        right = other.post("/login", data={"csrf": csrf_of(login.text), "password": "县办 2025"})
         assert right.status_code == 200 and "报送看板" in right.text
         # admitted under a new session id, not the one the login page was shown under
         assert other.cookies[SESSION_COOKIE] != shown_under
@@ -207,7 +201,7 @@ def test_unknown_and_revoked_tokens_are_refused(camp: ServeCampaign) -> None:
         assert "停用" in c.get(f"/u/{token}").text
         r = c.post(
             f"/u/{token}/upload",
-            data={"csrf": _csrf(page.text)},
+            data={"csrf": csrf_of(page.text)},
             files={"file": ("a.xlsx", camp.good["QH004"].read_bytes(), "application/octet-stream")},
         )
         assert r.status_code == 403
@@ -328,7 +322,7 @@ def test_oversize_without_content_length_is_refused_while_streaming(
         boundary = "xlrb"
         head = (
             f'--{boundary}\r\nContent-Disposition: form-data; name="csrf"\r\n\r\n'
-            f"{_csrf(page.text)}\r\n--{boundary}\r\n"
+            f"{csrf_of(page.text)}\r\n--{boundary}\r\n"
             'Content-Disposition: form-data; name="file"; filename="big.xlsx"\r\n'
             "Content-Type: application/octet-stream\r\n\r\n"
         ).encode()
@@ -514,7 +508,7 @@ def test_a_form_with_more_parts_than_allowed_is_refused(
     data = camp.good["QH002"].read_bytes()
     r = client.post(
         f"/u/{token}/upload",
-        data={"csrf": _csrf(page.text)},
+        data={"csrf": csrf_of(page.text)},
         files=[
             ("file", ("a.xlsx", data, "application/octet-stream")),
             ("file", ("b.xlsx", data, "application/octet-stream")),
@@ -522,7 +516,7 @@ def test_a_form_with_more_parts_than_allowed_is_refused(
     )
     assert r.status_code == 400
     assert "一次上传了多个文件" in r.text
-    many = {"csrf": _csrf(page.text), **{f"f{i}": "x" for i in range(20)}}
+    many = {"csrf": csrf_of(page.text), **{f"f{i}": "x" for i in range(20)}}
     r = client.post("/login", data=many)
     assert r.status_code == 400
 
