@@ -428,3 +428,17 @@ def test_prefer_naming_a_byte_identical_copy_prefers_its_content() -> None:
     assert f["v2 - 副本.xlsx"].status == "duplicate"
     assert f["v1.xlsx"].status == "superseded"
     assert sel.counted[0].values == V2
+
+
+@given(
+    st.lists(st.text("城关镇乡政府局办", min_size=1, max_size=7), max_size=6),
+    st.lists(st.text("城关镇乡政府局办", min_size=1, max_size=7), max_size=6),
+)
+@settings(max_examples=200)
+def test_generic_names_near_coded_ones_are_every_such_pair(
+    generic: list[str], coded: list[str]
+) -> None:
+    from xlreport.merge.versions import _generic_near_coded
+
+    expected = sorted({(g, c) for g in generic for c in coded if g == c or near(g, c)})
+    assert _generic_near_coded(generic, dict.fromkeys(coded)) == expected

@@ -108,14 +108,9 @@ def group_versions(
         join(key_of_name[a], key_of_name[b])
     # a generic return whose name is (near) a coded return's is that agency's too: a
     # version of it, never a second agency summed beside it
-    for name, key in key_of_name.items():
-        for other in coded.get(name, ()):
-            join(key, other)
-    for a, b in near_pairs([*key_of_name, *coded]):
-        for generic, other in ((a, b), (b, a)):
-            if generic in key_of_name and other in coded:
-                for k in coded[other]:
-                    join(key_of_name[generic], k)
+    for generic, other in _generic_near_coded(key_of_name, coded):
+        for k in coded[other]:
+            join(key_of_name[generic], k)
     joined: dict[str, list[int]] = defaultdict(list)
     names: dict[str, list[str]] = defaultdict(list)
     for k, idx in groups.items():
@@ -123,6 +118,23 @@ def group_versions(
         if k in name_of:
             names[root(k)].append(name_of[k])
     return dict(joined), {k: sorted(v) for k, v in names.items()}
+
+
+def _generic_near_coded(
+    generic: Iterable[str], coded: Mapping[str, object]
+) -> list[tuple[str, str]]:
+    """Every (generic name, coded name) pair that is the same or :func:`near`; only the
+    generic names' variants are made (most merges have none: nothing to do)."""
+    names = set(generic)
+    if not names:
+        return []
+    pairs = {(g, g) for g in names if g in coded}
+    pairs |= {(g, v) for g in names for v in _deletions(g, NEAR_EXTRA) if v in coded and near(g, v)}
+    longer = {len(g) + extra for g in names for extra in range(1, NEAR_EXTRA + 1)}
+    for c in coded:
+        if len(c) in longer:
+            pairs |= {(v, c) for v in _deletions(c, NEAR_EXTRA) if v in names and near(v, c)}
+    return sorted(pairs)
 
 
 def resolve_versions(
