@@ -3,7 +3,9 @@ roster history, the event chain and verify."""
 
 from __future__ import annotations
 
+import hashlib
 import json
+import re
 import shutil
 import sqlite3
 from collections.abc import Iterator
@@ -324,6 +326,50 @@ def test_state_tampering_is_found(camp: Campaign, tmp_path: Path) -> None:
     problems = verify(camp)
     assert [p.code for p in problems] == ["campaign-state-mismatch"]
     assert "QH001" in problems[0].message
+
+
+def test_values_tampering_is_found(camp: Campaign, tmp_path: Path) -> None:
+    """The recorded values are what the campaign's merge adds up: a change to them is
+    found (against the digest kept with the version, and that against its event)."""
+    write_return(tmp_path / "a.xlsx", AGENCIES[0], valid_values(camp.layout, 1))
+    ingest(camp, [tmp_path], workers=1)
+    (packed,) = camp.conn.execute('SELECT packed FROM "values"').fetchone()
+    changed = re.sub(r"\d", lambda m: "7" if m.group(0) != "7" else "8", packed, count=1)
+    camp.conn.execute('UPDATE "values" SET packed = ?', (changed,))
+    problems = verify(camp)
+    assert [p.code for p in problems] == ["campaign-ledger-damaged"]
+    assert "QH001" in problems[0].message and "数值" in problems[0].message
+    # the digest changed along with them: the event still has the one recorded
+    camp.conn.execute(
+        "UPDATE versions SET values_sha256 = ?",
+        (hashlib.sha256(changed.encode()).hexdigest(),),
+    )
+    problems = verify(camp)
+    assert [(p.code, p.event_id is not None) for p in problems] == [
+        ("campaign-ledger-damaged", True)
+    ]
+
+
+def test_verify_reports_damage_it_cannot_read_past(camp: Campaign, tmp_path: Path) -> None:
+    write_return(tmp_path / "a.xlsx", AGENCIES[0], valid_values(camp.layout, 1))
+    ingest(camp, [tmp_path], workers=1)
+    camp.conn.execute("DROP TRIGGER events_no_update")
+    camp.conn.execute("UPDATE events SET action = NULL WHERE action IS NOT NULL")
+    problems = verify(camp)  # no crash on a missing action
+    assert problems and {p.code for p in problems} <= {
+        "campaign-chain-broken",
+        "campaign-state-mismatch",
+    }
+
+
+def test_an_emptied_ledger_is_refused_not_rebuilt(tmp_path: Path) -> None:
+    folder = tmp_path / "活动"
+    roster = write_roster(tmp_path / "r.csv", AGENCIES)
+    create_campaign(folder, year=YEAR, roster=roster)[0].close()
+    (folder / LEDGER_FILE).write_bytes(b"")
+    with pytest.raises(UsageError, match="文件是空的或已损坏"):
+        Campaign.open(folder)
+    assert (folder / LEDGER_FILE).read_bytes() == b""
 
 
 def test_newer_ledger_is_refused_older_is_migrated_after_backup(

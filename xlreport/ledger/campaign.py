@@ -17,7 +17,7 @@ import shutil
 import sqlite3
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -131,6 +131,17 @@ class Campaign:
                 "用 --campaign 指定活动文件夹，或先运行 xlreport campaign init 创建活动",
             )
         try:
+            # a ledger without the campaign's tables (emptied, or another database) is
+            # damage to report (looked at read-only), never one to build afresh
+            with closing(sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)) as probe:
+                has_tables = probe.execute(
+                    "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'campaign'"
+                ).fetchone()
+            if not has_tables:
+                raise UsageError(
+                    f"台账 {path} 中没有活动的数据（文件是空的或已损坏），未作任何改动",
+                    "请从备份恢复台账（活动文件夹中 .bak 结尾的文件），或重新创建活动",
+                )
             conn = connect(path)
             migrate(conn, path, clock())
             return cls(where, conn, clock)

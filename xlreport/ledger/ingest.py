@@ -675,6 +675,7 @@ def _version(
             "previous_version": current,
             "source": s.source,
             "name": s.name,
+            "values_sha256": values_sha,  # the values the merge adds up, under the chain
         },
     )
     return IngestItem(

@@ -9,6 +9,10 @@ ledger does not know (left by an interrupted ingest) are listed, not counted as 
 
 from __future__ import annotations
 
+import hashlib
+import json
+import sqlite3
+
 from xlreport.ledger.campaign import Campaign
 from xlreport.ledger.chain import chain_problems
 from xlreport.ledger.model import Problem
@@ -19,12 +23,23 @@ _ALLOWED = set(TRANSITIONS)
 
 
 def verify(camp: Campaign) -> list[Problem]:
-    """Every problem found ([] when the ledger and the store are intact)."""
-    conn = camp.conn
+    """Every problem found ([] when the ledger and the store are intact); a ledger SQLite
+    cannot read on (a damaged page) is one more problem, after those found before it."""
     problems: list[Problem] = []
+    try:
+        _verify(camp, problems)
+    except sqlite3.DatabaseError as e:
+        problems.append(Problem("campaign-ledger-damaged", f"台账数据库损坏，无法继续核对：{e}"))
+    return problems
+
+
+def _verify(camp: Campaign, problems: list[Problem]) -> None:
+    conn = camp.conn
     for (line,) in conn.execute("PRAGMA integrity_check"):
         if line != "ok":
             problems.append(Problem("campaign-ledger-damaged", f"台账数据库损坏：{line}"))
+    if problems:  # the rest would read damaged pages
+        return
     for table, rowid, parent, _ in conn.execute("PRAGMA foreign_key_check"):
         problems.append(
             Problem(
@@ -50,6 +65,7 @@ def verify(camp: Campaign) -> list[Problem]:
                 )
             )
     problems += _states(camp)
+    problems += _values(conn)
     store = camp.dir / STORE_DIR
     if store.is_dir():
         for p in sorted(store.rglob("*")):
@@ -62,7 +78,6 @@ def verify(camp: Campaign) -> list[Problem]:
                         path=rel,
                     )
                 )
-    return problems
 
 
 def _states(camp: Campaign) -> list[Problem]:
@@ -83,7 +98,7 @@ def _states(camp: Campaign) -> list[Problem]:
                     event_id=eid,
                 )
             )
-        if action.startswith("submit-"):
+        if action is not None and action.startswith("submit-"):
             current = version
         replay[code] = (after, current, eid)
     for code, state, current in conn.execute("SELECT code, state, current_version FROM agencies"):
@@ -95,6 +110,41 @@ def _states(camp: Campaign) -> list[Problem]:
                     "campaign-state-mismatch",
                     f"单位 {code} 记录的状态为“{state}”（当前版本 {current}），按事件记录"
                     f"应为“{want}”（当前版本 {version}，{last}）",
+                    event_id=eid,
+                )
+            )
+    return out
+
+
+def _values(conn: sqlite3.Connection) -> list[Problem]:
+    """Each version's recorded values (what the merge adds up) against the digest taken
+    when they were recorded — and that digest against the one its event carries."""
+    out: list[Problem] = []
+    rows = conn.execute(
+        "SELECT v.id, v.agency_code, v.round, v.values_sha256, val.packed FROM versions v"
+        ' LEFT JOIN "values" val ON val.sha256 = v.sha256 ORDER BY v.id'
+    )
+    for vid, code, round_, recorded, packed in rows:
+        found = hashlib.sha256((packed or "").encode("utf-8")).hexdigest()
+        if found != recorded:
+            out.append(
+                Problem(
+                    "campaign-ledger-damaged",
+                    f"单位 {code} 第 {round_} 轮版本（#{vid}）的数值与登记时的摘要不符："
+                    "台账中的数值被改动过（汇总会用到这些数值）",
+                )
+            )
+    events = conn.execute(
+        "SELECT e.id, e.version_id, e.data, v.values_sha256 FROM events e"
+        " JOIN versions v ON v.id = e.version_id WHERE e.kind = 'file-version' ORDER BY e.id"
+    )
+    for eid, vid, data, recorded in events:
+        said = json.loads(data or "{}").get("values_sha256")
+        if said is not None and said != recorded:
+            out.append(
+                Problem(
+                    "campaign-ledger-damaged",
+                    f"版本 #{vid} 登记的数值摘要与事件 #{eid} 记下的不同：台账被改动过",
                     event_id=eid,
                 )
             )
