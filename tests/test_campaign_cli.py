@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,6 +20,7 @@ from campaign_helpers import (
 )
 from cli_helpers import invoke, run_process
 
+from xlreport.ledger.schema import LEDGER_FILE
 from xlreport.spec import resolve_layout
 
 AGENCIES = agencies(3)
@@ -99,3 +101,19 @@ def test_help_is_chinese() -> None:
     assert code == 0 and "收集活动" in out and "ingest" in out
     code, out, _ = invoke(["campaign", "ingest", "--help"])
     assert code == 0 and "活动文件夹" in out and "--json" in out
+
+
+def test_verify_prints_what_it_found_on_stdout(tmp_path: Path) -> None:
+    """What verify found is its result (``campaign verify > 核验.txt`` keeps it); only the
+    closing line that something is wrong goes to stderr."""
+    folder = _init(tmp_path)
+    (folder / "store" / "xx").mkdir(parents=True, exist_ok=True)
+    (folder / "store" / "xx" / "多余.xlsx").write_bytes(b"x")
+    conn = sqlite3.connect(folder / LEDGER_FILE)
+    conn.execute("UPDATE agencies SET state = '已通过' WHERE code = ?", (AGENCIES[0].code,))
+    conn.commit()
+    conn.close()
+    code, out, err = invoke(["campaign", "verify", "--campaign", str(folder)])
+    assert code == 1
+    assert f"问题：单位 {AGENCIES[0].code}" in out and "提示：存储中的" in out
+    assert "问题：" not in err and "台账有 1 处问题" in err

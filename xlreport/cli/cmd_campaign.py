@@ -261,8 +261,8 @@ def verify_cmd(campaign: CampaignOpt = Path("."), as_json: JsonOpt = False) -> N
     if as_json:
         _json_out(result)
         _done(result)
-    for p in result.problems:
-        (_warn if p.blocking else _say)(f"{'问题' if p.blocking else '提示'}：{p.message}")
+    for p in result.problems:  # what verify found is its result: on stdout
+        _say(f"{'问题' if p.blocking else '提示'}：{p.message}")
     if result.ok:
         _say(
             f"台账完好：{result.events} 个事件的记录链完整，{result.files} 个存档文件均与登记的 sha256 一致。"
