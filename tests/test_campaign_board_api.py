@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import sqlite3
 from pathlib import Path
 
 import openpyxl
@@ -226,8 +225,6 @@ def test_the_summary_reads_the_ledger_of_one_moment(tmp_path: Path) -> None:
             w.execute("UPDATE agencies SET name = '改名' WHERE code = ?", (AGENCIES[0].code,))
         row = conn.execute("SELECT name FROM agencies WHERE code = ?", (AGENCIES[0].code,))
         assert row.fetchone() == (AGENCIES[0].name,)
-        with pytest.raises(sqlite3.OperationalError):  # read only
-            conn.execute("DELETE FROM agencies")
     with open_campaign(folder) as camp, camp.snapshot() as conn:
         row = conn.execute("SELECT name FROM agencies WHERE code = ?", (AGENCIES[0].code,))
         assert row.fetchone() == ("改名",)

@@ -120,6 +120,7 @@ def merge_from_ledger(
             "SELECT code, name FROM agencies WHERE withdrawn = 0 ORDER BY seq, code"
         )
     }
+    conn.execute("COMMIT")  # all read: the summary is written without holding the snapshot
     return merge_checked(
         checked, out, options, roster=roster, name=info.county, allow_missing=allow_missing
     )

@@ -29,10 +29,10 @@ from xlreport.identity import normal_name
 from xlreport.ledger.chain import append_event, canonical_json
 from xlreport.ledger.model import RosterChange
 from xlreport.ledger.schema import (
-    BUSY_TIMEOUT_S,
     LEDGER_FILE,
     STATE_NONE,
     connect,
+    connect_existing,
     migrate,
     write,
 )
@@ -133,7 +133,7 @@ class Campaign:
         try:
             # a ledger without the campaign's tables (emptied, or another database) is
             # damage to report (looked at read-only), never one to build afresh
-            with closing(sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)) as probe:
+            with closing(connect_existing(path)) as probe:
                 has_tables = probe.execute(
                     "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'campaign'"
                 ).fetchone()
@@ -192,14 +192,10 @@ class Campaign:
     def snapshot(self) -> Iterator[sqlite3.Connection]:
         """A connection of its own that reads the ledger as it is now, all of it from one
         moment (one read transaction) however long the reading takes and whatever is
-        written meanwhile; read only; closed afterwards, with any temporary table made
-        on it."""
-        conn = sqlite3.connect(
-            (self.dir / LEDGER_FILE).resolve().as_uri() + "?mode=ro",
-            uri=True,
-            timeout=BUSY_TIMEOUT_S,
-            isolation_level=None,
-        )
+        written meanwhile; for reading only (temporary tables aside); closed afterwards,
+        with any temporary table made on it. The caller ends the read (``COMMIT``) once it
+        has what it needs, so that the ledger's log can be checkpointed meanwhile."""
+        conn = connect_existing(self.dir / LEDGER_FILE, query_only=False)
         try:
             conn.execute("BEGIN")
             yield conn

@@ -19,7 +19,7 @@ from typing import Any
 
 from xlreport.checks.model import CheckOptions
 from xlreport.ledger.campaign import Campaign
-from xlreport.ledger.schema import BUSY_TIMEOUT_S, LEDGER_FILE
+from xlreport.ledger.schema import LEDGER_FILE, connect_existing
 from xlreport.safetext import undecodable
 
 _NAME = "SELECT name FROM agencies WHERE code = ?"
@@ -46,12 +46,7 @@ class LedgerRoster(Mapping[str, str]):
         if self._conn is None:
             # read only (opened so: a missing ledger is an error, never a new empty one),
             # so never a lock held against the ingest; its lookups may come from any thread
-            self._conn = sqlite3.connect(
-                Path(self.path).resolve().as_uri() + "?mode=ro",
-                uri=True,
-                timeout=BUSY_TIMEOUT_S,
-                check_same_thread=False,
-            )
+            self._conn = connect_existing(self.path, check_same_thread=False)
             self._pid = os.getpid()
         return self._conn
 

@@ -280,6 +280,24 @@ MIGRATIONS: dict[int, tuple[str, Migration]] = {
 }
 
 
+def connect_existing(
+    path: Path, *, query_only: bool = True, check_same_thread: bool = True
+) -> sqlite3.Connection:
+    """A connection to the ledger at ``path`` that only reads: refused when there is no
+    such file (never a new empty ledger); ``query_only``: SQLite refuses any write on it
+    (without it the caller reads only by use — temporary tables need that). A plain path,
+    not a ``file:`` URI: a ledger on a Windows share (``\\server\\share``) opens as any
+    other."""
+    if not Path(path).is_file():
+        raise sqlite3.OperationalError(f"unable to open database file: {path}")
+    conn = sqlite3.connect(
+        path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=check_same_thread
+    )
+    if query_only:
+        conn.execute("PRAGMA query_only = ON")
+    return conn
+
+
 def connect(path: Path) -> sqlite3.Connection:
     """A connection with WAL, foreign keys and the busy timeout; autocommit mode (every
     write goes through :func:`write`)."""
