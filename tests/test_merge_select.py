@@ -442,3 +442,35 @@ def test_generic_names_near_coded_ones_are_every_such_pair(
 
     expected = sorted({(g, c) for g in generic for c in coded if g == c or near(g, c)})
     assert _generic_near_coded(generic, dict.fromkeys(coded)) == expected
+
+
+def test_a_generic_name_fitting_several_coded_agencies_knocks_none_of_them_out() -> None:
+    """Two coded agencies of the same (or a near) name both count; a generic return whose
+    name fits both is no one's for sure: left out with the reason, never joined to either."""
+    sel = select_returns(
+        [
+            checked(L, "A1", V1, path="/x/a1.xlsx", name="中心小学"),
+            checked(L, "A2", V2, path="/x/a2.xlsx", name="中心小学"),
+            checked(L, "", V1, path="/x/g.xlsx", name="中心小学"),
+        ],
+        L,
+        2024,
+    )
+    f = by_name(sel.files)
+    assert f["a1.xlsx"].status == f["a2.xlsx"].status == "merged"
+    assert f["g.xlsx"].status == "conflict" and "A1、A2" in f["g.xlsx"].reason
+
+
+def test_same_figures_is_said_only_when_no_other_version_differs() -> None:
+    sel = select_returns(
+        [
+            checked(L, "B", V1, path="/x/b1.xlsx", name="第一中学"),
+            checked(L, "B", V1, path="/x/b2.xlsx", name="第一中学", sha="d" * 64),
+            checked(L, "B", V2, path="/x/b3.xlsx", name="第一中学"),
+        ],
+        L,
+        2024,
+    )
+    f = by_name(sel.files)
+    assert {x.status for x in f.values()} == {"conflict"}
+    assert "填报的数据相同" not in f["b1.xlsx"].reason

@@ -51,11 +51,10 @@ def near(a: str, b: str) -> bool:
     two characters added (a name corrected or completed: 某某乡人民政 / 某某乡人民政府).
     A character replaced is not near: 城关镇 and 城南镇 are two towns."""
     short, long_ = sorted((a, b), key=len)
-    return (
-        len(short) >= NEAR_MIN
-        and 1 <= len(long_) - len(short) <= NEAR_EXTRA
-        and short in _deletions(long_, len(long_) - len(short))
-    )
+    if len(short) < NEAR_MIN or not 1 <= len(long_) - len(short) <= NEAR_EXTRA:
+        return False
+    rest = iter(long_)  # characters dropped from the longer one leave the shorter one
+    return all(ch in rest for ch in short)
 
 
 def near_pairs(names: Iterable[str]) -> list[tuple[str, str]]:
@@ -77,9 +76,11 @@ def near_pairs(names: Iterable[str]) -> list[tuple[str, str]]:
 
 def group_versions(
     members: Sequence[tuple[int, ReturnData]],
-) -> tuple[dict[str, list[int]], dict[str, list[str]]]:
-    """Inputs grouped by agency; generic returns with near names joined into one group.
-    Also returns, per group, the distinct names that were joined (more than one: near)."""
+) -> tuple[dict[str, list[int]], dict[str, list[str]], dict[str, list[str]]]:
+    """Inputs grouped by agency; generic returns with near names joined into one group,
+    and with the one coded agency whose name is the same or near. Also returns, per group,
+    the distinct names that were joined (more than one: near), and the generic returns'
+    groups whose name fits several coded agencies (→ those agencies' codes)."""
     groups: dict[str, list[int]] = defaultdict(list)
     name_of: dict[str, str] = {}  # generic returns' keys → their names
     coded: dict[str, set[str]] = defaultdict(set)  # names → the coded returns' keys
@@ -106,34 +107,45 @@ def group_versions(
     key_of_name = {n: k for k, n in name_of.items()}
     for a, b in near_pairs(name_of.values()):
         join(key_of_name[a], key_of_name[b])
-    # a generic return whose name is (near) a coded return's is that agency's too: a
-    # version of it, never a second agency summed beside it
+    # a generic return whose name is (near) the name of one coded agency is that agency's
+    # too: a version of it, never a second agency summed beside it; (near) the names of
+    # several, it is no one's for sure (``ambiguous``), and theirs stay as they are
+    matched: dict[str, set[str]] = defaultdict(set)
     for generic, other in _generic_near_coded(key_of_name, coded):
-        for k in coded[other]:
-            join(key_of_name[generic], k)
+        matched[generic] |= coded[other]
+    ambiguous: dict[str, list[str]] = {}
+    for generic, keys in matched.items():
+        if len(keys) == 1:
+            join(key_of_name[generic], next(iter(keys)))
+        else:
+            ambiguous[key_of_name[generic]] = sorted(keys)
     joined: dict[str, list[int]] = defaultdict(list)
     names: dict[str, list[str]] = defaultdict(list)
     for k, idx in groups.items():
         joined[root(k)] += idx
         if k in name_of:
             names[root(k)].append(name_of[k])
-    return dict(joined), {k: sorted(v) for k, v in names.items()}
+    unsure = {root(k): codes for k, codes in ambiguous.items()}
+    return dict(joined), {k: sorted(v) for k, v in names.items()}, unsure
 
 
 def _generic_near_coded(
     generic: Iterable[str], coded: Mapping[str, object]
 ) -> list[tuple[str, str]]:
-    """Every (generic name, coded name) pair that is the same or :func:`near`; only the
-    generic names' variants are made (most merges have none: nothing to do)."""
+    """Every (generic name, coded name) pair that is the same or :func:`near`: shorter
+    coded names among the generic names' deletion variants, longer ones of the lengths
+    that can be near checked directly (most merges have no generic return: nothing to do)."""
     names = set(generic)
     if not names:
         return []
     pairs = {(g, g) for g in names if g in coded}
     pairs |= {(g, v) for g in names for v in _deletions(g, NEAR_EXTRA) if v in coded and near(g, v)}
-    longer = {len(g) + extra for g in names for extra in range(1, NEAR_EXTRA + 1)}
+    by_length: dict[int, list[str]] = defaultdict(list)
+    for g in names:
+        by_length[len(g)].append(g)
     for c in coded:
-        if len(c) in longer:
-            pairs |= {(v, c) for v in _deletions(c, NEAR_EXTRA) if v in names and near(v, c)}
+        for extra in range(1, NEAR_EXTRA + 1):
+            pairs |= {(g, c) for g in by_length.get(len(c) - extra, ()) if near(g, c)}
     return sorted(pairs)
 
 
@@ -153,11 +165,16 @@ def resolve_versions(
     Returns the valid inputs still in the running; ``notes`` gets, for a file that counts
     while a draft of its agency was left out with errors, a note saying so (which of the
     two is newer is not decided: the user checks)."""
-    groups, names = group_versions(members)
+    groups, names, ambiguous = group_versions(members)
     data_of: Mapping[int, ReturnData] = dict(members)
     keep: list[int] = []
     for key, idx in groups.items():
         idx = sorted(idx)
+        if key in ambiguous:
+            for i in idx:
+                if i in valid:
+                    outcomes[i] = _ambiguous(ordered, data_of[i], i, ambiguous[key])
+            continue
         if len(idx) == 1:
             keep += [i for i in idx if i in valid]
             continue
@@ -194,6 +211,18 @@ def resolve_versions(
     return sorted(keep)
 
 
+def _ambiguous(
+    ordered: Sequence[CheckedFile], data: ReturnData, i: int, codes: Sequence[str]
+) -> FileOutcome:
+    shown = "、".join(codes[:5]) + ("等" if len(codes) > 5 else "")
+    reason = (
+        f"通用模板的报表填写的单位名称“{agency_name(data)}”与多个有编码的单位（{shown}）"
+        "的名称相同或几乎相同，无法确定是哪个单位的报表，未汇总；请该单位改用下发给它的模板，"
+        "或用 --roster 给出单位名单"
+    )
+    return FileOutcome(ordered[i], "conflict", reason, reason_code="name-near-duplicate")
+
+
 def _files(data_of: Mapping[int, ReturnData], idx: Sequence[int]) -> str:
     return "、".join(f"“{base_name(data_of[j].path)}”" for j in idx)
 
@@ -219,7 +248,7 @@ def _conflict_reason(
             "内容不同，无法确定以哪份为准，均未汇总"
         )
         tail = "；移走一份或用 --prefer 指定；如确为不同单位，请用 --roster 给出单位名单"
-    elif not differing_cells(d.layout, data_of[others[0]].values, d.values):
+    elif not any(differing_cells(d.layout, data_of[j].values, d.values) for j in others):
         head = (
             f"同一单位（{who}）另有文件{_files(data_of, others)}：填报的数据相同，但文件不同"
             "（如重新保存过、改了填报人或电话），无法确定以哪份为准，均未汇总"
