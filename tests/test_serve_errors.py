@@ -205,6 +205,15 @@ def test_an_api_refusal_of_the_upload_is_a_chinese_page(
     assert r.status_code == 400
     _secure(r)
     assert "本活动已结束收集；请联系报送负责人" in r.text
+    # a reason naming the office's folders is shown without them
+    folder = str(camp.folder)
+
+    def naming(req: web_api.UploadRequest) -> Any:
+        raise UsageError(f"无法写入台账 {folder}/ledger.sqlite3：disk I/O error", "请稍后重试")
+
+    monkeypatch.setattr(web_api, "upload_return", naming)
+    r = _upload(client, camp.tokens[code], camp.good[code].read_bytes(), "终稿.xlsx")
+    assert r.status_code == 400 and "无法写入台账" in r.text and folder not in r.text
 
 
 def test_an_unforeseen_upload_error_says_what_to_do_and_logs_no_token(

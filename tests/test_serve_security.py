@@ -559,3 +559,16 @@ def test_an_upload_answers_for_its_own_version_when_another_lands_meanwhile(
     with sqlite3.connect(camp.folder / "ledger.sqlite3") as conn:
         rounds = dict(conn.execute("SELECT round, id FROM versions WHERE agency_code = 'QH002'"))
     assert sorted(rounds) == [1, 2] and out.version_id == rounds[1]
+
+
+def test_wrong_passwords_are_counted_per_ipv4_address_or_ipv6_network() -> None:
+    from types import SimpleNamespace
+
+    from xlreport.web.security import login_machine
+
+    def of(host: str) -> str:
+        return login_machine(SimpleNamespace(client=SimpleNamespace(host=host)))  # type: ignore[arg-type]
+
+    assert of("2001:db8:1:2::5") == of("2001:db8:1:2:ffff::9") == "2001:db8:1:2::/64"
+    assert of("2001:db8:1:3::5") != of("2001:db8:1:2::5")
+    assert of("192.168.1.5") != of("192.168.1.6")

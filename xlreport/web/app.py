@@ -56,6 +56,7 @@ from xlreport.web.security import (
     SecurityHeadersMiddleware,
     Sessions,
     log,
+    login_machine,
     redacted_path,
 )
 
@@ -244,7 +245,7 @@ def build_app(settings: WebSettings) -> Starlette:
             return form
         session = sessions.session_of(request)
         assert session is not None  # csrf_ok needs one
-        machine = request.client.host if request.client else ""
+        machine = login_machine(request)
         wait = sessions.login_wait(machine)
         if wait:
             return refusal(
@@ -436,7 +437,12 @@ def build_app(settings: WebSettings) -> Starlette:
             view = await _link(request)
             if isinstance(view, Response):
                 return view
-            return refusal(400, "未能完成", str(exc), back=f"/u/{quote(token, safe='')}")
+            # the reason as the agency may read it: the office's folders not named
+            log.error("%s 未能完成：%s", redacted_path(request.url.path), exc)
+            shown = str(exc)
+            for folder in sorted({str(campaign.resolve()), str(campaign), str(upload_dir)}):
+                shown = shown.replace(folder, "…")
+            return refusal(400, "未能完成", shown, back=f"/u/{quote(token, safe='')}")
         return refusal(400, "未能完成", str(exc), back="/")
 
     async def too_slow(request: Request, exc: Exception) -> Response:

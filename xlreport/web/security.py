@@ -219,6 +219,19 @@ class Sessions:
         return True
 
 
+def login_machine(request: Request) -> str:
+    """Whose wrong passwords are counted together: the client's IPv4 address, or its IPv6
+    /64 network (a machine may take any address of its network)."""
+    host = request.client.host if request.client else ""
+    try:
+        ip = ipaddress.ip_address(host)
+    except ValueError:
+        return host
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is None:
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
+
+
 def _forget_oldest(remembered: dict[str, Any]) -> None:
     """Keep at most _REMEMBERED entries (the oldest added go first)."""
     while len(remembered) > _REMEMBERED:
