@@ -78,6 +78,11 @@ def test_clashing_names_get_their_code() -> None:
     assert names[2] == "2024年度政府信息公开工作年度报告_清河县财政局.xlsx"
     assert len({n.lower() for n in names}) == 4
     assert all(not set(n) & set('<>:"/\\|?*') for n in names)
+    # long names that clash keep their code (the names are cut, never the code)
+    long = "清河县" + "某某" * 40
+    names = file_names(LAYOUT, 2024, [Agency("L1", long + "甲", ""), Agency("L2", long + "乙", "")])
+    assert names[0].endswith("_L1.xlsx") and names[1].endswith("_L2.xlsx")
+    assert all(len(n.encode("utf-8")) <= 160 for n in names)
 
 
 def test_template_id_is_deterministic_and_distinct() -> None:

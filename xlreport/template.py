@@ -51,9 +51,16 @@ def template_id(layout: Layout, year: int, county: str, agency_code: str) -> str
     return template_id_of(layout.fingerprint, year, county, agency_code)
 
 
-def workbook_name(layout: Layout, year: int, who: str) -> str:
-    """``2024年度政府信息公开工作年度报告_某单位.xlsx``, safe on Windows."""
-    return safe_filename(f"{year}年度{layout.title}_{who}") + ".xlsx"
+#: A template's file name at most this many UTF-8 bytes before ``.xlsx``.
+NAME_BYTES = 150
+
+
+def workbook_name(layout: Layout, year: int, who: str, code: str = "") -> str:
+    """``2024年度政府信息公开工作年度报告_某单位.xlsx``, safe on Windows; with ``code``
+    (names that clash) ``…_某单位_QH001.xlsx``, the code kept however long the name."""
+    tail = f"_{safe_filename(code)}" if code else ""
+    budget = NAME_BYTES - len(tail.encode("utf-8"))
+    return safe_filename(f"{year}年度{layout.title}_{who}", max_len=budget) + tail + ".xlsx"
 
 
 def agency_identity(
@@ -86,7 +93,7 @@ def file_names(layout: Layout, year: int, agencies: list[Agency]) -> list[str]:
     taken: set[str] = set()
     for a, n, key in zip(agencies, names, keys, strict=True):
         if counts[key] > 1:
-            n = workbook_name(layout, year, f"{a.name}_{a.code}")
+            n = workbook_name(layout, year, a.name, a.code)
             key = n.lower()
         base, i = n, 1
         while key in taken:  # still equal after cleaning: number it
