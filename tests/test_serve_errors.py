@@ -17,7 +17,8 @@ import xlreport.api.campaign_web as web_api
 from xlreport.api.campaign_links import CampaignLinksRequest, campaign_links
 from xlreport.errors import UsageError
 from xlreport.fsutil import safe_filename
-from xlreport.web.app import WebSettings, build_app, client_filename
+from xlreport.web.app import WebSettings, build_app
+from xlreport.web.names import client_filename
 
 LOCAL = ("127.0.0.1", 50000)
 BASE = "http://127.0.0.1:8700"

@@ -14,11 +14,9 @@ Downloads are named by an id from the ledger, never by a path from the request.
 
 from __future__ import annotations
 
-import re
 import secrets
 import shutil
 import tempfile
-import traceback
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -35,11 +33,11 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from xlreport.api import campaign_web as web_api
 from xlreport.api.campaign_web_views import Download, LinkView
 from xlreport.errors import XlreportError
+from xlreport.web.errors import ServerErrorPage
 from xlreport.web.limits import (
     TOO_LARGE_TEXT,
     TOO_SLOW_TEXT,
@@ -48,6 +46,7 @@ from xlreport.web.limits import (
     BodyTooSlow,
     RequestLimits,
 )
+from xlreport.web.names import client_filename
 from xlreport.web.render import page, refusal
 from xlreport.web.security import (
     CSRF_FIELD,
@@ -77,102 +76,6 @@ class WebSettings:
 
 
 Handler = Callable[[Request], Awaitable[Response]]
-
-
-def client_filename(name: str) -> str:
-    """The name of an uploaded file as the agency's computer called it. An old browser on
-    Chinese Windows sends it in GBK, which Starlette, finding no UTF-8, reads as latin-1
-    (``报表.xlsx`` arrives as ``±¨±í.xlsx``): such a name is read again as GBK when its
-    non-ASCII bytes are all pairs of GBK bytes 0x81–0xFE (Chinese characters, full-width
-    signs), else kept as it came (so ``Müller.xlsx`` stays; two accented letters in a
-    row, as in ``réélu``, would be taken for one Chinese character: rare in a county)."""
-    try:
-        raw = name.encode("latin-1")
-        raw.decode("utf-8")
-    except UnicodeEncodeError:
-        return name  # not latin-1: Starlette read it as UTF-8
-    except UnicodeDecodeError:
-        try:
-            text = raw.decode("gbk")
-        except UnicodeDecodeError:
-            return name
-        if all(ch.isascii() or _gbk_pair(ch) for ch in text):
-            return text
-    return name
-
-
-def _gbk_pair(ch: str) -> bool:
-    """``ch`` is two GBK bytes, both 0x81 or more."""
-    try:
-        encoded = ch.encode("gbk")
-    except UnicodeEncodeError:
-        return False
-    return len(encoded) == 2 and min(encoded) >= 0x81
-
-
-#: What an agency is told when its upload met an unforeseen error.
-UPLOAD_FAILED_TEXT = (
-    "服务器出错，这次上传没有得到确认：文件可能已经收到，也可能没有。"
-    "请重新打开本单位的链接，查看页面上的“报送记录”和“回执”："
-    "列表里有这次的文件就不用再传；没有就请重新上传。仍然出错请联系县里的报送负责人，并说明出错的时间。"
-)
-#: What anyone else is told.
-SERVER_FAILED_TEXT = (
-    "服务器出错，这次操作没有完成确认。请刷新页面查看是否已经完成，再重新操作；"
-    "仍然出错请联系报送负责人（运行 xlreport serve 的窗口里记有出错原因）。"
-)
-_UPLOAD_PATH = re.compile(r"^/u/[^/]+/upload$")
-
-
-class ServerErrorPage:
-    """Any error no handler answers: logged (the link's token replaced by ``…``) and
-    answered with a Chinese page that says what to do, inside the security headers
-    (Starlette's own answer would be a bare English "Internal Server Error")."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        started = False
-
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
-
-        try:
-            await self.app(scope, receive, tracking_send)
-        except Exception:
-            path = str(scope.get("path", ""))
-            log.error(
-                "%s %s 出错：%s",
-                scope.get("method", "-"),
-                redacted_path(path),
-                _without_token(traceback.format_exc(), path),
-            )
-            if started:  # too late for a page of our own
-                raise
-            upload = scope.get("method") == "POST" and _UPLOAD_PATH.match(path)
-            response = refusal(
-                500, "服务器出错", UPLOAD_FAILED_TEXT if upload else SERVER_FAILED_TEXT
-            )
-            await response(scope, receive, send)
-
-
-def _without_token(text: str, path: str) -> str:
-    """``text`` with the agency token of ``path`` (if any) replaced by ``…``."""
-    if not path.startswith("/u/"):
-        return text
-    token = path[3:].split("/", 1)[0]
-    if not token:
-        return text
-    for form in {token, quote(token, safe=""), quote(token)}:
-        text = text.replace(form, "…")
-    return text
 
 
 def build_app(settings: WebSettings) -> Starlette:
