@@ -315,3 +315,60 @@ def test_a_file_sent_through_one_agencys_link_is_never_another_agencys_version(
     with open_campaign(folder) as camp:  # accounted for: an arrival of QH001's, refused
         arrivals = list(camp.conn.execute("SELECT agency_code, outcome FROM arrivals"))
     assert arrivals == [(a.code, "refused")]
+
+
+def test_the_summary_is_the_same_with_the_files_waiting_on_disk(tmp_path: Path) -> None:
+    """A province's 100,000 files wait in a temporary file while merging (``keep``), a
+    county's stay in memory: the same summary byte for byte, the same outcome of every
+    file (one left out for a blank cell) and the same 报送情况 lines either way."""
+    folder = _campaign(tmp_path)
+    files = tmp_path / "收到"
+    for i, a in enumerate(AGENCIES[:3]):
+        values = valid_values(LAYOUT, i)
+        if i == 1:
+            del values[next(iter(LAYOUT.inputs())).id]
+        write_return(files / f"{a.code}.xlsx", a, values)
+    campaign_ingest(CampaignIngestRequest([files], folder, workers=1))
+    campaign_approve(CampaignApproveRequest([a.code for a in AGENCIES[:3]], campaign=folder))
+    results = []
+    for keep in (0, 2, 10_000):
+        out = tmp_path / f"keep{keep}.xlsx"
+        with open_campaign(folder) as camp, camp.snapshot() as conn:
+            (shas,) = zip(*conn.execute("SELECT sha256 FROM versions"), strict=True)
+            result = summary.merge_from_ledger(camp, conn, shas, out, allow_missing=True, keep=keep)
+        assert result.summary_written
+        results.append((out.read_bytes(), result))
+    (first, a), *rest = results
+    assert [f.status for f in a.files].count("blank") == 1 and len(a.files) == 3
+    for data, b in rest:
+        assert data == first
+        assert list(b.files) == list(a.files) and list(b.agencies) == list(a.agencies)
+        assert b.values == a.values and [d.sha256 for d in b.counted] == [
+            d.sha256 for d in a.counted
+        ]
+
+
+def test_files_rebuilt_from_the_ledger_read_back_the_same_from_disk(tmp_path: Path) -> None:
+    folder = _campaign(tmp_path)
+    files = tmp_path / "收到"
+    for i, a in enumerate(AGENCIES[:3]):
+        write_return(files / f"{a.code}.xlsx", a, valid_values(LAYOUT, i))
+    write_return(files / "broken.xlsx", AGENCIES[3], broken(valid_values(LAYOUT, 3)))
+    campaign_ingest(CampaignIngestRequest([files], folder, workers=1))
+    with open_campaign(folder) as camp, camp.snapshot() as conn:
+        (shas,) = zip(*conn.execute("SELECT sha256 FROM files"), strict=True)
+        spill = ValueSpill()
+        kept = checked_from_ledger(conn, camp, shas, spill)
+        on_disk = checked_from_ledger(conn, camp, shas, spill, keep=0)
+    assert not kept.spilled and on_disk.spilled and len(kept) == len(on_disk) == 4
+    for a, b in zip(kept, on_disk, strict=True):
+        assert a.report == b.report and a.skipped == b.skipped
+        assert (a.data is None) == (b.data is None)
+        if a.data is not None and b.data is not None:
+            assert a.data.identity == b.data.identity and a.data.sha256 == b.data.sha256
+            assert dict(a.data.values) == dict(b.data.values)
+            assert (a.data.saved_at, a.data.blank_cells, dict(a.data.signoff)) == (
+                b.data.saved_at,
+                b.data.blank_cells,
+                dict(b.data.signoff),
+            )

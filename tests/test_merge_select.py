@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from merge_helpers import checked, random_values, unreadable
 
+from xlreport.batch.spill import SpilledList
 from xlreport.merge.model import FileOutcome
 from xlreport.merge.naming import derived_code
 from xlreport.merge.select import select_returns
@@ -298,6 +299,26 @@ def test_roster_statuses() -> None:
     assert st_.missing == [("D", "丁局"), ("E", "戊局")]
     assert st_.not_reported == [("C", "丙局"), ("D", "丁局"), ("E", "戊局")]
     assert st_.not_in_roster == [("Z", "单位Z")]
+    # the lines waiting on disk (a province's) are the same lines
+    on_disk = roster_status(sel.files, roster, keep=0)
+    assert isinstance(on_disk.rows, SpilledList) and on_disk.rows.spilled
+    assert list(on_disk.rows) == list(st_.rows) and on_disk.missing == st_.missing
+
+
+def test_status_lines_of_one_agency_and_status_are_in_file_name_order_whatever_the_input_order() -> (
+    None
+):
+    files = [
+        checked(L, "B", V1, path="/in/b1.xlsx"),
+        checked(L, "B", V2, path="/in/b2.xlsx"),
+        checked(L, "A", V1, path="/in/a.xlsx"),
+    ]
+    outcomes = list(select_returns(files, L, 2024).files)
+    assert [f.status for f in outcomes] == ["merged", "conflict", "conflict"]
+    expected = [("A", "a.xlsx"), ("B", "b1.xlsx"), ("B", "b2.xlsx")]
+    for order in (outcomes, outcomes[::-1]):
+        rows = roster_status(order, {"A": "甲", "B": "乙"}).rows
+        assert [(r.code, r.file_name) for r in rows] == expected
 
 
 def test_roster_agency_counted_through_a_summary() -> None:

@@ -66,3 +66,41 @@ def test_ingest_report_counts_as_items_are_added() -> None:
     assert report.count("refused") == 0 and report.with_errors == 1
     assert [i.source for i in report.items] == ["a.xlsx", "b.xlsx", "b.xlsx"]
     assert report.to_dict()["counts"]["duplicate"] == 2
+
+
+@given(
+    st.lists(st.integers(), max_size=30),
+    st.integers(0, 12),
+    st.data(),
+)
+def test_kept_items_stay_in_memory_until_one_too_many_then_all_go_to_the_file(
+    items: list[int], keep: int, data: st.DataObject
+) -> None:
+    encoded: list[int] = []
+
+    def encode(x: int) -> tuple[int]:
+        encoded.append(x)
+        return (x,)
+
+    def decode(t: tuple[int]) -> int:
+        return t[0]
+
+    spooled: SpilledList[int] = SpilledList(keep=keep, encode=encode, decode=decode)
+    for n, item in enumerate(items, 1):
+        spooled.append(item)
+        assert spooled.spilled == (n > keep)  # in memory up to keep items
+        assert spooled[-1] == item
+    assert encoded == (items if len(items) > keep else [])  # each encoded once, in order
+    assert list(spooled) == items and len(spooled) == len(items) and spooled == items
+    if items:
+        i = data.draw(st.integers(-len(items), len(items) - 1))
+        assert spooled[i] == items[i]
+    assert spooled[1:-1] == items[1:-1]
+
+
+def test_a_kept_item_is_the_object_appended_a_spilled_one_a_copy() -> None:
+    item = {"a": [1]}
+    kept: SpilledList[dict[str, list[int]]] = SpilledList([item], keep=1)
+    assert kept[0] is item
+    spilled: SpilledList[dict[str, list[int]]] = SpilledList([item, item], keep=1)
+    assert spilled.spilled and spilled[0] == item and spilled[0] is not item

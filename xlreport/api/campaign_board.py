@@ -462,7 +462,7 @@ def _counted_versions(
     count that looks like a date …), each with why in its ``state``: the manifest and the
     ledger say only what went in."""
     counted: SpilledList[ManifestRow] = SpilledList()
-    why = {f.sha256: f for f in result.files if f.status != "merged"}
+    why = {f.sha256: f for f in result.files.not_counted()}
     left_out: list[ManifestRow] = []
     for r in approved:
         f = why.get(r.sha256)

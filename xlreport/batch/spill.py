@@ -16,13 +16,18 @@ import tempfile
 import weakref
 from array import array
 from bisect import bisect_left
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, Generic, TypeVar, overload
 
 from xlreport.batch.packed import CompactValues, Packed, input_index
 from xlreport.spec.model import Layout
 
 T = TypeVar("T")
+
+#: Lists of one item per file or agency stay in memory up to this many items (a county's,
+#: a city's), and wait in a temporary file beyond (a province's 100,000): see
+#: :class:`SpilledList` ``keep``.
+IN_MEMORY = 20_000
 
 
 class PickleFile(Generic[T]):
@@ -94,6 +99,10 @@ class ValueSpill(PickleFile[Packed]):
         """``packed`` (in ``layout``'s input order) stored, as a mapping that reads it back."""
         return SpilledValues(layout, self, self.put(packed))
 
+    def at(self, layout: Layout, offset: int) -> SpilledValues:
+        """The values stored at ``offset`` (:attr:`SpilledValues.offset`), as a mapping."""
+        return SpilledValues(layout, self, offset)
+
 
 class SpilledList(Sequence[T]):
     """A list kept in a temporary file: items are appended and read back, one at a time.
@@ -102,21 +111,61 @@ class SpilledList(Sequence[T]):
     what stays in memory is an offset per item (the file's). Items are pickled, so what is read back
     equals what was appended, but is a copy (the same copy when one item is read twice in a row:
     change it and the next read shows the change).
+
+    ``keep``: up to that many items stay in memory as they are (no pickling, no copy: a
+    county's few thousand files are read many times while merging, and reading each back
+    from the file every time would cost more than they weigh); with one more, all go to the
+    file (as :class:`tempfile.SpooledTemporaryFile` does with bytes). ``encode``/``decode``:
+    how an item is written to the file and made again from what was written (for items
+    that hold what cannot be pickled, or that pickle large: a layout, a temporary file).
     """
 
-    def __init__(self, items: Iterable[T] = ()) -> None:
-        self._file: PickleFile[T] = PickleFile()
+    def __init__(
+        self,
+        items: Iterable[T] = (),
+        *,
+        keep: int = 0,
+        encode: Callable[[T], Any] | None = None,
+        decode: Callable[[Any], T] | None = None,
+    ) -> None:
+        self._keep = keep
+        self._kept: list[T] | None = [] if keep > 0 else None
+        self._file: PickleFile[Any] = PickleFile()
+        self._encode = encode
+        self._decode = decode
         self.extend(items)
 
+    @property
+    def spilled(self) -> bool:
+        """Whether the items are in the file (else all in memory)."""
+        return self._kept is None
+
     def append(self, item: T) -> None:
-        self._file.put(item)
+        kept = self._kept
+        if kept is not None:
+            if len(kept) < self._keep:
+                kept.append(item)
+                return
+            self._kept = None  # one too many: all of them to the file, in order
+            for earlier in kept:
+                self._put(earlier)
+        self._put(item)
+
+    def _put(self, item: T) -> None:
+        self._file.put(item if self._encode is None else self._encode(item))
 
     def extend(self, items: Iterable[T]) -> None:
         for item in items:
             self.append(item)
 
     def __len__(self) -> int:
-        return len(self._file)
+        return len(self._kept) if self._kept is not None else len(self._file)
+
+    def _item(self, i: int) -> T:
+        if self._kept is not None:
+            return self._kept[i]
+        stored = self._file.item(i)
+        return stored if self._decode is None else self._decode(stored)
 
     @overload
     def __getitem__(self, index: int) -> T: ...
@@ -126,12 +175,15 @@ class SpilledList(Sequence[T]):
 
     def __getitem__(self, index: int | slice) -> T | list[T]:
         if isinstance(index, slice):
-            return [self._file.item(i) for i in range(len(self))[index]]
-        return self._file.item(range(len(self))[index])
+            return [self._item(i) for i in range(len(self))[index]]
+        return self._item(range(len(self))[index])
 
     def __iter__(self) -> Iterator[T]:
+        if self._kept is not None:
+            yield from list(self._kept)
+            return
         for i in range(len(self)):
-            yield self._file.item(i)
+            yield self._item(i)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Sequence) or isinstance(other, str | bytes):
@@ -156,3 +208,8 @@ class SpilledValues(CompactValues):
     @property
     def packed(self) -> Packed:  # type: ignore[override]
         return self._spill.get(self._offset)
+
+    @property
+    def offset(self) -> int:
+        """Where the values are in their spill (:meth:`ValueSpill.at` reads them again)."""
+        return self._offset

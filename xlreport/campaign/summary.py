@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from xlreport.batch.spill import ValueSpill
+from xlreport.batch.spill import IN_MEMORY, SpilledList, SpilledValues, ValueSpill
 from xlreport.campaign.documents import DocSheet, DocTable, Document, document_bytes
 from xlreport.campaign.receipts import local_time
 from xlreport.checks.model import EMPTY, CheckedFile, CheckOptions, ReturnData
@@ -29,13 +29,22 @@ from xlreport.merge.run import merge_checked
 
 #: Files rebuilt per statement of findings while merging from the ledger.
 _MERGE_CHUNK = 256
+#: Up to this many files rebuilt from the ledger stay in memory as objects while merging
+#: (a county's few thousand are read several times: ~1.3 KB each); more (a province's
+#: 100,000) wait in a temporary file and are made again each time they are read.
+MERGE_IN_MEMORY = IN_MEMORY
 _GIVEN = "xlreport_merge_given"  # temporary tables of this connection
 _ORDERED = "xlreport_merge_ordered"
 
 
 def checked_from_ledger(
-    conn: sqlite3.Connection, camp: Campaign, shas: Iterable[str], spill: ValueSpill
-) -> list[CheckedFile]:
+    conn: sqlite3.Connection,
+    camp: Campaign,
+    shas: Iterable[str],
+    spill: ValueSpill,
+    *,
+    keep: int = MERGE_IN_MEMORY,
+) -> SpilledList[CheckedFile]:
     """The files ``shas`` as merging sees checked files, rebuilt from what the ledger
     recorded when they were ingested (their findings, identity, sign-off and exact
     values): no file is read again. ``conn``: a :meth:`~xlreport.ledger.Campaign.snapshot`
@@ -43,7 +52,8 @@ def checked_from_ledger(
     path, as ``xlreport merge`` over the store would show it, and they come in the order
     of those paths (the ledger sorts the stored paths as UTF-8 bytes: the order of their
     characters, as Python sorts them); the values are kept in ``spill``'s temporary file,
-    as ``xlreport merge`` keeps them (a province's returns stay small)."""
+    as ``xlreport merge`` keeps them (a province's returns stay small). Up to ``keep``
+    files are kept in memory, more in a temporary file (:class:`SpilledList`)."""
     if not conn.in_transaction:  # each statement would read the ledger at another moment
         raise RuntimeError("checked_from_ledger outside a snapshot")
     for table in (_GIVEN, _ORDERED):
@@ -55,7 +65,8 @@ def checked_from_ledger(
         f"CREATE TEMP TABLE {_ORDERED} AS SELECT g.sha256 FROM {_GIVEN} g"
         " JOIN files f ON f.sha256 = g.sha256 ORDER BY f.stored_path, g.rowid"
     )
-    out: list[CheckedFile] = []
+    codec = _RecordCodec(camp, spill)
+    out: SpilledList[CheckedFile] = SpilledList(keep=keep, encode=codec.encode, decode=codec.decode)
     with closing(
         conn.execute(
             "SELECT f.sha256, f.stored_path, f.agency_code, f.agency_name, f.layout_id, f.year,"
@@ -68,6 +79,45 @@ def checked_from_ledger(
             findings = findings_of_files(conn, [r[0] for r in part])
             out.extend(_checked_file(camp, r, findings[r[0]], spill) for r in part)
     return out
+
+
+class _RecordCodec:
+    """A file rebuilt from the ledger as it waits in a :class:`SpilledList`: its report and
+    identity as they are, its values by their place in the spill, the layout left out."""
+
+    def __init__(self, camp: Campaign, spill: ValueSpill) -> None:
+        self.layout, self.spill = camp.layout, spill
+
+    @staticmethod
+    def encode(cf: CheckedFile) -> tuple[Any, ...]:
+        r, d = cf.report, cf.data
+        head = (r.path, r.findings, r.agency_code, r.agency_name, r.layout, r.year)
+        if d is None:
+            return head
+        assert isinstance(d.values, SpilledValues)
+        return (*head, d.sha256, d.identity, d.values.offset, d.signoff, d.saved_at, d.blank_cells)
+
+    def decode(self, record: tuple[Any, ...]) -> CheckedFile:
+        path, findings, code, name, layout_id, year = record[:6]
+        report = FileReport(path, findings, code, name, layout_id, year)
+        if len(record) == 6:
+            return CheckedFile(report, None)
+        sha256, identity, offset, signoff, saved_at, blanks = record[6:]
+        values = self.spill.at(self.layout, offset)
+        data = ReturnData(
+            path,
+            sha256,
+            self.layout,
+            identity,
+            values,
+            EMPTY,
+            EMPTY,
+            signoff,
+            saved_at,
+            0.0,
+            blanks,
+        )
+        return CheckedFile(report, data)
 
 
 def _checked_file(
@@ -103,15 +153,16 @@ def merge_from_ledger(
     out: Path,
     *,
     allow_missing: bool,
+    keep: int = MERGE_IN_MEMORY,
 ) -> MergeResult:
     """The summary of the files ``shas`` from their recorded values, as ``xlreport merge``
     over the stored files makes it (the campaign's roster, layout, year and county), all
     read from the snapshot ``conn`` (:meth:`~xlreport.ledger.Campaign.snapshot`): the
-    roster and the files of one moment."""
+    roster and the files of one moment. ``keep``: as :func:`checked_from_ledger`."""
     info = camp.info
     options = CheckOptions(layout=camp.layout, year=info.year, county=info.county or None)
     spill = ValueSpill()  # the values wait in a temporary file, as xlreport merge keeps them
-    checked = checked_from_ledger(conn, camp, shas, spill)  # in the order of their paths
+    checked = checked_from_ledger(conn, camp, shas, spill, keep=keep)  # in their paths' order
     # the agencies on the roster, in roster order: a dict, as the summary asks for every
     # file's code several times
     roster = {

@@ -51,7 +51,7 @@ def demo(
             _say(f"     {finding.cell} {finding.message}")
     assert result.merge is not None
     merge = result.merge.outcome
-    _say(f"4. 汇总：{len(merge.merged)} 份报表计入汇总表 {merge.out}")
+    _say(f"4. 汇总：{merge.merged_count} 份报表计入汇总表 {merge.out}")
     for outcome in merge.files:
         if outcome.status != "merged":
             _say(f"   {Path(outcome.path).name}：{STATUS_TEXT[outcome.status]}　{outcome.reason}")

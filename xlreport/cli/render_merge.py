@@ -37,13 +37,12 @@ def render(console: Console, result: MergeResult) -> None:
     elif ident is not None:
         _say(
             f"汇总完成：{ident.agency_name} {result.year} 年度（{ident.layout_id}），"
-            f"计入 {len(result.merged)} 份，覆盖 {len(ident.contributors)} 个单位。",
+            f"计入 {result.merged_count} 份，覆盖 {len(ident.contributors)} 个单位。",
             "bold green",
         )
-    merged = sorted(result.merged, key=lambda f: (f.code, f.file_name))
-    if len(merged) > TABLE_MAX:
-        _say(f"已计入汇总 {len(merged)} 份（逐份明细见汇总表“报送情况”“分单位明细”）。")
-    elif merged:
+    if result.merged_count > TABLE_MAX:  # (their outcomes are not made: 100,000 of them)
+        _say(f"已计入汇总 {result.merged_count} 份（逐份明细见汇总表“报送情况”“分单位明细”）。")
+    elif merged := sorted(result.merged, key=lambda f: (f.code, f.file_name)):
         table = Table(title=f"已计入汇总（{len(merged)}）", title_justify="left")
         for col in ("单位编码", "单位名称", "文件", "警告"):
             table.add_column(col)

@@ -19,6 +19,7 @@ from typing import overload
 
 from xlreport.batch.packed import packed_of
 from xlreport.checks.model import ReturnData
+from xlreport.mapped_view import MappedView
 from xlreport.merge.model import agency_key, agency_name
 from xlreport.merge.select import coverage, is_summary
 from xlreport.merge.sheets import DETAIL_SHEET
@@ -188,7 +189,12 @@ def detail_sheet(
     group's sums (the 小计 columns' cached values); ``county``: the summary's name, left
     out of the agencies' names that start with it."""
     order = {g: i for i, g in enumerate(groups)}
-    agencies = sorted(counted, key=lambda d: (order.get(group_of(d), len(order)), agency_key(d)))
+    # sorted by their places (``counted`` may make each return as it is read: a province's
+    # 100,000 are not all held at once)
+    keys = [(order.get(group_of(d), len(order)), agency_key(d)) for d in counted]
+    places = sorted(range(len(keys)), key=keys.__getitem__)
+    del keys
+    agencies: Sequence[ReturnData] = MappedView(places, counted.__getitem__)
     if len(agencies) >= LIST_FROM:
         return _list_sheet(layout, agencies, summary, title, group_of, county)
     chunks = [

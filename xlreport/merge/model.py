@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path, PurePath, PurePosixPath
-from typing import Literal, Protocol
+from typing import Literal, Protocol, overload
 
 from xlreport.checks.model import CheckedFile, ReturnData
 from xlreport.identity import Identity, normal_name
@@ -124,6 +125,62 @@ class FileOutcome:
         return self.status in LEFT_OUT
 
 
+class FileOutcomes(Sequence[FileOutcome]):
+    """Every input's outcome, in file order: those decided otherwise kept as they are, the
+    counted ones (most of them) made when asked for from the input and its note."""
+
+    def __init__(
+        self,
+        ordered: Sequence[CheckedFile],
+        decided: dict[int, FileOutcome],
+        notes: dict[int, str],
+    ) -> None:
+        self._ordered, self._decided, self._notes = ordered, decided, notes
+
+    def __len__(self) -> int:
+        return len(self._ordered)
+
+    def _item(self, i: int) -> FileOutcome:
+        found = self._decided.get(i)
+        if found is not None:
+            return found
+        return FileOutcome(self._ordered[i], "merged", self._notes.get(i, ""))
+
+    @overload
+    def __getitem__(self, index: int) -> FileOutcome: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[FileOutcome]: ...
+
+    def __getitem__(self, index: int | slice) -> FileOutcome | list[FileOutcome]:
+        if isinstance(index, slice):
+            return [self._item(i) for i in range(len(self))[index]]
+        return self._item(range(len(self))[index])
+
+    def __iter__(self) -> Iterator[FileOutcome]:
+        return map(self._item, range(len(self)))
+
+    def not_counted(self) -> list[FileOutcome]:
+        """The outcomes of the inputs that do not count, in file order (without going
+        through the counted ones)."""
+        return [self._decided[i] for i in sorted(self._decided)]
+
+    @property
+    def counted(self) -> int:
+        """How many inputs count."""
+        return len(self) - len(self._decided)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence) or isinstance(other, str | bytes):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"FileOutcomes({list(self)!r})"
+
+
 @dataclass(frozen=True, slots=True)
 class AgencyRow:
     """One line of the 报送情况 sheet: a file of an agency, or a roster agency without one."""
@@ -146,13 +203,14 @@ class MergeResult:
     """Everything ``merge_paths`` did; ``summary_written`` is False when nothing could be merged."""
 
     out: Path
-    files: list[FileOutcome]  # every input file, in a fixed order
-    agencies: list[AgencyRow]  # the 报送情况 lines
+    #: every input file, in a fixed order (made as they are asked for: 100,000 of them)
+    files: FileOutcomes
+    agencies: Sequence[AgencyRow]  # the 报送情况 lines (may wait in a temporary file)
     layout: Layout | None = None
     year: int | None = None
     identity: Identity | None = None  # of the summary
     values: dict[str, Decimal] = field(default_factory=dict)  # the summary's inputs and totals
-    counted: list[ReturnData] = field(default_factory=list)  # sorted by agency code
+    counted: Sequence[ReturnData] = ()  # sorted by agency code
     missing: list[tuple[str, str]] = field(default_factory=list)  # roster agencies not reported
     not_in_roster: list[tuple[str, str]] = field(default_factory=list)  # counted, not on roster
     roster_size: int | None = None
@@ -176,15 +234,22 @@ class MergeResult:
         return bool(self.missing)
 
     def with_status(self, *statuses: FileStatus) -> list[FileOutcome]:
-        return [f for f in self.files if f.status in statuses]
+        if "merged" in statuses:
+            return [f for f in self.files if f.status in statuses]
+        return [f for f in self.files.not_counted() if f.status in statuses]
 
     @property
     def merged(self) -> list[FileOutcome]:
         return self.with_status("merged")
 
     @property
+    def merged_count(self) -> int:
+        """How many inputs count (without making their outcomes)."""
+        return self.files.counted
+
+    @property
     def left_out(self) -> list[FileOutcome]:
-        return [f for f in self.files if f.left_out]
+        return [f for f in self.files.not_counted() if f.left_out]
 
     @property
     def exit_code(self) -> int:

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from xlreport.checks.model import ReturnData
 from xlreport.identity import Identity
+from xlreport.mapped_view import MappedView
 from xlreport.merge.figures import cell_value, sum_value
 from xlreport.merge.model import FileOutcome, agency_key, agency_name
 from xlreport.merge.sheets import OVERVIEW_SHEET
@@ -97,16 +98,27 @@ def overview_sheet(
         charts.append(ChartSpec("pie", breakdown.title, "breakdown", 0, 1, anchor_col=4))
     ranking = layout.overview.ranking
     if ranking is not None:
-        per_agency = sorted(
-            ((-cell_value(layout, d.values, ranking.cell), agency_key(d), d) for d in counted),
-            key=lambda t: (t[0], t[1]),
+        # the agencies by their figure (largest first), then code: kept as their places
+        # and each line made as it is written (``counted`` may make each return as it is
+        # read: a province's 100,000 are not all held at once)
+        keys = [(-cell_value(layout, d.values, ranking.cell), agency_key(d)) for d in counted]
+        places = sorted(range(len(keys)), key=keys.__getitem__)
+        del keys
+        cell = ranking.cell
+
+        def ranked(i: int) -> list[CellValue]:
+            d = counted[i]
+            code = agency_key(d)
+            return [agency_name(d) or code, code, cell_value(layout, d.values, cell)]
+
+        lines = MappedView(places, ranked)
+        blocks.append(
+            Block(title=ranking.title, header=[ranking.header], rows=lines, key="ranking", width=3)
         )
-        rows = [[agency_name(d) or code, code, -neg] for neg, code, d in per_agency]
-        blocks.append(Block(title=ranking.title, header=[ranking.header], rows=rows, key="ranking"))
-        shown = min(len(rows), CHART_AGENCIES)
+        shown = min(len(lines), CHART_AGENCIES)
         head = (
             ranking.chart_title
-            if len(rows) <= CHART_AGENCIES
+            if len(lines) <= CHART_AGENCIES
             else ranking.chart_title_top.replace(SHOWN, str(shown))
         )
         charts.append(

@@ -146,7 +146,7 @@ def _document(result: MergeResult) -> dict[str, Any]:
         "agencies": agencies,
         "counts": {
             "files": len(result.files),
-            "merged": len(result.merged),
+            "merged": result.merged_count,
             "left_out": len(result.left_out),
             "superseded": len(result.with_status("superseded")),
             "conflicts": len(result.with_status("conflict")),

@@ -8,18 +8,21 @@ on the order of the inputs.
 
 from __future__ import annotations
 
+import sys
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TypeVar
 
 from xlreport.checks.catalogue import CATALOGUE, IDENTITY_GROUP
 from xlreport.checks.model import CheckedFile, ReturnData
 from xlreport.findings import FileReport
 from xlreport.identity import CONTRIBUTOR_SEPARATOR, WORKBOOK_KIND_SUMMARY, normal_name
+from xlreport.mapped_view import MappedView
 from xlreport.merge.confirm import drop_unconfirmed
-from xlreport.merge.model import FileOutcome, agency_key, base_name
-from xlreport.merge.versions import resolve_versions
+from xlreport.merge.model import FileOutcome, FileOutcomes, agency_key, agency_name, base_name
+from xlreport.merge.naming import DERIVED_PREFIX
+from xlreport.merge.versions import resolve_versions, version_key
 from xlreport.spec.model import Layout
 
 #: Other files named in one overlap reason at most.
@@ -31,8 +34,8 @@ _K = TypeVar("_K", int, str, tuple[str, str])
 class Selection:
     layout: Layout | None
     year: int | None
-    files: list[FileOutcome]  # every input, in file order
-    counted: list[ReturnData] = field(default_factory=list)  # sorted by agency code
+    files: FileOutcomes  # every input, in file order
+    counted: Sequence[ReturnData] = ()  # sorted by agency code
 
 
 def file_order(cf: CheckedFile) -> tuple[str, str, str]:
@@ -81,6 +84,58 @@ def _most_common(items: Iterable[_K]) -> _K | None:
     return max(k for k, n in counts.items() if n == top)
 
 
+@dataclass(slots=True)
+class Candidate:
+    """What choosing needs to know of an input that may count (or is a draft of an agency),
+    made once from its checked file, without its values: 100,000 inputs are decided
+    without holding their records (which may wait in a temporary file)."""
+
+    sha256: str
+    layout: Layout
+    year: int
+    county: str | None  # normalised (:func:`normal_name`); None for a summary
+    agency: str  # :func:`agency_key`
+    version: str  # :func:`~xlreport.merge.versions.version_key`
+    generic: bool  # no agency code: known by the name it typed
+    coded_name: bool  # not a summary, not generic, and it states a name
+    coverage: frozenset[str] | None  # a summary's contributors (None: just ``agency``)
+    blanks: int
+
+    @property
+    def covers(self) -> frozenset[str]:
+        return self.coverage if self.coverage is not None else frozenset({self.agency})
+
+
+def candidate(data: ReturnData) -> Candidate:
+    summary = is_summary(data)
+    agency = agency_key(data)
+    version = version_key(data)
+    generic = not data.identity.agency_code and version.startswith(DERIVED_PREFIX)
+    return Candidate(
+        data.sha256,
+        data.layout,
+        data.identity.year,
+        None if summary else sys.intern(normal_name(data.identity.county)),
+        agency,
+        version,
+        generic,
+        not generic and not summary and bool(agency_name(data)),
+        frozenset(data.identity.contributors) if summary and data.identity.contributors else None,
+        data.blank_cells,
+    )
+
+
+def in_file_order(checked: Sequence[CheckedFile]) -> Sequence[CheckedFile]:
+    """``checked`` in :func:`file_order`: itself when it already is (the campaign's records
+    come sorted by their stored paths), else sorted (stable)."""
+    previous: tuple[str, str, str] | None = None
+    for key in map(file_order, checked):
+        if previous is not None and key < previous:
+            return sorted(checked, key=file_order)
+        previous = key
+    return checked
+
+
 def select_returns(
     checked: Sequence[CheckedFile],
     layout: Layout | None = None,
@@ -101,12 +156,21 @@ def select_returns(
     the inputs that count when an agency has several differing versions. ``county`` None:
     the returns must agree on one county (those of another are left out). ``confirm``:
     paths of the inputs whose counts that look like dates are numbers (else such a return
-    is left out, see :mod:`xlreport.merge.confirm`)."""
-    ordered = sorted(checked, key=file_order)
+    is left out, see :mod:`xlreport.merge.confirm`).
+
+    Each input is looked at once to make its :class:`Candidate`; the inputs are read
+    again only where a decision needs more (versions to compare, a reason to word), so
+    ``checked`` may be a sequence that makes its items when asked (a
+    :class:`~xlreport.batch.spill.SpilledList`)."""
+    ordered = in_file_order(checked)
     outcomes: dict[int, FileOutcome] = {}
+    facts: dict[int, Candidate] = {}  # the valid inputs, and the erroneous ones with data
     valid: list[int] = []
+    wanted: set[str] = set()  # a preferred file's byte-identical copy stands for it
     for i, cf in enumerate(ordered):
         rep, data = cf.report, cf.data
+        if data is not None and rep.path in prefer:
+            wanted.add(data.sha256)
         if data is None and cf.skipped:
             outcomes[i] = FileOutcome(cf, "skipped", f"未校验：{cf.skipped}")
         elif data is None or rep.unreadable:
@@ -114,6 +178,10 @@ def select_returns(
             outcomes[i] = FileOutcome(cf, "unreadable", _unreadable_reason(rep), reason_code=first)
         elif rep.errors:
             outcomes[i] = FileOutcome(cf, "error", _error_reason(rep))
+            # an erroneous file is a version too (a draft, say), unless its identity is
+            # in doubt (another county's, another agency's figures …)
+            if agency_key(data) and not _identity_in_doubt(rep):
+                facts[i] = candidate(data)
         elif not agency_key(data):
             reason = "工作簿中既没有单位编码，也没有填写单位名称，无法确定是哪个单位的报表"
             outcomes[i] = FileOutcome(cf, "unidentified", reason)
@@ -136,65 +204,62 @@ def select_returns(
             outcomes[i] = FileOutcome(cf, "skipped", reason)
         else:
             valid.append(i)
-
-    def data_of(i: int) -> ReturnData:
-        d = ordered[i].data
-        assert d is not None
-        return d
+            facts[i] = candidate(data)
 
     if layout is None:
-        by_id = {(d.layout.id, d.layout.fingerprint): d.layout for d in map(data_of, valid)}
-        chosen = _most_common((data_of(i).layout.id, data_of(i).layout.fingerprint) for i in valid)
+        by_id = {(facts[i].layout.id, facts[i].layout.fingerprint): facts[i].layout for i in valid}
+        chosen = _most_common((facts[i].layout.id, facts[i].layout.fingerprint) for i in valid)
         layout = by_id[chosen] if chosen else None
     if year is None:
-        year = _most_common(data_of(i).identity.year for i in valid)
+        year = _most_common(facts[i].year for i in valid)
 
     same: list[int] = []
     for i in valid:
-        reason = _mismatch(data_of(i), layout, year)
+        reason = _mismatch(facts[i], layout, year)
         if reason:
             outcomes[i] = FileOutcome(ordered[i], "mismatch", reason)
         else:
             same.append(i)
 
     if county is None:
-        same = _one_county(ordered, same, outcomes)
-    unique = _drop_duplicates(ordered, same, outcomes)
-    # an erroneous file of the same layout and year is a version too (a draft, say), unless
-    # its identity is in doubt (another county's, another agency's figures …)
+        same = _one_county(ordered, facts, same, outcomes)
+    unique = _drop_duplicates(ordered, facts, same, outcomes)
     drafts = [
         i
-        for i, cf in enumerate(ordered)
+        for i, c in facts.items()
         if outcomes.get(i) is not None
         and outcomes[i].status == "error"
-        and cf.data is not None
-        and agency_key(cf.data)
-        and not _mismatch(cf.data, layout, year)
-        and not _identity_in_doubt(cf.report)
+        and not _mismatch(c, layout, year)
     ]
-    members = [(i, data_of(i)) for i in sorted([*unique, *drafts])]
-    # a preferred file's byte-identical copy stands for it (the copy may be the one kept)
-    wanted = {cf.data.sha256 for cf in ordered if cf.report.path in prefer and cf.data is not None}
+    members = sorted([*unique, *drafts])
     draft_notes: dict[int, str] = {}
     latest = resolve_versions(
         ordered,
         members,
         set(unique),
-        lambda i: data_of(i).sha256 in wanted,
+        lambda i: facts[i].sha256 in wanted,
         outcomes,
         layout,
         draft_notes,
+        facts,
     )
-    counted = _drop_overlaps(ordered, latest, outcomes)
+    counted = _drop_overlaps(ordered, facts, latest, outcomes)
     if not blank_as_zero:
-        counted = _drop_blanks(ordered, counted, outcomes)
+        counted = _drop_blanks(ordered, facts, counted, outcomes)
     counted, notes = drop_unconfirmed(ordered, counted, outcomes, set(confirm))
+    merged_notes: dict[int, str] = {}
     for i in counted:
         note = "；".join(n for n in (draft_notes.get(i, ""), notes.get(i, "")) if n)
-        outcomes[i] = FileOutcome(ordered[i], "merged", note)
-    files = [outcomes[i] for i in range(len(ordered))]
-    chosen_data = sorted((data_of(i) for i in counted), key=agency_key)
-    return Selection(layout, year, files, chosen_data)
+        if note:
+            merged_notes[i] = note
+    by_agency = sorted(counted, key=lambda i: facts[i].agency)
+    files = FileOutcomes(ordered, outcomes, merged_notes)
+    return Selection(layout, year, files, MappedView(by_agency, lambda i: _data(ordered[i])))
+
+
+def _data(cf: CheckedFile) -> ReturnData:
+    assert cf.data is not None
+    return cf.data
 
 
 def _identity_in_doubt(report: FileReport) -> bool:
@@ -206,39 +271,44 @@ def _identity_in_doubt(report: FileReport) -> bool:
     )
 
 
-def _mismatch(data: ReturnData, layout: Layout | None, year: int | None) -> str:
-    if layout is not None and data.layout.id != layout.id:
+def _mismatch(c: Candidate, layout: Layout | None, year: int | None) -> str:
+    if layout is not None and c.layout.id != layout.id:
         return (
-            f"报表布局为“{data.layout.id}”（{data.layout.name}），"
-            f"与本次汇总的“{layout.id}”不同，未汇总"
+            f"报表布局为“{c.layout.id}”（{c.layout.name}），与本次汇总的“{layout.id}”不同，未汇总"
         )
-    if layout is not None and data.layout.fingerprint != layout.fingerprint:
+    if layout is not None and c.layout.fingerprint != layout.fingerprint:
         return (
-            f"报表布局“{data.layout.id}”的版本（指纹 {data.layout.fingerprint}）"
+            f"报表布局“{c.layout.id}”的版本（指纹 {c.layout.fingerprint}）"
             f"与本次汇总所用版本（指纹 {layout.fingerprint}）不同，未汇总"
         )
-    if year is not None and data.identity.year != year:
-        return f"报告年度为{data.identity.year}年，与本次汇总的{year}年不同，未汇总"
+    if year is not None and c.year != year:
+        return f"报告年度为{c.year}年，与本次汇总的{year}年不同，未汇总"
     return ""
 
 
 def _drop_duplicates(
-    ordered: Sequence[CheckedFile], idx: list[int], outcomes: dict[int, FileOutcome]
+    ordered: Sequence[CheckedFile],
+    facts: dict[int, Candidate],
+    idx: list[int],
+    outcomes: dict[int, FileOutcome],
 ) -> list[int]:
     """Byte-identical files count once: the one with the shortest name (“X.xlsx” rather
     than “X (1).xlsx”), then the first name, then the first path."""
-    groups: dict[str, list[int]] = defaultdict(list)
+    first_of: dict[str, int] = {}
+    twins: dict[str, list[int]] = {}  # only the contents met more than once
     for i in idx:
-        data = ordered[i].data
-        assert data is not None
-        groups[data.sha256].append(i)
+        sha = facts[i].sha256
+        if sha in first_of:
+            twins.setdefault(sha, [first_of[sha]]).append(i)
+        else:
+            first_of[sha] = i
 
     def preference(i: int) -> tuple[int, str, str]:
         name = base_name(ordered[i].report.path)
         return (len(name), name, ordered[i].report.path)
 
-    keep: list[int] = []
-    for members in groups.values():
+    keep: list[int] = [i for sha, i in first_of.items() if sha not in twins]
+    for members in twins.values():
         first = min(members, key=preference)
         keep.append(first)
         twin = base_name(ordered[first].report.path)
@@ -250,17 +320,23 @@ def _drop_duplicates(
 
 
 def _drop_overlaps(
-    ordered: Sequence[CheckedFile], idx: list[int], outcomes: dict[int, FileOutcome]
+    ordered: Sequence[CheckedFile],
+    facts: dict[int, Candidate],
+    idx: list[int],
+    outcomes: dict[int, FileOutcome],
 ) -> list[int]:
     """A summary is never mixed with an input it could contain: when two inputs speak for
     one agency (a summary and that agency's return, or two summaries sharing agencies),
     neither counts — an old summary must not outrank corrected returns, nor they it."""
-    owners: dict[str, list[int]] = defaultdict(list)
+    first_owner: dict[str, int] = {}
+    owners: dict[str, list[int]] = {}  # only the agencies spoken for more than once
     for i in idx:
-        data = ordered[i].data
-        assert data is not None
-        for code in coverage(data):
-            owners[code].append(i)
+        for code in facts[i].covers:
+            if code in first_owner:
+                owners.setdefault(code, [first_owner[code]]).append(i)
+            else:
+                first_owner[code] = i
+    del first_owner
     clashes: dict[int, dict[int, list[str]]] = defaultdict(lambda: defaultdict(list))
     for code, who in owners.items():
         for i in who:
@@ -314,23 +390,20 @@ def _same_code_summaries(ordered: Sequence[CheckedFile], i: int, j: int) -> bool
 
 
 def _one_county(
-    ordered: Sequence[CheckedFile], idx: list[int], outcomes: dict[int, FileOutcome]
+    ordered: Sequence[CheckedFile],
+    facts: dict[int, Candidate],
+    idx: list[int],
+    outcomes: dict[int, FileOutcome],
 ) -> list[int]:
     """Without --county, the returns must be for one county: those for another than the
     most common one are left out (a neighbouring county's template with the same codes)."""
-
-    def county_of(i: int) -> str | None:
-        data = ordered[i].data
-        assert data is not None
-        return None if is_summary(data) else normal_name(data.identity.county)
-
-    counties = [c for c in map(county_of, idx) if c is not None]
+    counties = [c for i in idx if (c := facts[i].county) is not None]
     ours = _most_common(counties)
     if ours is None or len(set(counties)) == 1:
         return idx
     keep: list[int] = []
     for i in idx:
-        theirs = county_of(i)
+        theirs = facts[i].county
         if theirs is None or theirs == ours:
             keep.append(i)
             continue
@@ -343,19 +416,21 @@ def _one_county(
 
 
 def _drop_blanks(
-    ordered: Sequence[CheckedFile], idx: list[int], outcomes: dict[int, FileOutcome]
+    ordered: Sequence[CheckedFile],
+    facts: dict[int, Candidate],
+    idx: list[int],
+    outcomes: dict[int, FileOutcome],
 ) -> list[int]:
     """A return with blank input cells is not counted unless merge is told to take blanks
     as 0 (``--blank-as-zero``): blank is not a number, and saying 0 is the agency's call."""
     keep: list[int] = []
     for i in idx:
-        data = ordered[i].data
-        assert data is not None
-        if not data.blank_cells:
+        blanks = facts[i].blanks
+        if not blanks:
             keep.append(i)
             continue
         reason = (
-            f"有{data.blank_cells}个填报单元格为空白，未计入汇总：请单位补填（没有的填 0）；"
+            f"有{blanks}个填报单元格为空白，未计入汇总：请单位补填（没有的填 0）；"
             "如确认空白即为 0，可加 --blank-as-zero 重新汇总"
         )
         outcomes[i] = FileOutcome(ordered[i], "blank", reason)

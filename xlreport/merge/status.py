@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from xlreport.batch.spill import IN_MEMORY, SpilledList
 from xlreport.merge.diff import describe_differences
 from xlreport.merge.model import (
     STATUS_MISSING,
@@ -36,6 +37,22 @@ _RANK_COVERED = 0
 _RANK_MISSING = 6
 
 
+def _places(files: Sequence[FileOutcome]) -> Sequence[int]:
+    """Each file's place by (file name, hash): its index when the files come in that order
+    (as merging gives them), else their ranks."""
+    previous: tuple[str, str] | None = None
+    for f in files:
+        key = (f.file_name, f.sha256)
+        if previous is not None and key < previous:
+            by_name = sorted(range(len(files)), key=lambda i: (files[i].file_name, files[i].sha256))
+            places = [0] * len(files)
+            for place, i in enumerate(by_name):
+                places[i] = place
+            return places
+        previous = key
+    return range(len(files))
+
+
 def blank_note(blanks: int) -> str:
     """How a counted return with blank cells is described (merge --blank-as-zero)."""
     return f"空白{blanks}格（按0计）"
@@ -43,16 +60,24 @@ def blank_note(blanks: int) -> str:
 
 @dataclass
 class RosterStatus:
-    rows: list[AgencyRow]
+    rows: Sequence[AgencyRow]  # a SpilledList: 100,000 lines wait in a temporary file
     missing: list[tuple[str, str]] = field(default_factory=list)  # roster, no file at all
     not_reported: list[tuple[str, str]] = field(default_factory=list)  # roster, nothing counted
     not_in_roster: list[tuple[str, str]] = field(default_factory=list)  # counted, not on roster
 
 
-def roster_status(files: Sequence[FileOutcome], roster: Mapping[str, str] | None) -> RosterStatus:
+def roster_status(
+    files: Sequence[FileOutcome], roster: Mapping[str, str] | None, *, keep: int = IN_MEMORY
+) -> RosterStatus:
     """One line per input file, one per roster agency counted through a summary, one
-    未报送 line per roster agency with no file; ``roster`` maps code → name (None: no roster)."""
-    ranked: list[tuple[tuple[int, str, int, str, str], AgencyRow]] = []
+    未报送 line per roster agency with no file; ``roster`` maps code → name (None: no roster).
+    The lines are ordered by code (the unidentified last), status, then file name and hash;
+    they are made one at a time and wait in a :class:`SpilledList` (in memory up to
+    ``keep`` of them)."""
+    made: SpilledList[AgencyRow] = SpilledList(keep=keep)
+    # sort keys without the rows' texts: (unidentified, code, rank, place by file name and
+    # hash); a roster line's code is never also a file's
+    ranked: list[tuple[int, str, int, int]] = []
     covered: set[str] = set()
     has_file: set[str] = set()
     not_in: dict[str, str] = {}
@@ -63,7 +88,8 @@ def roster_status(files: Sequence[FileOutcome], roster: Mapping[str, str] | None
             return ""
         return IN_ROSTER if code in roster else NOT_IN_ROSTER
 
-    for f in files:
+    places = _places(files)
+    for i, f in enumerate(files):
         data = f.data
         code = f.code
         name = f.agency_name or (roster or {}).get(code, "")
@@ -103,7 +129,8 @@ def roster_status(files: Sequence[FileOutcome], roster: Mapping[str, str] | None
             note=note,
             blanks=data.blank_cells if data is not None else None,
         )
-        ranked.append(((1 if not code else 0, code, _RANK[f.status], f.file_name, f.sha256), row))
+        ranked.append((1 if not code else 0, code, _RANK[f.status], places[i]))
+        made.append(row)
 
     out = RosterStatus(rows=[])
     for code, name in (roster or {}).items():
@@ -123,14 +150,17 @@ def roster_status(files: Sequence[FileOutcome], roster: Mapping[str, str] | None
                 saved_at=via.data.saved_at,
                 note=f"含于“{via.agency_name or agency_key(via.data)}”的汇总表",
             )
-            ranked.append(((0, code, _RANK_COVERED, via.file_name, via.sha256), row))
+            ranked.append((0, code, _RANK_COVERED, len(made)))
+            made.append(row)
             continue
         out.missing.append((code, name))
         out.not_reported.append((code, name))
         row = AgencyRow(code, name, STATUS_MISSING, IN_ROSTER, note="名单中的单位，未收到报表")
-        ranked.append(((0, code, _RANK_MISSING, "", ""), row))
-    ranked.sort(key=lambda kr: kr[0])
-    out.rows = [row for _k, row in ranked]
+        ranked.append((0, code, _RANK_MISSING, len(made)))
+        made.append(row)
+    order = sorted(range(len(ranked)), key=ranked.__getitem__)
+    del ranked
+    out.rows = SpilledList((made[i] for i in order), keep=keep)
     out.missing.sort()
     out.not_reported.sort()
     out.not_in_roster = sorted(not_in.items())

@@ -45,11 +45,16 @@ def grouper(roster_types: Mapping[str, str] | None) -> Callable[[ReturnData], st
 def group_values(
     layout: Layout, counted: Sequence[ReturnData], group_of: Callable[[ReturnData], str]
 ) -> dict[str, dict[str, Decimal]]:
-    """Every group (all of :data:`GROUPS`, empty ones too) → its sums of every cell."""
-    members: dict[str, list[ReturnData]] = {g: [] for g in GROUPS}
-    for d in counted:
-        members[group_of(d)].append(d)
-    return {g: merge_values(layout, (d.values for d in ds)) for g, ds in members.items()}
+    """Every group (all of :data:`GROUPS`, empty ones too) → its sums of every cell. The
+    groups' members are kept by their places: ``counted`` may make each return as it is
+    read (a province's 100,000 are not all held at once)."""
+    members: dict[str, list[int]] = {g: [] for g in GROUPS}
+    for i, d in enumerate(counted):
+        members[group_of(d)].append(i)
+    return {
+        g: merge_values(layout, (counted[i].values for i in places))
+        for g, places in members.items()
+    }
 
 
 def group_coverage(

@@ -16,13 +16,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from xlreport.checks.model import CheckedFile, ReturnData
 from xlreport.identity import WORKBOOK_KIND_SUMMARY, normal_name
 from xlreport.merge.diff import describe_differences, differing_cells
 from xlreport.merge.model import FileOutcome, agency_key, agency_name, base_name
-from xlreport.merge.naming import DERIVED_PREFIX
 from xlreport.spec.model import Layout
+
+if TYPE_CHECKING:
+    from xlreport.merge.select import Candidate
 
 #: A name is "near" another when it is that name with at most this many characters added …
 NEAR_EXTRA = 2
@@ -75,27 +78,40 @@ def near_pairs(names: Iterable[str]) -> list[tuple[str, str]]:
 
 
 def group_versions(
-    members: Sequence[tuple[int, ReturnData]],
-) -> tuple[dict[str, list[int]], dict[str, list[str]], dict[str, list[str]]]:
+    members: Sequence[int],
+    facts: Mapping[int, Candidate],
+    name_of: Callable[[int], str],
+) -> tuple[dict[str, list[int]], dict[str, int], dict[str, list[str]], dict[str, list[str]]]:
     """Inputs grouped by agency; generic returns with near names joined into one group,
-    and with the one coded agency whose name is the same or near. Also returns, per group,
-    the distinct names that were joined (more than one: near), and the generic returns'
-    groups whose name fits several coded agencies (→ those agencies' codes)."""
-    groups: dict[str, list[int]] = defaultdict(list)
-    name_of: dict[str, str] = {}  # generic returns' keys → their names
+    and with the one coded agency whose name is the same or near. Returns the groups of
+    several inputs, the agencies with one input alone (key → that input: most of them,
+    kept without a list each), per group the distinct names that were joined (more than
+    one: near), and the generic returns' groups whose name fits several coded agencies (→
+    those agencies' codes). ``name_of``: an input's normalised agency name (asked for
+    only when there are generic returns)."""
+    single: dict[str, int] = {}
+    groups: dict[str, list[int]] = {}
+    name_of_key: dict[str, str] = {}  # generic returns' keys → their names
+    for i in members:
+        key = facts[i].version
+        if key in groups:
+            groups[key].append(i)
+        elif key in single:
+            groups[key] = [single.pop(key), i]
+        else:
+            single[key] = i
+        if facts[i].generic:
+            name_of_key[key] = name_of(i)
     coded: dict[str, set[str]] = defaultdict(set)  # names → the coded returns' keys
-    for i, data in members:
-        key = version_key(data)
-        groups[key].append(i)
-        if not data.identity.agency_code and key.startswith(DERIVED_PREFIX):
-            name_of[key] = normal_name(agency_name(data))
-        elif data.identity.kind != WORKBOOK_KIND_SUMMARY and agency_name(data):
-            coded[normal_name(agency_name(data))].add(key)
-    parent = {k: k for k in groups}
+    if name_of_key:  # most merges have no generic return: no name is needed
+        for i in members:
+            if facts[i].coded_name:
+                coded[name_of(i)].add(facts[i].version)
+    parent: dict[str, str] = {}  # only the keys joined to another (the others are roots)
 
     def root(k: str) -> str:
-        while parent[k] != k:
-            parent[k] = parent[parent[k]]
+        while parent.get(k, k) != k:
+            parent[k] = parent.get(parent[k], parent[k])
             k = parent[k]
         return k
 
@@ -104,8 +120,8 @@ def group_versions(
         if ra != rb:
             parent[max(ra, rb)] = min(ra, rb)
 
-    key_of_name = {n: k for k, n in name_of.items()}
-    for a, b in near_pairs(name_of.values()):
+    key_of_name = {n: k for k, n in name_of_key.items()}
+    for a, b in near_pairs(name_of_key.values()):
         join(key_of_name[a], key_of_name[b])
     # a generic return whose name is (near) the name of one coded agency is that agency's
     # too: a version of it, never a second agency summed beside it; (near) the names of
@@ -119,14 +135,21 @@ def group_versions(
             join(key_of_name[generic], next(iter(keys)))
         else:
             ambiguous[key_of_name[generic]] = sorted(keys)
+    touched = set(parent) | set(parent.values())  # in a group joined from several keys
     joined: dict[str, list[int]] = defaultdict(list)
-    names: dict[str, list[str]] = defaultdict(list)
+    alone: dict[str, int] = {}
+    for k, i in single.items():
+        if k in touched:
+            joined[root(k)].append(i)
+        else:
+            alone[k] = i
     for k, idx in groups.items():
         joined[root(k)] += idx
-        if k in name_of:
-            names[root(k)].append(name_of[k])
+    names: dict[str, list[str]] = defaultdict(list)
+    for k, name in name_of_key.items():
+        names[root(k)].append(name)
     unsure = {root(k): codes for k, codes in ambiguous.items()}
-    return dict(joined), {k: sorted(v) for k, v in names.items()}, unsure
+    return dict(joined), alone, {k: sorted(v) for k, v in names.items()}, unsure
 
 
 def _generic_near_coded(
@@ -151,12 +174,13 @@ def _generic_near_coded(
 
 def resolve_versions(
     ordered: Sequence[CheckedFile],
-    members: Sequence[tuple[int, ReturnData]],
+    members: Sequence[int],
     valid: set[int],
     preferred: Callable[[int], bool],
     outcomes: dict[int, FileOutcome],
     layout: Layout | None,
-    notes: dict[int, str] | None = None,
+    notes: dict[int, str],
+    facts: Mapping[int, Candidate],
 ) -> list[int]:
     """Per agency: one file counts; several differing valid files are a conflict unless
     exactly one is preferred. ``members``: every input with an agency (``valid`` ones may
@@ -165,18 +189,29 @@ def resolve_versions(
     Returns the valid inputs still in the running; ``notes`` gets, for a file that counts
     while a draft of its agency was left out with errors, a note saying so (which of the
     two is newer is not decided: the user checks)."""
-    groups, names, ambiguous = group_versions(members)
-    data_of: Mapping[int, ReturnData] = dict(members)
-    keep: list[int] = []
+
+    def data(i: int) -> ReturnData:
+        d = ordered[i].data
+        assert d is not None
+        return d
+
+    groups, alone, names, ambiguous = group_versions(
+        members, facts, lambda i: normal_name(agency_name(data(i)))
+    )
+    keep: list[int] = [i for key, i in alone.items() if i in valid and key not in ambiguous]
+    for key in ambiguous.keys() & alone.keys():
+        groups[key] = [alone[key]]
     for key, idx in groups.items():
         idx = sorted(idx)
+        if len(idx) == 1 and key not in ambiguous:
+            keep += [i for i in idx if i in valid]
+            continue
+        # several versions (or a name that fits several agencies): read them again
+        data_of = {i: data(i) for i in idx}
         if key in ambiguous:
             for i in idx:
                 if i in valid:
                     outcomes[i] = _ambiguous(ordered, data_of[i], i, ambiguous[key])
-            continue
-        if len(idx) == 1:
-            keep += [i for i in idx if i in valid]
             continue
         chosen = [i for i in idx if preferred(i)]
         if len(chosen) == 1:
@@ -191,7 +226,7 @@ def resolve_versions(
         idx = [i for i in idx if i in valid]  # errors keep their own outcome
         if len(idx) < 2:
             keep += idx
-            if idx and drafts and notes is not None:
+            if idx and drafts:
                 notes[idx[0]] = (
                     f"同一单位另有文件{_files(data_of, drafts)}有错误未计入，本文件计入；"
                     "如应以那份为准，请改正后重新汇总"
