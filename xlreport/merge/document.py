@@ -13,6 +13,7 @@ changes whenever the counted files do.
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -145,7 +146,8 @@ def summary_document(
     title = f"{identity.agency_name}{identity.year}年度"
     header = page_header(identity)
     group_of = grouper(roster_types)
-    counts = {g: sum(1 for d in counted if group_of(d) == g) for g in GROUPS}
+    per_group = Counter(map(group_of, counted))  # (one pass: the returns may be read from disk)
+    counts = {g: per_group[g] for g in GROUPS}
     overview = overview_sheet(layout, identity, values, counted, files, status, roster_size, title)
     overview = replace(
         overview,

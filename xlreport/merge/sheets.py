@@ -7,11 +7,13 @@ order the inputs were given.
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Iterator, Sequence
 from typing import overload
 
-from xlreport.findings import SEVERITY_ZH
+from xlreport.findings import SEVERITY_ZH, Finding
 from xlreport.identity import SUMMARY_SHEETS
+from xlreport.mapped_view import MappedView
 from xlreport.merge.model import AgencyRow, FileOutcome
 from xlreport.writer.summary_sheets import Block, CellValue, ExtraSheet
 
@@ -105,32 +107,45 @@ def status_sheet(rows: Sequence[AgencyRow], title: str) -> ExtraSheet:
     )
 
 
+def _finding_row(f: FileOutcome, x: Finding) -> list[CellValue]:
+    return [
+        f.agency_name,
+        SEVERITY_ZH.get(x.severity, x.severity),
+        x.sheet,
+        x.cell,
+        x.message,
+        x.hint,
+        f.file_name,
+        f.code,
+        x.code,
+        x.row_label,
+        x.col_label,
+        x.expected,
+        x.found,
+        x.rule,
+        f.sha256,
+    ]
+
+
 def findings_sheet(files: Sequence[FileOutcome], title: str) -> ExtraSheet:
-    """Every finding of every input, as ``check --json`` has them (file by base name)."""
-    body: list[list[CellValue]] = []
-    for f in files:
-        for x in f.checked.report.findings:
-            body.append(
-                [
-                    f.agency_name,
-                    SEVERITY_ZH.get(x.severity, x.severity),
-                    x.sheet,
-                    x.cell,
-                    x.message,
-                    x.hint,
-                    f.file_name,
-                    f.code,
-                    x.code,
-                    x.row_label,
-                    x.col_label,
-                    x.expected,
-                    x.found,
-                    x.rule,
-                    f.sha256,
-                ]
-            )
+    """Every finding of every input, as ``check --json`` has them (file by base name).
+    Each line is made as it is written, from the place of its file and finding (a
+    province's 100,000 files may have as many warnings)."""
+    file_at, finding_at = array("q"), array("q")
+    for i, f in enumerate(files):
+        n = len(f.checked.report.findings)
+        file_at.extend([i] * n)
+        finding_at.extend(range(n))
+
+    def line(k: int) -> list[CellValue]:
+        f = files[file_at[k]]
+        return _finding_row(f, f.checked.report.findings[finding_at[k]])
+
+    body = MappedView(range(len(file_at)), line)
     note = f"共{len(body)}条" if body else "所有文件均未发现问题"
-    block = Block(rows=body, header=[FINDINGS_HEADER], autofilter=True, title=note)
+    block = Block(
+        rows=body, header=[FINDINGS_HEADER], autofilter=True, title=note, width=len(FINDINGS_HEADER)
+    )
     return ExtraSheet(
         name=FINDINGS_SHEET,
         title=f"{title}校验结果（每个文件的每条校验意见，可筛选）",
